@@ -1,0 +1,267 @@
+"""config.toml → typed, validated, frozen settings.
+
+Unknown keys are rejected by name (a typo must not silently fall back to a default).
+Environment overrides: PAPERFLOW_<SECTION>_<KEY> (e.g. PAPERFLOW_REGISTER_URL,
+PAPERFLOW_MAIL_SEND=true). Secrets (PINs, SMTP password) never live here: environment or prompt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+CA_NAME = "Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ"
+
+
+@dataclass(frozen=True)
+class RegisterSettings:
+    url: str = ""                   # SQLAlchemy URL; "" = sqlite file paperflow.db in the workspace
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    polling: bool = False           # True on network shares (SMB/NFS: inotify never fires)
+    poll_interval_s: float = 2.0
+    quiet_s: float = 1.0            # no events and stable size+mtime for this long = arrived
+    rescan_s: float = 60.0          # periodic full rescan, the safety net
+    max_file_mb: int = 50
+
+
+@dataclass(frozen=True)
+class AgencySettings:
+    """The agency that issues the dispatches (the clerk's own)."""
+
+    name: str = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+    managing: str = "Ủy ban nhân dân tỉnh Hưng Yên"
+    abbreviation: str = "SKHCN"
+    drafting_unit: str = "CĐS"
+    place: str = "Hưng Yên"
+    province: str = "Hưng Yên"
+    signer_name: str = "Nguyễn Văn An"
+    signer_title: str = "PHÓ GIÁM ĐỐC"
+    signer_authority: str = "KT. GIÁM ĐỐC"
+    contact_name: str = "Trần Thị Bình"
+    contact_phone: str = "0221 3 888 999"
+    contact_email: str = "cds.skhcn@hungyen.gov.vn"
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    effective_date: date = date(2025, 7, 1)      # the reorganisation's effective date (overdue after)
+    renew_within_days: int = 60                  # renew certificates expiring within this horizon
+    today: date | None = None                    # fixed "today" for reproducible runs; None = real
+    # province name → its authorised focal point (rule 10/13)
+    focal_points: dict[str, str] = field(default_factory=dict)
+    keep_certificate_of: dict[str, str] = field(default_factory=dict)  # new name → agency (rule 1)
+
+
+@dataclass(frozen=True)
+class ConvertSettings:
+    soffice: str = "soffice"
+    workers: int = 2
+    timeout_s: float = 120.0
+
+
+@dataclass(frozen=True)
+class OrgSigningSettings:
+    token_label: str = "agency"
+    key_label: str = "seal"
+    pkcs11_module: str = ""         # inherited from [signing] when empty
+    seal_image: str = ""
+
+
+@dataclass(frozen=True)
+class SigningSettings:
+    pkcs11_module: str = "/usr/lib/softhsm/libsofthsm2.so"
+    token_label: str = "officer"
+    key_label: str = "signer"
+    trust_roots: tuple[str, ...] = ()
+    demo: bool = False              # use (and create) the workspace's demo SoftHSM token + test CA
+    signature_image: str = ""
+    tsa_url: str = ""
+    organization: OrgSigningSettings | None = None
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    from_: str = "cds.skhcn@hungyen.gov.vn"
+    ca: str = "ca@bcy.gov.vn"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    security: str = "starttls"      # none | starttls | ssl
+    send: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    workspace: Path
+    register: RegisterSettings = RegisterSettings()
+    intake: IntakeSettings = IntakeSettings()
+    agency: AgencySettings = AgencySettings()
+    plan: PlanSettings = PlanSettings()
+    convert: ConvertSettings = ConvertSettings()
+    signing: SigningSettings = SigningSettings()
+    mail: MailSettings = MailSettings()
+
+    # Workspace layout (DESIGN.md)
+    @property
+    def inbox(self) -> Path:
+        return self.workspace / "inbox"
+
+    @property
+    def rejected(self) -> Path:
+        return self.inbox / "rejected"
+
+    @property
+    def archive(self) -> Path:
+        return self.workspace / "archive"
+
+    @property
+    def outbox(self) -> Path:
+        return self.workspace / "outbox"
+
+    @property
+    def templates(self) -> Path:
+        return self.workspace / "templates"
+
+    @property
+    def state(self) -> Path:
+        """Private working state (temporary files, LibreOffice profiles, demo PKI)."""
+        return self.workspace / ".paperflow"
+
+    @property
+    def register_url(self) -> str:
+        return self.register.url or f"sqlite:///{self.workspace / 'paperflow.db'}"
+
+    def resolve(self, path: str) -> Path:
+        """A path from the config, relative to the workspace."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else self.workspace / p
+
+
+_SECTIONS = {
+    "register": RegisterSettings,
+    "intake": IntakeSettings,
+    "agency": AgencySettings,
+    "plan": PlanSettings,
+    "convert": ConvertSettings,
+    "signing": SigningSettings,
+    "mail": MailSettings,
+}
+# TOML keys that are Python keywords
+_RENAMES = {"from": "from_"}
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(value, inner[0], where)
+    if hint is bool:
+        if isinstance(value, str):
+            if value.lower() in ("1", "true", "yes", "on"):
+                return True
+            if value.lower() in ("0", "false", "no", "off"):
+                return False
+        if isinstance(value, bool):
+            return value
+    elif hint in (int, float):
+        try:
+            return hint(value)
+        except (TypeError, ValueError):
+            pass
+    elif hint is str:
+        if isinstance(value, str):
+            return value
+    elif hint is date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            pass
+    elif origin is tuple:
+        if isinstance(value, str):
+            value = [v for v in value.split(",") if v]
+        if isinstance(value, list):
+            return tuple(_coerce(v, args[0], where) for v in value)
+    elif origin is dict:
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+    elif dataclasses.is_dataclass(hint):
+        if isinstance(value, dict):
+            return _build(hint, value, where)
+    raise ConfigError(
+        f"Giá trị của '{where}' trong config.toml không hợp lệ: {value!r}.",
+        f"Invalid value for '{where}' in config.toml: {value!r}.",
+    )
+
+
+def _build(cls: type, data: dict[str, Any], section: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for raw_key, value in data.items():
+        name = _RENAMES.get(raw_key, raw_key)
+        if name not in names or name == "workspace":
+            raise ConfigError(
+                f"Khóa không được hỗ trợ trong config.toml: [{section}] {raw_key}. "
+                "Kiểm tra lỗi chính tả.",
+                f"Unknown key in config.toml: [{section}] {raw_key}. Check the spelling.",
+            )
+        kwargs[name] = _coerce(value, hints[name], f"{section}.{raw_key}")
+    return cls(**kwargs)
+
+
+def _env_overrides(data: dict[str, Any]) -> None:
+    for section, cls in _SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            if dataclasses.is_dataclass(f.type) or f.name == "organization":
+                continue
+            toml_key = next((k for k, v in _RENAMES.items() if v == f.name), f.name)
+            env = f"PAPERFLOW_{section}_{toml_key}".upper()
+            if env in os.environ:
+                data.setdefault(section, {})[toml_key] = os.environ[env]
+
+
+def load_settings(config_path: Path | str | None = None, *, workspace: Path | None = None) -> Settings:
+    """Read config.toml (its folder is the workspace). A missing file gives the defaults."""
+    path = Path(config_path) if config_path else Path("config.toml")
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"Không đọc được {path}: {exc}. Mở tệp bằng Notepad và sửa dòng được nêu.",
+                f"Cannot read {path}: {exc}. Fix the line it names.",
+            ) from exc
+    elif config_path is not None:
+        raise ConfigError(
+            f"Không tìm thấy tệp cấu hình {path}. Chạy 'paperflow init' để tạo thư mục làm việc.",
+            f"Config file {path} not found. Run 'paperflow init' to create a workspace.",
+        )
+    _env_overrides(data)
+    kwargs: dict[str, Any] = {}
+    for section, value in data.items():
+        cls = _SECTIONS.get(section)
+        if cls is None or not isinstance(value, dict):
+            raise ConfigError(
+                f"Mục không được hỗ trợ trong config.toml: [{section}].",
+                f"Unknown section in config.toml: [{section}].",
+            )
+        kwargs[section] = _build(cls, value, section)
+    ws = workspace or path.resolve().parent
+    return Settings(workspace=ws.resolve(), **kwargs)

@@ -1,0 +1,30 @@
+"""The mail log: one row per message, keyed by a Message-ID derived from its content.
+
+'pending' → 'sent' (with the server's answer) or 'failed' (with the error); a message whose
+row says 'sent' is never sent again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..register.db import Base
+
+
+class MailRecord(Base):
+    __tablename__ = "mail_log"
+    message_id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    batch: Mapped[str] = mapped_column(String(120), index=True)
+    eml: Mapped[str] = mapped_column(Text)                  # path relative to outbox/
+    recipient: Mapped[str] = mapped_column(Text)            # e-mail address
+    recipient_name: Mapped[str] = mapped_column(Text, default="")
+    sender_agency: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20))          # pending | sending | sent | failed
+    answer: Mapped[str] = mapped_column(Text, default="")   # the server's reply or the error
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,82 @@
+"""One error hierarchy for paperflow.
+
+Every error carries a message a clerk can act on, in Vietnamese with the English beside it,
+and an exit code. Only the CLI and the pipeline boundary catch broadly and print these.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1          # something in the batch failed (see the messages)
+    USAGE = 2           # wrong command line
+    CONFIG = 3          # config.toml is wrong
+    INPUT = 4           # an input file could not be read (it was quarantined)
+    CONVERSION = 5      # LibreOffice could not convert
+    SIGNING = 6         # token, PIN, certificate problem
+    INVALID = 7         # `verify`: a signature is not valid
+    DELIVERY = 8        # mail could not be written or sent
+    REGISTER = 9        # the database
+
+
+class PaperflowError(Exception):
+    """Base class: `vi` and `en` say what is wrong and what to do."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+    code: str = "error"
+
+    def __init__(self, vi: str, en: str, *, code: str | None = None) -> None:
+        super().__init__(en)
+        self.vi = vi
+        self.en = en
+        if code:
+            self.code = code
+
+    def clerk_message(self) -> str:
+        """The text shown to a clerk: Vietnamese first, English beside it."""
+        return f"{self.vi}\n({self.en})"
+
+
+class ConfigError(PaperflowError):
+    exit_code = ExitCode.CONFIG
+    code = "config"
+
+
+class InputRejected(PaperflowError):
+    """An inbox file that cannot be processed; it goes to inbox/rejected/ with this reason."""
+
+    exit_code = ExitCode.INPUT
+    code = "input"
+
+
+class RegisterError(PaperflowError):
+    exit_code = ExitCode.REGISTER
+    code = "register"
+
+
+class TemplateError(PaperflowError):
+    exit_code = ExitCode.FAILED
+    code = "template"
+
+
+class ConversionError(PaperflowError):
+    exit_code = ExitCode.CONVERSION
+    code = "conversion"
+
+
+class SigningError(PaperflowError):
+    exit_code = ExitCode.SIGNING
+    code = "signing"
+
+
+class VerificationFailed(PaperflowError):
+    exit_code = ExitCode.INVALID
+    code = "invalid_signature"
+
+
+class DeliveryError(PaperflowError):
+    exit_code = ExitCode.DELIVERY
+    code = "delivery"

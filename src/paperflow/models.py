@@ -1,0 +1,194 @@
+"""Frozen records handed between the stages of the pipeline.
+
+intake → Incoming; extract → Extracted (Subscriber, Certificate, MergeEvent, Request);
+plan → Plan (Action, PlanWarning); render → RenderedDocument; sign → SignedDocument.
+All text is NFC (see `text.nfc`); serials are normalised hex (`text.normalise_serial`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class InputKind(StrEnum):
+    SUBSCRIBER_LIST = "subscriber_list"
+    CERTIFICATE = "certificate"
+    DECISION = "decision"
+    REQUEST_FORM = "request_form"
+    PERSONNEL = "personnel"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A file taken from the inbox, identified by its content."""
+
+    path: Path          # where it is now (in the inbox)
+    sha256: str
+    name: str           # its name relative to inbox/, as the clerk dropped it
+    size: int
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """One row of a subscriber list / personnel list / request form: one certificate holder."""
+
+    type: str                       # "person" | "organization"
+    name: str
+    agency: str = ""                # the unit the person works in, or the organisation itself
+    managing_agency: str = ""       # cơ quan quản lý cấp trên
+    province: str = ""
+    title: str = ""                 # chức vụ
+    id_number: str = ""             # số định danh cá nhân / CCCD (digits kept as text)
+    email: str = ""
+    phone: str = ""
+    birth_date: date | None = None
+    cert_serial: str = ""
+    token_serial: str = ""
+    valid_until: date | None = None
+    needed: bool = True             # False: "Hết nhu cầu", retired, moved out …
+    need_note: str = ""             # the clerk's words about the need (reason for revocation)
+    network: str = ""               # e.g. "mạng mật của cơ quan Đảng"
+    new_agency: str = ""            # personnel changes: the agency the person moves to
+    new_title: str = ""
+    source: str = ""                # file it came from
+
+
+@dataclass(frozen=True)
+class Certificate:
+    serial: str
+    subject: tuple[tuple[str, str], ...]    # (("CN", "..."), ("O", "...")) in certificate order
+    issuer: str
+    not_before: date
+    not_after: date
+    source: str = ""
+
+    def attr(self, name: str) -> str:
+        for k, v in self.subject:
+            if k == name:
+                return v
+        return ""
+
+
+class MergeKind(StrEnum):
+    MERGE_NEW = "merge_new"             # A + B → new name D            (rule 1)
+    MERGE_KEEP = "merge_keep"           # A into B, B keeps its name    (rule 2)
+    SUPERIOR_CHANGE = "superior_change" # A now under B                 (rule 3)
+    RENAME = "rename"                   # A renamed B                   (rule 3 / Điều 15)
+    DISSOLVE = "dissolve"               # A dissolved
+
+
+@dataclass(frozen=True)
+class MergeEvent:
+    kind: MergeKind
+    sources: tuple[str, ...]        # agencies before
+    target: str                     # agency after (new name, kept name, new superior's child …)
+    superior: str = ""              # the new managing agency, where the statement gives it
+    keep_certificate_of: str = ""   # rule 1: the decision/config names whose certificate to change
+    decision: str = ""              # "Quyết định số 1520/QĐ-UBND ngày …"
+    effective: date | None = None
+    source: str = ""
+    confidence: float = 1.0         # < 1.0 when names were matched fuzzily (OCR)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request form: one subscriber asks for something."""
+
+    request: str                    # issue_new | renew | change_info | revoke | restore_token
+    subscriber: Subscriber
+    reason: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What one input file yielded."""
+
+    kind: InputKind
+    subscribers: tuple[Subscriber, ...] = ()
+    certificates: tuple[Certificate, ...] = ()
+    merge_events: tuple[MergeEvent, ...] = ()
+    requests: tuple[Request, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanWarning:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """One decision of the plan; serialises to DESIGN.md's plan.json entry."""
+
+    kind: str                       # certificate | token | dossier
+    action: str                     # change_info|revoke|keep|renew|restore_token|issue_new|recall|hand_over
+    rule: str                       # e.g. "275/BCY-CTSBMTT 1.1"
+    reason: str                     # a Vietnamese sentence a clerk can check
+    serial: str = ""
+    subscriber: Subscriber | None = None
+    changes: tuple[tuple[str, str, str], ...] = ()   # (attribute, old, new)
+    route_to: str = ""              # who receives the request (CA or a focal point)
+    sender: str = ""                # the agency that sends the dispatch
+    token_serial: str = ""
+    hand_over_to: str = ""
+    from_: str = ""                 # dossier: from agency
+    to: str = ""                    # dossier: to agency
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.kind == "certificate":
+            out["serial"] = self.serial
+            s = self.subscriber
+            out["subscriber"] = (
+                {"type": s.type, "name": s.name, "id_number": s.id_number,
+                 "organization": s.agency}
+                if s else None
+            )
+            out["action"] = self.action
+            out["changes"] = {a: [old, new] for a, old, new in self.changes}
+            out["route_to"] = self.route_to
+        elif self.kind == "token":
+            out.update(token_serial=self.token_serial, action=self.action,
+                       hand_over_to=self.hand_over_to)
+        else:
+            out.update({"from": self.from_, "to": self.to, "action": self.action})
+        out["sender"] = self.sender
+        out["rule"] = self.rule
+        out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    batch: str
+    actions: tuple[Action, ...]
+    warnings: tuple[PlanWarning, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch,
+            "actions": [a.to_json() for a in self.actions],
+            "warnings": [asdict(w) for w in self.warnings],
+        }
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A generated file of a batch (docx, xlsx, later its pdf)."""
+
+    path: Path                      # absolute
+    type: str                       # dispatch | list | handover_tokens | handover_dossiers | org_list | report
+    request: str                    # change_info | revoke | renew | restore_token | … ('' for none)
+    recipient: str                  # who it is addressed to
+    sender: str                     # the agency issuing it
+    subject: str = ""               # "V/v …" line, for mail subjects
+    number: str = ""                # number and symbol once issued, e.g. "12/STC-VP"
+    pdf: Path | None = None
+    signed_pdf: Path | None = None
+    attachments: tuple[Path, ...] = field(default=())   # lists that travel with a dispatch

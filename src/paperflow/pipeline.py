@@ -1,0 +1,163 @@
+"""The main job: wires the stages. The CLI and the watcher only call this module.
+
+    inbox → intake → extract → register → plan → render → convert → sign → deliver
+
+Each file is its own unit of work: a bad file is quarantined with its reason and the rest of
+the batch goes on. Outputs are written into a hidden staging folder and renamed into
+outbox/<batch>/ only when complete, so no half-written batch is ever visible.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from . import deliver, extract, intake, plan, register, render, sign
+from .config import Settings
+from .convert import Converter
+from .errors import InputRejected, PaperflowError
+from .models import Incoming, Plan, RenderedDocument
+from .register import Register
+
+log = logging.getLogger("paperflow")
+
+
+@dataclass
+class BatchResult:
+    batch: str = ""
+    taken: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)   # (name, reason)
+    duplicates: list[str] = field(default_factory=list)
+    folder: Path | None = None
+    documents: list[RenderedDocument] = field(default_factory=list)
+    signed: int = 0
+    unsigned_reason: str = ""
+    mails: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def new_batch_id(settings: Settings, reg: Register) -> str:
+    """'20250628-hung-yen-001': date, the issuing agency's province, a running number."""
+    from .text import slug
+
+    today = datetime.now().strftime("%Y%m%d")
+    prefix = f"{today}-{slug(settings.agency.province)}-"
+    n = 1
+    while (settings.outbox / f"{prefix}{n:03d}").exists() or reg.batch_exists(f"{prefix}{n:03d}"):
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = None) -> BatchResult:
+    """Take every arrived inbox file once: extract, store, archive — or quarantine with a reason."""
+    result = BatchResult()
+    desk = intake.Intake(settings, reg)
+    for path in paths if paths is not None else desk.scan():
+        try:
+            incoming: Incoming | None = desk.take(path)
+        except InputRejected as exc:
+            result.rejected.append((path.name, exc.en))
+            continue
+        if incoming is None:
+            result.duplicates.append(path.name)
+            continue
+        try:
+            extracted = extract.read(incoming)
+            reg.store(extracted, source_sha=incoming.sha256, source_name=incoming.name)
+        except InputRejected as exc:
+            desk.reject(incoming, exc)
+            result.rejected.append((incoming.name, exc.en))
+            continue
+        desk.archive(incoming)
+        result.taken.append(incoming.name)
+    return result
+
+
+def _pins_available(settings: Settings) -> bool:
+    if settings.signing.demo:
+        return True
+    return bool(os.environ.get("PAPERFLOW_PIN")) or sign.can_prompt()
+
+
+def run_once(
+    settings: Settings,
+    *,
+    sign_now: bool | None = None,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> BatchResult:
+    """Process what is in the inbox now and produce one batch in outbox/ (if anything to do)."""
+    with Register.open(settings) as reg:
+        result = ingest(settings, reg)
+        progress(f"intake: {len(result.taken)} taken, {len(result.rejected)} rejected")
+        the_plan = plan.build_plan(reg.snapshot(), settings, batch="")
+        if not the_plan.actions:
+            progress("plan: nothing to do")
+            return result
+        batch = new_batch_id(settings, reg)
+        the_plan = replace(the_plan, batch=batch)
+        new_actions = reg.record_plan(the_plan)
+        if not new_actions:
+            progress("plan: every action already planned in an earlier batch")
+            return result
+        the_plan = replace(the_plan, actions=tuple(new_actions))
+        result.batch = batch
+        progress(f"plan {batch}: {len(the_plan.actions)} actions, {len(the_plan.warnings)} warnings")
+        sign_now = _pins_available(settings) if sign_now is None else sign_now
+        result.folder = produce_batch(settings, reg, the_plan, result, sign_now=sign_now,
+                                      progress=progress)
+    return result
+
+
+def produce_batch(
+    settings: Settings,
+    reg: Register,
+    the_plan: Plan,
+    result: BatchResult,
+    *,
+    sign_now: bool,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> Path:
+    """Render → convert → (sign) → mail + manifest, into a staging folder renamed at the end."""
+    final = settings.outbox / the_plan.batch
+    staging = settings.outbox / f".{the_plan.batch}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / "plan.json").write_text(
+        json.dumps(the_plan.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+
+    numbers = reg.numberer(settings) if sign_now else None
+    docs = render.render_batch(the_plan, settings, staging, numbers=numbers)
+    progress(f"render: {len(docs)} documents")
+    with Converter(settings) as conv:
+        docs = conv.convert_documents(docs)
+    progress("convert: PDFs ready")
+    if sign_now:
+        try:
+            docs = sign.sign_documents(docs, settings)
+            result.signed = sum(1 for d in docs if d.signed_pdf)
+            progress(f"sign: {result.signed} signed")
+        except PaperflowError as exc:
+            result.unsigned_reason = exc.clerk_message()
+            result.errors.append(exc.clerk_message())
+            progress(f"sign: stopped: {exc.en}")
+    else:
+        result.unsigned_reason = "Chưa ký: chạy 'paperflow sign' (Not signed yet: run 'paperflow sign')"
+    result.documents = list(docs)
+    result.mails = deliver.prepare_batch(settings, reg, the_plan.batch, docs, staging)
+    deliver.write_manifest(staging, docs, result.mails)
+    reg.record_documents(the_plan.batch, docs, folder=final)
+    os.replace(staging, final)
+    return final
+
+
+__all__ = ["BatchResult", "ingest", "run_once", "produce_batch", "register", "InputRejected"]

@@ -1,0 +1,91 @@
+"""The database: engine, declarative base, named migrations.
+
+SQLite by default (a file in the workspace), PostgreSQL given a URL. Every module that keeps
+state declares its tables on `Base` (the register's own tables in `register/schema.py`,
+the intake journal in `intake/journal.py`, the mail log in `deliver/journal.py`);
+`open_engine` creates them and applies the named migrations, each once, in a transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, DateTime, String, create_engine, event, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ..errors import RegisterError
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Migration(Base):
+    __tablename__ = "migrations"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# name → function(connection); appended in order by the modules that own the tables.
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = []
+
+
+def migration(name: str) -> Callable[[Callable[[Connection], None]], Callable[[Connection], None]]:
+    """Register a named migration (applied once, in registration order)."""
+
+    def deco(fn: Callable[[Connection], None]) -> Callable[[Connection], None]:
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return deco
+
+
+def _import_tables() -> None:
+    # Importing declares the tables on Base.metadata.
+    from ..deliver import journal as _deliver_journal  # noqa: F401
+    from ..intake import journal as _intake_journal  # noqa: F401
+    from . import schema as _schema  # noqa: F401
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    # WAL: readers (status, serve) never block the writer; busy_timeout: two watchers share a file.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def open_engine(url: str) -> Engine:
+    """Connect, create missing tables and apply pending migrations."""
+    _import_tables()
+    try:
+        engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            done = set(conn.scalars(select(Migration.name)))
+            for name, fn in MIGRATIONS:
+                if name in done:
+                    continue
+                fn(conn)
+                conn.execute(
+                    Migration.__table__.insert().values(name=name, applied_at=datetime.now(UTC))
+                )
+        return engine
+    except SQLAlchemyError as exc:
+        raise RegisterError(
+            f"Không mở được cơ sở dữ liệu ({url.split('@')[-1]}): {exc.__class__.__name__}. "
+            "Kiểm tra [register] url trong config.toml và quyền ghi thư mục.",
+            f"Cannot open the register ({url.split('@')[-1]}): {exc}. "
+            "Check [register] url in config.toml and write permissions.",
+        ) from exc
+
+
+def ping(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
