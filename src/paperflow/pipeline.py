@@ -152,12 +152,24 @@ def produce_batch(
             progress(f"sign: stopped: {exc.en}")
     else:
         result.unsigned_reason = "Chưa ký: chạy 'paperflow sign' (Not signed yet: run 'paperflow sign')"
-    result.documents = list(docs)
     result.mails = deliver.prepare_batch(settings, reg, the_plan.batch, docs, staging)
     deliver.write_manifest(staging, docs, result.mails)
-    reg.record_documents(the_plan.batch, docs, folder=final)
     os.replace(staging, final)
+    docs = [_rebase(d, staging, final) for d in docs]
+    result.documents = docs
+    result.mails = [final / m.relative_to(staging) for m in result.mails]
+    reg.record_documents(the_plan.batch, docs, folder=final)
+    if settings.mail.send:          # side effects last: only a complete batch is sent
+        deliver.send_pending(settings, reg, batch=the_plan.batch)
     return final
+
+
+def _rebase(doc: RenderedDocument, old: Path, new: Path) -> RenderedDocument:
+    def move(p: Path | None) -> Path | None:
+        return None if p is None else new / p.relative_to(old)
+
+    return replace(doc, path=move(doc.path), pdf=move(doc.pdf), signed_pdf=move(doc.signed_pdf),
+                   attachments=tuple(new / a.relative_to(old) for a in doc.attachments))
 
 
 __all__ = ["BatchResult", "ingest", "run_once", "produce_batch", "register", "InputRejected"]
