@@ -200,9 +200,8 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     elif origin is dict:
         if isinstance(value, dict):
             return {str(k): str(v) for k, v in value.items()}
-    elif dataclasses.is_dataclass(hint):
-        if isinstance(value, dict):
-            return _build(hint, value, where)
+    elif dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        return _build(hint, value, where)
     raise ConfigError(
         f"Giá trị của '{where}' trong config.toml không hợp lệ: {value!r}.",
         f"Invalid value for '{where}' in config.toml: {value!r}.",

@@ -183,7 +183,7 @@ class RenderedDocument:
     """A generated file of a batch (docx, xlsx, later its pdf)."""
 
     path: Path                      # absolute
-    type: str                       # dispatch | list | handover_tokens | handover_dossiers | org_list | report
+    type: str     # dispatch | list | handover_tokens | handover_dossiers | org_list | report | import_sheet
     request: str                    # change_info | revoke | renew | restore_token | … ('' for none)
     recipient: str                  # who it is addressed to
     sender: str                     # the agency issuing it

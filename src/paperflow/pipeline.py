@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -125,6 +126,7 @@ def produce_batch(
     result: BatchResult,
     *,
     sign_now: bool,
+    only: Sequence[str] | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> Path:
     """Render → convert → (sign) → mail + manifest, into a staging folder renamed at the end."""
@@ -143,7 +145,9 @@ def produce_batch(
     progress("convert: PDFs ready")
     if sign_now:
         try:
-            docs = sign.sign_documents(docs, settings)
+            chosen = [d for d in docs if not only or d.path.stem in only or d.path.name in only]
+            signed = {d.path: d for d in sign.sign_documents(chosen, settings)}
+            docs = [signed.get(d.path, d) for d in docs]
             result.signed = sum(1 for d in docs if d.signed_pdf)
             progress(f"sign: {result.signed} signed")
         except PaperflowError as exc:
@@ -154,7 +158,7 @@ def produce_batch(
         result.unsigned_reason = "Chưa ký: chạy 'paperflow sign' (Not signed yet: run 'paperflow sign')"
     result.mails = deliver.prepare_batch(settings, reg, the_plan.batch, docs, staging)
     deliver.write_manifest(staging, docs, result.mails)
-    os.replace(staging, final)
+    _swap_in(staging, final)
     docs = [_rebase(d, staging, final) for d in docs]
     result.documents = docs
     result.mails = [final / m.relative_to(staging) for m in result.mails]
@@ -164,12 +168,86 @@ def produce_batch(
     return final
 
 
+def _swap_in(staging: Path, final: Path) -> None:
+    """Make `staging` visible as `final` in one rename; a previous version is removed after."""
+    old = final.with_name(f".{final.name}.old")
+    if final.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _rebase(doc: RenderedDocument, old: Path, new: Path) -> RenderedDocument:
     def move(p: Path | None) -> Path | None:
         return None if p is None else new / p.relative_to(old)
 
     return replace(doc, path=move(doc.path), pdf=move(doc.pdf), signed_pdf=move(doc.signed_pdf),
                    attachments=tuple(new / a.relative_to(old) for a in doc.attachments))
+
+
+def unsigned_batches(settings: Settings) -> list[str]:
+    """Batches in the outbox whose manifest lists a PDF not yet signed."""
+    out = []
+    for manifest in sorted(settings.outbox.glob("*/manifest.json")):
+        try:
+            entries = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        files = entries.get("files", entries) if isinstance(entries, dict) else entries
+        if any(str(e.get("path", "")).endswith(".pdf") and not e.get("signed")
+               and e.get("type") != "mail" for e in files if isinstance(e, dict)):
+            out.append(manifest.parent.name)
+    return out
+
+
+def sign_pending(
+    settings: Settings,
+    *,
+    batch: str | None = None,
+    only: Sequence[str] | None = None,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> int:
+    """Issue and sign waiting batches: numbers assigned, documents re-rendered, one token session
+    per batch; the drafts are replaced by the issued, signed documents atomically."""
+    total = 0
+    with Register.open(settings) as reg:
+        for name in [batch] if batch else unsigned_batches(settings):
+            the_plan = reg.load_plan(name)
+            result = BatchResult(batch=name)
+            produce_batch(settings, reg, the_plan, result, sign_now=True, only=only,
+                          progress=progress)
+            if result.errors:
+                raise sign_error(result.errors[0])
+            total += result.signed
+    return total
+
+
+def sign_error(message: str) -> PaperflowError:
+    from .errors import SigningError
+
+    vi, _, en = message.partition("\n(")
+    return SigningError(vi, en.rstrip(")") or vi)
+
+
+def watch(
+    settings: Settings,
+    *,
+    stop: threading.Event,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> None:
+    """Run a batch whenever files have arrived, until `stop` is set. A failing batch is logged
+    and the watcher goes on (the files it could not handle are quarantined by the batch)."""
+
+    def on_arrived() -> None:
+        try:
+            run_once(settings, progress=progress)
+        except PaperflowError as exc:
+            log.error("batch failed: %s", exc.en)
+            progress(f"LỖI / ERROR: {exc.clerk_message()}")
+
+    on_arrived()    # what was already waiting when the watcher started
+    intake.watch(settings, on_arrived, stop=stop)
 
 
 __all__ = ["BatchResult", "ingest", "run_once", "produce_batch", "register", "InputRejected"]

@@ -1,0 +1,256 @@
+"""`paperflow …` — a thin command line over the library.
+
+Each command parses, calls one library function, prints. Errors of the library are turned into
+clerk-readable messages (Vietnamese with the English beside it) in one place: `_clerk_errors`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import __version__
+from .config import Settings, load_settings
+from .errors import ExitCode, PaperflowError
+
+log = logging.getLogger("paperflow")
+
+
+class _Exit(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+@contextmanager
+def _clerk_errors() -> Iterator[None]:
+    """The one place where errors become messages and exit codes."""
+    try:
+        yield
+    except PaperflowError as exc:
+        print(f"LỖI / ERROR: {exc.clerk_message()}", file=sys.stderr)
+        raise _Exit(int(exc.exit_code)) from exc
+    except KeyboardInterrupt as exc:
+        print("Đã dừng theo yêu cầu. (Stopped.)", file=sys.stderr)
+        raise _Exit(130) from exc
+    except Exception as exc:  # noqa: BLE001 — last line of defence, with the trace kept
+        log.error("internal error\n%s", traceback.format_exc())
+        print(
+            "LỖI NỘI BỘ: paperflow gặp lỗi không mong đợi; không tệp nào bị mất. Gửi tệp "
+            ".paperflow/paperflow.log cho bộ phận CNTT.\n"
+            f"(Internal error: {exc.__class__.__name__}: {exc}. Nothing was lost; send "
+            ".paperflow/paperflow.log to IT.)",
+            file=sys.stderr,
+        )
+        raise _Exit(int(ExitCode.FAILED)) from exc
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    settings.state.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(settings.state / "paperflow.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("paperflow").addHandler(handler)
+    logging.getLogger("paperflow").setLevel(logging.INFO)
+    return settings
+
+
+def _progress(args: argparse.Namespace) -> Callable[[str], None]:
+    return (lambda _m: None) if args.quiet else (lambda m: print(f"· {m}", flush=True))
+
+
+# ---- commands -------------------------------------------------------------------------------
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .workspace import init_workspace
+
+    made = init_workspace(Path(args.dir), example=args.example, demo=args.demo)
+    print(f"Đã tạo thư mục làm việc / Workspace ready: {made}")
+    print("Thả tệp vào inbox/ rồi chạy 'paperflow run --once' trong thư mục đó.")
+    print("(Drop files into inbox/, then run 'paperflow run --once' in that folder.)")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .pipeline import run_once
+    from .report import print_batch
+
+    settings = _settings(args)
+    result = run_once(settings, sign_now=False if args.no_sign else None,
+                      progress=_progress(args))
+    print_batch(result, settings)
+    return 0 if result.ok else int(ExitCode.FAILED)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .pipeline import watch
+
+    settings = _settings(args)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"Đang theo dõi {settings.inbox} — Ctrl-C để dừng. (Watching; Ctrl-C stops.)", flush=True)
+    watch(settings, stop=stop, progress=_progress(args))
+    print("Đã dừng. (Stopped cleanly.)")
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from .pipeline import sign_pending
+
+    settings = _settings(args)
+    signed = sign_pending(settings, batch=args.batch, only=args.only, progress=_progress(args))
+    print(f"Đã ký {signed} tệp PDF. (Signed {signed} PDFs.)")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .sign import verify_pdfs
+
+    settings = _settings(args)
+    roots = [settings.resolve(r) for r in (args.trust_root or settings.signing.trust_roots)]
+    if settings.signing.demo and not roots:
+        from .sign.demo import ensure_demo_pki
+
+        roots = [ensure_demo_pki(settings).ca_pem]
+    reports = verify_pdfs([Path(p) for p in args.files], roots)
+    for rep in reports:
+        for line in rep.lines():
+            print(line)
+    return 0 if reports and all(r.valid for r in reports) else int(ExitCode.INVALID)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .register import Register
+    from .register.status import status_report
+
+    settings = _settings(args)
+    with Register.open(settings) as reg:
+        report = status_report(settings, reg)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print(report.to_table())
+    return 0
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from .deliver import send_pending
+    from .register import Register
+
+    settings = _settings(args)
+    with Register.open(settings) as reg:
+        report = send_pending(settings, reg, batch=args.batch, retry_failed=args.retry_failed)
+    print(report)
+    return 0 if not getattr(report, "failed", 0) else int(ExitCode.DELIVERY)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import make_server
+
+    settings = _settings(args)
+    server = make_server(settings, host=args.host, port=args.port)
+    print(f"Mở trình duyệt tại / Open http://{args.host}:{args.port}/  (Ctrl-C để dừng)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+# ---- parser ---------------------------------------------------------------------------------
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
+    "init": (cmd_init, "Tạo thư mục làm việc mới (config.toml, inbox/, outbox/, templates/). "
+                       "Create a workspace."),
+    "run": (cmd_run, "Xử lý mọi tệp đang có trong inbox/ rồi thoát. "
+                     "Process everything now in inbox/ and exit."),
+    "watch": (cmd_watch, "Theo dõi inbox/ liên tục cho đến khi dừng (Ctrl-C). "
+                         "Keep watching inbox/ until stopped."),
+    "sign": (cmd_sign, "Ký số mọi văn bản đang chờ ký, một lần nhập PIN. "
+                       "Sign everything waiting, one PIN entry."),
+    "verify": (cmd_verify, "Kiểm tra chữ ký số trong tệp PDF. "
+                           "Validate the signatures of PDFs (exit 0 only if all valid)."),
+    "status": (cmd_status, "Xem việc đã lập kế hoạch, chờ ký, đã gửi, quá hạn. "
+                           "What is planned, waiting, sent, overdue."),
+    "send": (cmd_send, "Gửi thư điện tử đang chờ (SMTP). Send pending mail."),
+    "serve": (cmd_serve, "Mở trang web nội bộ xem tình trạng và tải văn bản. "
+                         "A local web page with the status and documents."),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperflow",
+        description=(
+            "paperflow: lập, ký và gửi hồ sơ chứng thư chữ ký số chuyên dùng công vụ khi sắp xếp "
+            "tổ chức bộ máy năm 2025.\n(Certificate paperwork of the 2025 reorganisation: from "
+            "the inbox folder to signed, mailed dispatches.)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"paperflow {__version__}")
+    parser.add_argument("--config", default=None,
+                        help="tệp cấu hình / config file (mặc định/default ./config.toml)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="ít thông báo / less output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_fn, text) in COMMANDS.items():
+        sp = sub.add_parser(name, help=text, description=text)
+        sp.set_defaults(command=name)
+        if name == "init":
+            sp.add_argument("dir", nargs="?", default=".", help="thư mục / folder (default .)")
+            sp.add_argument("--example", action="store_true",
+                            help="chép bộ tệp mẫu vào inbox/ / copy the bundled example inbox")
+            sp.add_argument("--demo", action="store_true",
+                            help="dùng token SoftHSM và CA thử nghiệm / use a demo token and test CA")
+        elif name == "run":
+            sp.add_argument("--once", action="store_true",
+                            help="chạy một lượt rồi thoát (mặc định) / one batch then exit (default)")
+            sp.add_argument("--no-sign", action="store_true",
+                            help="không ký lúc này / do not sign now (sign later)")
+        elif name == "sign":
+            sp.add_argument("batch", nargs="?", default=None, help="lô / batch (default: all)")
+            sp.add_argument("--batch", dest="batch", help="lô cần ký / the batch to sign")
+            sp.add_argument("--only", action="append", default=None,
+                            help="chỉ ký tệp này (lặp lại được) / only this file (repeatable)")
+        elif name == "verify":
+            sp.add_argument("files", nargs="+", help="tệp PDF / PDF files")
+            sp.add_argument("--trust-root", action="append", default=None,
+                            help="chứng thư gốc tin cậy / trust root (PEM/DER), repeatable")
+        elif name == "status":
+            sp.add_argument("--json", action="store_true", help="xuất JSON / JSON output")
+        elif name == "send":
+            sp.add_argument("--batch", default=None, help="chỉ lô này / only this batch")
+            sp.add_argument("--retry-failed", action="store_true",
+                            help="gửi lại thư lỗi / retry failed messages")
+        elif name == "serve":
+            sp.add_argument("--host", default="127.0.0.1")
+            sp.add_argument("--port", type=int, default=8765)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return int(ExitCode.USAGE)
+    fn = COMMANDS[args.command][0]
+    try:
+        with _clerk_errors():
+            return fn(args)
+    except _Exit as exc:
+        return exc.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""`paperflow init`: a ready workspace (config.toml, inbox/, outbox/, archive/, templates/)."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from .errors import ConfigError
+
+CONFIG_TEMPLATE = """\
+# paperflow — cấu hình thư mục làm việc / workspace configuration.
+# Mã PIN KHÔNG bao giờ ghi ở đây: dùng biến môi trường PAPERFLOW_PIN hoặc nhập khi được hỏi.
+# (PINs never go here: PAPERFLOW_PIN / PAPERFLOW_ORG_PIN or the prompt.)
+
+[agency]                      # cơ quan ban hành văn bản / the issuing agency
+name = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+managing = "Ủy ban nhân dân tỉnh Hưng Yên"
+abbreviation = "SKHCN"
+drafting_unit = "CĐS"
+place = "Hưng Yên"
+province = "Hưng Yên"
+signer_name = "Nguyễn Văn An"
+signer_title = "PHÓ GIÁM ĐỐC"
+signer_authority = "KT. GIÁM ĐỐC"
+contact_name = "Trần Thị Bình"
+contact_phone = "0221 3 888 999"
+contact_email = "cds.skhcn@hungyen.gov.vn"
+
+[plan]
+effective_date = 2025-07-01   # ngày bộ máy mới hoạt động / the reorganisation's effective date
+renew_within_days = 60
+
+[plan.focal_points]           # tỉnh → đầu mối được ủy quyền (rule 10, 13)
+"Hưng Yên" = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+
+[intake]
+polling = false               # true cho thư mục mạng (SMB/NFS) / true on network shares
+
+[convert]
+workers = 2
+
+[signing]
+{signing}
+
+[mail]
+from = "cds.skhcn@hungyen.gov.vn"
+ca = "ca@bcy.gov.vn"
+send = false                  # true: gửi qua SMTP / send over SMTP
+smtp_host = ""
+smtp_port = 587
+security = "starttls"
+"""
+
+DEMO_SIGNING = """\
+# DEMO: token SoftHSM và CA thử nghiệm do paperflow tự tạo trong .paperflow/demo-pki/
+# (a SoftHSM token and a TEST CA made by paperflow; NOT for real documents)
+demo = true
+pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so"
+token_label = "officer"
+key_label = "signer"
+
+[signing.organization]
+token_label = "agency"
+key_label = "seal\""""
+
+REAL_SIGNING = """\
+pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so"   # thư viện PKCS#11 của token / vendor module
+token_label = "officer"
+key_label = "signer"
+trust_roots = ["ca.pem"]
+# [signing.organization]          # chữ ký số của cơ quan (con dấu) / the agency's seal token
+# token_label = "agency"
+# key_label = "seal\""""
+
+
+def example_inbox() -> Path | None:
+    """The bundled example inbox: the repo's inbox/example, or the copy inside the package."""
+    packaged = Path(str(resources.files("paperflow") / "data" / "example"))
+    repo = Path(__file__).resolve().parents[2] / "inbox" / "example"
+    for cand in (repo, packaged):
+        if cand.is_dir() and any(cand.iterdir()):
+            return cand
+    return None
+
+
+def init_workspace(target: Path, *, example: bool = False, demo: bool = False) -> Path:
+    from .render import install_templates
+
+    target = target.resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    for sub in ("inbox", "inbox/rejected", "outbox", "archive", "templates"):
+        (target / sub).mkdir(parents=True, exist_ok=True)
+    cfg = target / "config.toml"
+    if not cfg.exists():
+        cfg.write_text(CONFIG_TEMPLATE.format(signing=DEMO_SIGNING if demo else REAL_SIGNING),
+                       encoding="utf-8")
+    install_templates(target / "templates")
+    if example:
+        src = example_inbox()
+        if src is None:
+            raise ConfigError("Không tìm thấy bộ tệp mẫu.", "The bundled example inbox is missing.")
+        for f in sorted(src.iterdir()):
+            if f.is_file() and not f.name.startswith("."):
+                shutil.copy2(f, target / "inbox" / f.name)
+    return target
