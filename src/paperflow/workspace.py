@@ -78,7 +78,8 @@ def example_inbox() -> Path | None:
     """The bundled example inbox: the repo's inbox/example, or the copy inside the package."""
     packaged = Path(str(resources.files("paperflow") / "data" / "example"))
     repo = Path(__file__).resolve().parents[2] / "inbox" / "example"
-    for cand in (repo, packaged):
+    here = Path.cwd() / "inbox" / "example"      # `paperflow init` run from a clone
+    for cand in (repo, here, packaged):
         if cand.is_dir() and any(cand.iterdir()):
             return cand
     return None
