@@ -1,0 +1,191 @@
+"""The convert stage: .docx → PDF beside it, with LibreOffice, never one cold process per file.
+
+Primary mode ("uno"): one persistent soffice listener per worker, each with its own profile and
+named pipe, driven by a small worker script under the system Python that has `uno`
+(`_uno_worker.py`); threads here hand documents to the workers from one queue.
+Fallback mode ("batch"): one batched `soffice --convert-to pdf` call per worker chunk.
+
+A document that fails is left with pdf=None and listed in `failures`; the rest goes on.
+Only when LibreOffice cannot run at all is ConversionError raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+
+from ..config import Settings
+from ..errors import ConversionError
+from ..models import RenderedDocument
+from ._soffice import find_soffice, looks_like_docx
+from .batch import BatchRunner, doc_failed, unavailable
+
+log = logging.getLogger("paperflow.convert")
+
+DEFAULT_UNO_PYTHON = "/usr/bin/python3"
+DEFAULT_RECYCLE_AFTER = 200
+
+
+def uno_available(python: str) -> bool:
+    """True when `python` can `import uno` (Debian's python3-uno is for /usr/bin/python3 only)."""
+    if not python or not os.path.exists(python):
+        return False
+    try:
+        done = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30,
+                              env={**os.environ, "PYTHONPATH": ""})
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def _has_pool() -> bool:
+    return (Path(__file__).parent / "pool.py").exists()
+
+
+class Converter:
+    """`with Converter(settings) as conv: docs = conv.convert_documents(docs)`.
+
+    Workers start on first use and stop on exit (no soffice, lock file or zombie stays behind).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        mode: str | None = None,
+        workers: int | None = None,
+        timeout_s: float | None = None,
+        recycle_after: int | None = None,
+        uno_python: str | None = None,
+    ) -> None:
+        cfg = settings.convert
+        self.settings = settings
+        self.soffice_cmd = cfg.soffice
+        self.workers = max(1, int(workers if workers is not None else cfg.workers))
+        self.timeout_s = float(timeout_s if timeout_s is not None else cfg.timeout_s)
+        self.recycle_after = int(recycle_after if recycle_after is not None
+                                 else getattr(cfg, "recycle_after", DEFAULT_RECYCLE_AFTER))
+        self.uno_python = uno_python or getattr(cfg, "uno_python", "") or DEFAULT_UNO_PYTHON
+        self.requested_mode = (mode or getattr(cfg, "mode", "") or "auto").lower()
+        if self.requested_mode not in ("auto", "uno", "batch"):
+            raise ConversionError(
+                f"[convert] mode không hợp lệ: '{self.requested_mode}' (auto, uno, batch).",
+                f"Invalid [convert] mode '{self.requested_mode}' (auto, uno, batch).",
+            )
+        self.root = settings.state / "lo"
+        self.failures: list[tuple[Path, ConversionError]] = []
+        self.mode: str | None = None            # decided on first use
+        self._soffice: str | None = None
+        self._pool = None                       # the UNO worker pool, when mode == "uno"
+        self._lock = threading.Lock()
+
+    # -- context ---------------------------------------------------------------------------
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every LibreOffice process this converter started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    # -- public ----------------------------------------------------------------------------
+    def convert_documents(self, docs: Sequence[RenderedDocument]) -> list[RenderedDocument]:
+        """Set `.pdf` on every .docx document that converts; other documents pass unchanged."""
+        wanted = [d.path for d in docs if d.path.suffix.lower() == ".docx"]
+        done = set(self.convert(wanted))
+        out = []
+        for d in docs:
+            if d.path.suffix.lower() == ".docx":
+                pdf = d.path.with_suffix(".pdf")
+                d = replace(d, pdf=pdf if pdf in done else None)
+            out.append(d)
+        return out
+
+    def convert(self, paths: Sequence[Path]) -> list[Path]:
+        """Convert .docx files; returns the PDFs made (beside each file, same stem)."""
+        pairs: list[tuple[Path, Path]] = []
+        for p in paths:
+            p = Path(p).absolute()
+            if not looks_like_docx(p):
+                self._fail(p, doc_failed(p, "tệp không phải .docx hợp lệ",
+                                         "the file is not a valid .docx"))
+                continue
+            pairs.append((p, p.with_suffix(".pdf")))
+        if not pairs:
+            return []
+        self._decide_mode()
+        results = self._pool_run(pairs) if self.mode == "uno" else self._batch_run(pairs)
+        made = []
+        for (src, target), err in zip(pairs, results, strict=True):
+            if err is None:
+                made.append(target)
+            else:
+                self._fail(src, err)
+        return made
+
+    # -- internals -------------------------------------------------------------------------
+    def _fail(self, path: Path, err: ConversionError) -> None:
+        log.warning("convert failed: %s: %s", path.name, err.en)
+        with self._lock:
+            self.failures.append((path, err))
+
+    def _decide_mode(self) -> None:
+        if self.mode is not None:
+            return
+        self._soffice = find_soffice(self.soffice_cmd)
+        if self.requested_mode == "batch":
+            self.mode = "batch"
+        elif _has_pool() and uno_available(self.uno_python):
+            self.mode = "uno"
+        elif self.requested_mode == "uno":
+            raise unavailable(f"{self.uno_python} cannot import uno (apt-get install python3-uno)")
+        else:
+            log.info("no Python with uno at %s: batched soffice calls", self.uno_python)
+            self.mode = "batch"
+
+    def _batch_run(self, pairs: list[tuple[Path, Path]]) -> list[ConversionError | None]:
+        """One thread per worker, each with its own profile, one batched call per chunk."""
+        n = min(self.workers, len(pairs))
+        results: list[ConversionError | None] = [None] * len(pairs)
+        errors: list[BaseException] = []
+        assert self._soffice is not None
+        soffice = self._soffice
+
+        def work(w: int) -> None:
+            idx = list(range(w, len(pairs), n))
+            runner = BatchRunner(soffice, self.root / f"batch{w}", self.timeout_s)
+            try:
+                for i, res in zip(idx, runner.run([pairs[i] for i in idx]), strict=True):
+                    results[i] = res
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(w,), name=f"convert-batch{w}")
+                   for w in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        return results
+
+    def _pool_run(self, pairs: list[tuple[Path, Path]]) -> list[ConversionError | None]:
+        from .pool import WorkerPool
+
+        if self._pool is None:
+            assert self._soffice is not None
+            self._pool = WorkerPool(self._soffice, self.uno_python, self.root, self.workers,
+                                    self.timeout_s, self.recycle_after)
+        return self._pool.run(pairs)
