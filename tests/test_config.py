@@ -1,0 +1,69 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from paperflow.config import load_settings
+from paperflow.errors import ConfigError
+from paperflow.workspace import CONFIG_TEMPLATE, DEMO_SIGNING, REAL_SIGNING
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "config.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = load_settings()
+    assert s.workspace == tmp_path.resolve()
+    assert s.register_url == f"sqlite:///{tmp_path.resolve() / 'paperflow.db'}"
+    assert s.inbox == tmp_path.resolve() / "inbox"
+
+
+@pytest.mark.parametrize("signing", [DEMO_SIGNING, REAL_SIGNING])
+def test_the_config_init_writes_is_valid(tmp_path, signing):
+    s = load_settings(write(tmp_path, CONFIG_TEMPLATE.format(signing=signing)))
+    assert s.agency.name == "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+    assert s.plan.effective_date == date(2025, 7, 1)
+    assert s.plan.focal_points["Hưng Yên"].startswith("Sở Khoa học")
+    assert s.mail.from_ == "cds.skhcn@hungyen.gov.vn"
+    assert (s.signing.organization is not None) == (signing is DEMO_SIGNING)
+
+
+def test_unknown_key_is_named(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, "[signing]\ntoken_lable = 'x'\n"))
+    assert "token_lable" in exc.value.en and "token_lable" in exc.value.vi
+
+
+def test_unknown_section_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="smtp"):
+        load_settings(write(tmp_path, "[smtp]\nhost = 'x'\n"))
+
+
+def test_bad_value_type(tmp_path):
+    with pytest.raises(ConfigError, match="convert.workers"):
+        load_settings(write(tmp_path, "[convert]\nworkers = 'many'\n"))
+
+
+def test_broken_toml_is_a_clerk_error(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, "[agency\nname = 1"))
+    assert "config.toml" in exc.value.vi
+
+
+def test_missing_named_file(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_environment_overrides(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPERFLOW_MAIL_SEND", "true")
+    monkeypatch.setenv("PAPERFLOW_REGISTER_URL", "postgresql://u@h/db")
+    monkeypatch.setenv("PAPERFLOW_MAIL_FROM", "a@b.vn")
+    s = load_settings(write(tmp_path, "[mail]\nsend = false\n"))
+    assert s.mail.send is True
+    assert s.register_url == "postgresql://u@h/db"
+    assert s.mail.from_ == "a@b.vn"

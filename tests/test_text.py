@@ -1,0 +1,52 @@
+import unicodedata
+
+import pytest
+
+from paperflow.text import best_match, key, nfc, normalise_serial, safe_filename, similarity, slug
+
+
+def test_nfc_folds_decomposed_text_and_whitespace():
+    decomposed = unicodedata.normalize("NFD", "Sở Tài chính\n tỉnh  Hưng Yên")
+    assert nfc(decomposed) == "Sở Tài chính tỉnh Hưng Yên"
+    assert unicodedata.is_normalized("NFC", nfc(decomposed))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Sở Khoa học và Công nghệ tỉnh Hưng Yên", "SO KHOA HOC VA CONG NGHE TINH HUNG YEN"),
+    ("Sở KH&CN tỉnh Hưng Yên", "Sở Khoa học và Công nghệ tỉnh Hưng Yên"),
+    ("UBND tỉnh Thái Bình", "Ủy ban nhân dân tỉnh Thái Bình"),
+    ("Đồng Nai", "Dong Nai"),
+])
+def test_keys_ignore_diacritics_case_and_abbreviations(a, b):
+    assert key(a) == key(b)
+
+
+def test_ocr_damaged_names_still_match():
+    known = ["Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Sở Tài chính tỉnh Thái Bình"]
+    found, score = best_match("S6 KHCN tinh Hung Yén", known, threshold=0.8)
+    assert found == known[0] and score < 1.0
+
+
+def test_unrelated_names_do_not_match():
+    found, score = best_match("Sở Y tế tỉnh Đồng Nai", ["Sở Tài chính tỉnh Hưng Yên"])
+    assert found is None and score < 0.85
+    assert similarity("", "x") == 0.0
+
+
+@pytest.mark.parametrize("raw, serial", [
+    ("54 01 01 01 0a 1b", "540101010A1B"),
+    ("0x540101010a1b", "540101010A1B"),
+    ("54:01:01:01:0A:1B", "540101010A1B"),
+])
+def test_serials(raw, serial):
+    assert normalise_serial(raw) == serial
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b\\c", "..", "CON:", "x\x00y"])
+def test_safe_filename_cannot_escape(name):
+    out = safe_filename(name)
+    assert "/" not in out and "\\" not in out and out not in ("", ".", "..") and "\x00" not in out
+
+
+def test_slug():
+    assert slug("Sở Tài chính tỉnh Hưng Yên") == "so-tai-chinh-tinh-hung-yen"
