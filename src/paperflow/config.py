@@ -99,6 +99,18 @@ class MailSettings:
     smtp_port: int = 587
     security: str = "starttls"      # none | starttls | ssl
     send: bool = False
+    # recipient name (focal point, managing agency) → e-mail address; the CA uses `ca`
+    addresses: dict[str, str] = field(default_factory=dict)
+    ca_file: str = ""               # extra PEM trust roots for the SMTP server's TLS certificate
+    timeout_s: float = 60.0         # SMTP socket timeout
+    paper_signing: bool = False     # True: every dispatch is printed and signed by hand first
+
+    def __post_init__(self) -> None:
+        if self.security not in ("none", "starttls", "ssl"):
+            raise ConfigError(
+                f"[mail] security phải là none, starttls hoặc ssl (đang là {self.security!r}).",
+                f"[mail] security must be none, starttls or ssl (got {self.security!r}).",
+            )
 
 
 @dataclass(frozen=True)

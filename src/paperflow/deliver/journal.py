@@ -1,7 +1,8 @@
 """The mail log: one row per message, keyed by a Message-ID derived from its content.
 
-'pending' → 'sent' (with the server's answer) or 'failed' (with the error); a message whose
-row says 'sent' is never sent again.
+'pending' → 'sending' (claimed by one sender) → 'sent' (with the server's answer) or 'failed'
+(with the error); a message whose row says 'sent' is never sent again. 'held' = written as .eml
+but not to be sent (no known address, or the PDFs are not signed yet).
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ class MailRecord(Base):
     recipient_name: Mapped[str] = mapped_column(Text, default="")
     sender_agency: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(20))          # pending | sending | sent | failed
+    state: Mapped[str] = mapped_column(String(20))  # pending | held | sending | sent | failed
     answer: Mapped[str] = mapped_column(Text, default="")   # the server's reply or the error
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # who set 'sending' and when: a 'sending' row older than the lease was left by a crash
+    claimed_by: Mapped[str] = mapped_column(String(200), default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    request: Mapped[str] = mapped_column(String(40), default="")
+    number: Mapped[str] = mapped_column(String(80), default="")  # the dispatch's number/symbol

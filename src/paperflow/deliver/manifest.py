@@ -1,0 +1,91 @@
+"""manifest.json: every produced file of a batch, for tools (DESIGN.md contract).
+
+Each file is listed once at its own path; the hard links/copies in the recipient folders are
+named in its `copies`, so a tool counting documents counts each once. Written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from email import message_from_binary_file, policy
+from pathlib import Path
+from typing import Any
+
+from ..errors import DeliveryError
+from ..models import RenderedDocument
+from .message import sha256_file
+from .outbox import SUMMARY_STEM
+
+MANIFEST = "manifest.json"
+
+
+def _eml_headers(path: Path) -> tuple[str, str]:
+    with path.open("rb") as f:
+        msg = message_from_binary_file(f, policy=policy.default)
+    to = msg["To"]
+    name = to.addresses[0].display_name if to and to.addresses else ""
+    return name, str(msg.get("X-Paperflow-Request", ""))
+
+
+def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]) -> Path:
+    """Write `folder/manifest.json` and return its path."""
+    entries: dict[Path, dict[str, Any]] = {}
+
+    def add(path: Path | None, type_: str, request: str, recipient: str, signed: bool) -> None:
+        if path is None or path in entries or not path.exists():
+            return
+        entries[path] = {"path": path.relative_to(folder).as_posix(), "type": type_,
+                         "request": request, "recipient": recipient, "signed": signed}
+
+    for d in docs:
+        add(d.signed_pdf, d.type, d.request, d.recipient, True)
+        add(d.pdf, d.type, d.request, d.recipient, False)
+        add(d.path, d.type, d.request, d.recipient, False)
+    for d in docs:      # lists only named as attachments (e.g. an .xlsx travelling as is)
+        for a in d.attachments:
+            add(a, "list", d.request, d.recipient, False)
+    for m in mails:
+        recipient, request = _eml_headers(m)
+        add(m, "mail", request, recipient, False)
+    for suffix in (".pdf", ".docx"):
+        add(folder / f"{SUMMARY_STEM}{suffix}", "report", "", "", False)
+
+    # Hash each file once; other files with the same inode or content are its copies.
+    by_inode: dict[tuple[int, int], Path] = {}
+    by_hash: dict[str, Path] = {}
+    for path, entry in entries.items():
+        st = path.stat()
+        entry["sha256"] = sha256_file(path)
+        entry["copies"] = []
+        by_inode[(st.st_dev, st.st_ino)] = path
+        by_hash.setdefault(entry["sha256"], path)
+    others: list[dict[str, Any]] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder)
+        if path in entries or rel.as_posix() in (MANIFEST, "plan.json") \
+                or any(part.startswith(".") for part in rel.parts):
+            continue
+        st = path.stat()
+        original = by_inode.get((st.st_dev, st.st_ino))
+        if original is None:
+            sha = sha256_file(path)
+            original = by_hash.get(sha)
+            if original is None:    # a file no stage declared: still list it, honestly typed
+                others.append({"path": rel.as_posix(), "type": "other", "request": "",
+                               "recipient": "", "signed": False, "sha256": sha, "copies": []})
+                continue
+        entries[original]["copies"].append(rel.as_posix())
+
+    out = folder / MANIFEST
+    tmp = folder / f".{MANIFEST}.tmp"
+    try:
+        tmp.write_text(json.dumps(list(entries.values()) + others, ensure_ascii=False, indent=2),
+                       encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise DeliveryError(
+            f"Không ghi được manifest.json vào {folder}: {exc.strerror}.",
+            f"Cannot write manifest.json into {folder}: {exc}.",
+        ) from exc
+    return out

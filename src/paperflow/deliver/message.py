@@ -1,0 +1,164 @@
+"""One dispatch → one e-mail (.eml) to its recipient, with a Message-ID derived from its content.
+
+The .eml is what a clerk opens in Outlook/Thunderbird and what SMTP sends, byte for byte:
+headers RFC 2047-encoded (Vietnamese subject and names), attachment names RFC 2231, body
+UTF-8 — everything 7-bit clean so no server mangles it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, localtime
+from pathlib import Path
+
+from ..config import CA_NAME, Settings
+from ..models import RenderedDocument
+from ..text import key
+
+REQUEST_VI = {
+    "change_info": "thay đổi nội dung thông tin chứng thư số",
+    "revoke": "thu hồi chứng thư số",
+    "renew": "gia hạn chứng thư số",
+    "restore_token": "khôi phục thiết bị lưu khóa bí mật",
+    "issue_new": "cấp mới chứng thư số",
+    "recall": "thu hồi thiết bị lưu khóa bí mật",
+    "hand_over": "bàn giao",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    address: str            # "" when no address is known: the .eml is written, never sent
+
+
+@dataclass(frozen=True)
+class Mail:
+    message: EmailMessage
+    message_id: str         # without angle brackets
+    recipient: Recipient
+    subject: str
+    attachments: tuple[Path, ...]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _is_ca(name: str) -> bool:
+    k = key(name)
+    return "chung thuc so" in k or k == key(CA_NAME) or k in ("ca", "ban co yeu chinh phu")
+
+
+def resolve_recipient(settings: Settings, name: str) -> Recipient:
+    """The CA → [mail] ca; anyone else → [mail] addresses (names compared without diacritics)."""
+    if "@" in name:
+        return Recipient(name=name, address=name.strip())
+    if _is_ca(name):
+        return Recipient(name=name or CA_NAME, address=settings.mail.ca)
+    wanted = key(name)
+    for known, address in settings.mail.addresses.items():
+        if key(known) == wanted:
+            return Recipient(name=name, address=address.strip())
+    return Recipient(name=name, address="")
+
+
+def mail_subject(doc: RenderedDocument) -> str:
+    """'Công văn số 12/SKHCN-CĐS: V/v thay đổi …' — the number first, as clerks file by it."""
+    subject = doc.subject.strip() or (
+        f"V/v đề nghị {REQUEST_VI.get(doc.request, doc.request)}" if doc.request else "Công văn")
+    number = doc.number.strip() or "(chưa cấp số)"
+    return f"Công văn số {number}: {subject}"
+
+
+def attachments_of(doc: RenderedDocument) -> tuple[Path, ...]:
+    """The dispatch's PDF (signed when signed) then its lists, in order, without duplicates."""
+    main = doc.signed_pdf or doc.pdf or doc.path
+    out: list[Path] = [main]
+    for a in doc.attachments:
+        if a not in out:
+            out.append(a)
+    return tuple(out)
+
+
+def message_id_for(recipient: Recipient, subject: str, hashes: list[str], domain: str) -> str:
+    """Same recipient + same attachments + same subject → same Message-ID, on every run."""
+    h = hashlib.sha256()
+    for part in (key(recipient.address or recipient.name), subject, *hashes):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x00")
+    return f"paperflow-{h.hexdigest()[:40]}@{domain}"
+
+
+def _body(settings: Settings, doc: RenderedDocument, recipient: Recipient,
+          files: tuple[Path, ...]) -> str:
+    ag = settings.agency
+    lines = [
+        f"Kính gửi: {recipient.name}",
+        "",
+        f"{ag.name} trân trọng gửi {mail_subject(doc)}.",
+        "",
+        "Tệp đính kèm:",
+        *[f"  {i}. {p.name}" for i, p in enumerate(files, 1)],
+        "",
+        "Đầu mối liên hệ:",
+        f"  {ag.contact_name}, điện thoại {ag.contact_phone}, thư điện tử {ag.contact_email}.",
+        "",
+        "Trân trọng./.",
+        "",
+        f"{ag.name}",
+        "",
+        "-- ",
+        "Thư này được tạo bởi paperflow; văn bản đính kèm là văn bản điện tử đã ký số "
+        "(nếu có chữ ký số).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _display_address(name: str, address: str) -> Address:
+    user, _, domain = address.partition("@")
+    return Address(display_name=name, username=user, domain=domain)
+
+
+def build_mail(settings: Settings, doc: RenderedDocument) -> Mail:
+    """The e-mail for one dispatch to its recipient (lists attached after the dispatch)."""
+    recipient = resolve_recipient(settings, doc.recipient)
+    files = attachments_of(doc)
+    hashes = [sha256_file(p) for p in files]
+    subject = mail_subject(doc)
+    domain = settings.mail.from_.partition("@")[2] or "paperflow.local"
+    mid = message_id_for(recipient, subject, hashes, domain)
+
+    msg = EmailMessage()
+    msg["From"] = _display_address(settings.agency.name, settings.mail.from_)
+    if recipient.address:
+        msg["To"] = _display_address(recipient.name, recipient.address)
+    else:
+        # No known address: a clerk fills it in their mail client; never sent by paperflow.
+        msg["To"] = _display_address(recipient.name, "undisclosed-recipients@invalid")
+        msg["X-Paperflow-Warning"] = "no address configured for this recipient"
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(localtime())
+    msg["Message-ID"] = f"<{mid}>"
+    if settings.agency.contact_email:
+        msg["Reply-To"] = _display_address(settings.agency.contact_name,
+                                           settings.agency.contact_email)
+    if doc.request:
+        msg["X-Paperflow-Request"] = doc.request
+    msg.set_content(_body(settings, doc, recipient, files), charset="utf-8")
+    for path in files:
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        maintype, _, subtype = ctype.partition("/")
+        # The email package writes non-ASCII file names as RFC 2231 (filename*=utf-8''…).
+        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype,
+                           filename=path.name)
+    return Mail(message=msg, message_id=mid, recipient=recipient, subject=subject,
+                attachments=files)

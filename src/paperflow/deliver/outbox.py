@@ -1,0 +1,164 @@
+"""The clerk's outbox for one batch: .eml per dispatch, a folder per recipient, a summary.
+
+Layout inside outbox/<batch>/ (the renderer's own files stay where it wrote them):
+
+    mail/01-cuc-chung-thuc-so-....eml           one message per dispatch and recipient
+    <NN>-<recipient-slug>/1-in-truoc/            print first: drafts to sign by hand, hand-over lists
+    <NN>-<recipient-slug>/2-gui-di/              to send: the (signed) PDFs, lists and the .eml
+    TOM-TAT-LO.docx / TOM-TAT-LO.pdf             printable summary: contents and what to do next
+
+Files in the recipient folders are hard links (copies where the file system refuses links), so
+they cost no space and manifest.json lists each file once with its `copies`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..config import Settings
+from ..errors import DeliveryError
+from ..models import RenderedDocument
+from ..text import slug
+from .journal import MailRecord
+from .message import Mail, build_mail
+
+log = logging.getLogger("paperflow.deliver")
+
+PRINT_DIR = "1-in-truoc"
+SEND_DIR = "2-gui-di"
+MAIL_DIR = "mail"
+SUMMARY_STEM = "TOM-TAT-LO"
+# Documents that travel on paper with the physical tokens/dossiers: always printed.
+PRINTED_TYPES = frozenset({"handover_tokens", "handover_dossiers"})
+EML_POLICY = policy.SMTP   # CRLF line ends, as Outlook expects and SMTP sends
+
+
+@dataclass
+class RecipientFolder:
+    name: str
+    folder: Path
+    to_print: list[Path] = field(default_factory=list)
+    to_send: list[Path] = field(default_factory=list)
+    mails: list[tuple[Mail, Path, str]] = field(default_factory=list)   # (mail, eml, state)
+
+
+def _link(src: Path, dest_dir: Path) -> Path:
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / src.name
+    if dest.exists():
+        return dest
+    try:
+        os.link(src, dest)
+    except OSError:         # other file system, SMB share without hard links: copy
+        shutil.copy2(src, dest)
+    return dest
+
+
+def _needs_paper(settings: Settings, doc: RenderedDocument) -> bool:
+    return settings.mail.paper_signing or doc.signed_pdf is None or doc.type in PRINTED_TYPES
+
+
+def _record(session: Session, batch: str, mail: Mail, eml_rel: str, state: str, answer: str,
+            doc: RenderedDocument) -> str:
+    """Insert the mail_log row once; an existing row keeps its state (sent stays sent)."""
+    row = session.get(MailRecord, mail.message_id)
+    if row is not None:
+        if row.state in ("pending", "held") and row.state != state:
+            row.state, row.answer = state, answer
+        if row.state in ("pending", "held"):
+            row.eml, row.batch = eml_rel, batch
+        return row.state
+    session.add(MailRecord(
+        message_id=mail.message_id, batch=batch, eml=eml_rel,
+        recipient=mail.recipient.address, recipient_name=mail.recipient.name,
+        sender_agency=doc.sender, subject=mail.subject, state=state, answer=answer,
+        attempts=0, created_at=datetime.now(UTC), request=doc.request, number=doc.number,
+    ))
+    return state
+
+
+def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedDocument],
+                  folder: Path) -> list[Path]:
+    """Write the batch's .eml files, recipient folders and summary into the staging `folder`.
+
+    Returns the .eml paths (inside `folder`). mail_log rows name them relative to outbox/ as
+    `<batch>/mail/…`, the place they will have once the pipeline renames the staging folder.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    recipients: dict[str, RecipientFolder] = {}
+
+    def folder_of(name: str) -> RecipientFolder:
+        if name not in recipients:
+            n = len(recipients) + 1
+            recipients[name] = RecipientFolder(name, folder / f"{n:02d}-{slug(name or 'khac')}")
+        return recipients[name]
+
+    attached = {a for d in docs if d.type != "list" for a in d.attachments}
+    emls: list[Path] = []
+    try:
+        with Session(reg.engine) as session, session.begin():
+            for doc in docs:
+                rf = folder_of(doc.recipient)
+                own = {doc.path, doc.pdf, doc.signed_pdf}
+                if doc.type == "list" and own & attached:
+                    continue        # travels with its dispatch, filed with it
+                files = [doc.signed_pdf or doc.pdf or doc.path]
+                if doc.type != "list":
+                    files += list(doc.attachments)
+                if doc.signed_pdf is not None:
+                    rf.to_send.extend(files)
+                    if _needs_paper(settings, doc) and doc.pdf is not None:
+                        rf.to_print.append(doc.pdf)     # a paper original as well
+                else:
+                    rf.to_print.extend(files)           # a draft: print, sign by hand, stamp
+                if doc.type == "list":
+                    continue
+                mail = build_mail(settings, doc)
+                n = len(emls) + 1
+                eml = folder / MAIL_DIR / f"{n:02d}-{slug(doc.request or doc.type)}-" \
+                    f"{slug(rf.name, limit=40)}.eml"
+                eml.parent.mkdir(parents=True, exist_ok=True)
+                tmp = eml.with_suffix(".eml.tmp")
+                tmp.write_bytes(mail.message.as_bytes(policy=EML_POLICY))
+                os.replace(tmp, eml)
+                emls.append(eml)
+                if not mail.recipient.address:
+                    state, answer = "held", (
+                        f"Chưa có địa chỉ thư của '{rf.name}': thêm vào [mail] addresses "
+                        "trong config.toml (no address configured; not sent)")
+                    log.warning("no e-mail address for %s: %s written, not sent", rf.name, eml.name)
+                elif doc.signed_pdf is None:
+                    state, answer = "held", (
+                        "Văn bản chưa ký số: ký rồi gửi lại (not signed yet; not sent)")
+                else:
+                    state, answer = "pending", ""
+                rel = f"{batch}/{MAIL_DIR}/{eml.name}"
+                state = _record(session, batch, mail, rel, state, answer, doc)
+                rf.mails.append((mail, eml, state))
+    except OSError as exc:
+        raise DeliveryError(
+            f"Không ghi được thư vào {folder}: {exc.strerror}. Kiểm tra quyền ghi thư mục outbox.",
+            f"Cannot write the mail into {folder}: {exc}. Check write permissions on outbox/.",
+        ) from exc
+
+    for rf in recipients.values():
+        for p in dict.fromkeys(rf.to_print):
+            _link(p, rf.folder / PRINT_DIR)
+        for p in dict.fromkeys(rf.to_send):
+            _link(p, rf.folder / SEND_DIR)
+        for _mail, eml, _state in rf.mails:
+            _link(eml, rf.folder / SEND_DIR)
+
+    from .summary import write_summary
+
+    write_summary(settings, batch, folder, list(recipients.values()), docs)
+    return emls

@@ -1,0 +1,235 @@
+"""Sending what the mail log says is pending, exactly once per message as far as SMTP allows.
+
+Each row is claimed with a conditional UPDATE (pending/failed → 'sending', rowcount 1 = ours),
+so two senders never send the same row. After the server's final answer to DATA the row becomes
+'sent' with that answer, or 'failed' with the error; 'sent' is never sent again.
+
+A crash between the server accepting the message and the row becoming 'sent' leaves 'sending'
+(the one window SMTP cannot close). Our choice: such a row is NOT resent automatically — it is
+reported as uncertain. `paperflow send --retry-failed` resends it with the SAME Message-ID (the
+.eml bytes on disk), so the CA's mail system and the clerk's client see one message, and the row
+still says which server answer came last. A 'sending' row younger than the lease may belong to a
+sender still running and is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..config import Settings
+from ..errors import DeliveryError
+from .journal import MailRecord
+
+LEASE = timedelta(minutes=15)     # longer than any SMTP timeout: older 'sending' = a crash
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: tuple[str, ...] = ()                      # Message-IDs
+    failed: tuple[tuple[str, str], ...] = ()        # (Message-ID, server's answer / error)
+    uncertain: tuple[str, ...] = ()                 # 'sending' left by a crash, not resent
+    held: int = 0                                   # written only (no address / unsigned)
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.uncertain
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sent": list(self.sent), "failed": [list(f) for f in self.failed],
+                "uncertain": list(self.uncertain), "held": self.held, "note": self.note}
+
+
+@dataclass
+class _Progress:
+    sent: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes even for timezone=True columns.
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _answer(code: int, resp: bytes | str) -> str:
+    text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
+    return f"{code} {text}".strip()
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    m = settings.mail
+    context = ssl.create_default_context(cafile=settings.resolve(m.ca_file) if m.ca_file else None)
+    where = f"{m.smtp_host}:{m.smtp_port}"
+    try:
+        if m.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(m.smtp_host, m.smtp_port, timeout=m.timeout_s,
+                                                  context=context)
+        else:
+            smtp = smtplib.SMTP(m.smtp_host, m.smtp_port, timeout=m.timeout_s)
+        smtp.ehlo()
+        if m.security == "starttls":
+            smtp.starttls(context=context)
+            smtp.ehlo()
+    except (OSError, smtplib.SMTPException) as exc:
+        if isinstance(exc, smtplib.SMTPResponseException):
+            reason = _answer(exc.smtp_code, exc.smtp_error)
+        else:
+            reason = f"{exc.__class__.__name__}: {exc}"
+        raise DeliveryError(
+            f"Không kết nối được máy chủ thư {where} ({reason}). Kiểm tra [mail] smtp_host, "
+            "smtp_port, security và mạng; thư vẫn nằm trong hàng chờ.",
+            f"Cannot reach the mail server {where} ({reason}). Check [mail] smtp_host, "
+            "smtp_port, security and the network; the mail stays queued.",
+            code="smtp_unreachable",
+        ) from exc
+    user = os.environ.get("PAPERFLOW_SMTP_USER", "")
+    if user:
+        if m.security == "none" and m.smtp_host not in ("127.0.0.1", "localhost", "::1"):
+            smtp.close()
+            raise DeliveryError(
+                "Không gửi mật khẩu thư qua kết nối không mã hóa: đặt [mail] security = "
+                "\"starttls\" hoặc \"ssl\".",
+                "Refusing to send the SMTP password unencrypted: set [mail] security = "
+                "\"starttls\" or \"ssl\".",
+                code="smtp_insecure",
+            )
+        try:
+            smtp.login(user, os.environ.get("PAPERFLOW_SMTP_PASSWORD", ""))
+        except smtplib.SMTPException as exc:
+            smtp.close()
+            reason = (_answer(exc.smtp_code, exc.smtp_error)
+                      if isinstance(exc, smtplib.SMTPResponseException) else str(exc))
+            raise DeliveryError(
+                f"Máy chủ thư từ chối đăng nhập ({reason}). Kiểm tra PAPERFLOW_SMTP_USER và "
+                "PAPERFLOW_SMTP_PASSWORD.",
+                f"The mail server refused the login ({reason}). Check PAPERFLOW_SMTP_USER and "
+                "PAPERFLOW_SMTP_PASSWORD.",
+                code="smtp_auth",
+            ) from exc
+    return smtp
+
+
+def _claim(engine: Any, row: MailRecord, me: str) -> bool:
+    with engine.begin() as conn:
+        res = conn.execute(
+            update(MailRecord)
+            .where(MailRecord.message_id == row.message_id, MailRecord.state == row.state,
+                   MailRecord.attempts == row.attempts)
+            .values(state="sending", claimed_by=me, claimed_at=_now(),
+                    attempts=MailRecord.attempts + 1))
+        return res.rowcount == 1
+
+
+def _finish(engine: Any, message_id: str, state: str, answer: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(MailRecord).where(MailRecord.message_id == message_id)
+                     .values(state=state, answer=answer[:2000],
+                             sent_at=_now() if state == "sent" else None))
+
+
+def _transmit(smtp: smtplib.SMTP, sender: str, rcpt: str, payload: bytes) -> str:
+    """MAIL, RCPT, DATA by hand so the server's final answer (queue id) is kept."""
+    code, resp = smtp.mail(sender)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, resp, sender)
+    code, resp = smtp.rcpt(rcpt)
+    if code not in (250, 251):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused({rcpt: (code, resp)})
+    code, resp = smtp.data(payload)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, resp)
+    return _answer(code, resp)
+
+
+def _error_answer(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(_answer(c, r) for c, r in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _answer(exc.smtp_code, exc.smtp_error)
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def send_pending(settings: Settings, reg: Any, *, batch: str | None = None,
+                 retry_failed: bool = False) -> SendReport:
+    """Send the pending mail (and failed / crash-left mail with `retry_failed`) over SMTP."""
+    engine = reg.engine
+    states = ["pending", "sending"] + (["failed"] if retry_failed else [])
+    with Session(engine) as session:
+        q = select(MailRecord).where(MailRecord.state.in_(states + ["held"]))
+        if batch:
+            q = q.where(MailRecord.batch == batch)
+        rows = list(session.scalars(q.order_by(MailRecord.created_at, MailRecord.message_id)))
+        session.expunge_all()
+    held = sum(1 for r in rows if r.state == "held")
+    uncertain: list[str] = []
+    todo: list[MailRecord] = []
+    for r in rows:
+        if r.state == "held":
+            continue
+        if r.state == "sending":
+            claimed = _aware(r.claimed_at)
+            if claimed is not None and _now() - claimed < LEASE:
+                continue                        # another sender is working on it right now
+            if not retry_failed:
+                uncertain.append(r.message_id)
+                continue
+        todo.append(r)
+    m = settings.mail
+    if not todo:
+        return SendReport(uncertain=tuple(uncertain), held=held)
+    if not (m.send and m.smtp_host):
+        return SendReport(uncertain=tuple(uncertain), held=held, note=(
+            "Chưa bật gửi thư ([mail] send = true và smtp_host): thư .eml nằm trong outbox "
+            "(mail sending not configured: the .eml files wait in outbox/)"))
+
+    me = f"{socket.gethostname()}:{os.getpid()}"
+    done = _Progress()
+    smtp: smtplib.SMTP | None = None
+    try:
+        for row in todo:
+            eml = settings.outbox / row.eml
+            if not eml.is_file():
+                if _claim(engine, row, me):
+                    _finish(engine, row.message_id, "failed", f"missing file {row.eml}")
+                    done.failed.append((row.message_id, f"missing file {row.eml}"))
+                continue
+            if smtp is None:
+                smtp = _connect(settings)   # unreachable/auth → DeliveryError, rows untouched
+            if not _claim(engine, row, me):
+                continue                    # someone else took it
+            try:
+                answer = _transmit(smtp, m.from_, row.recipient, eml.read_bytes())
+            except (smtplib.SMTPException, OSError) as exc:
+                answer = _error_answer(exc)
+                _finish(engine, row.message_id, "failed", answer)
+                done.failed.append((row.message_id, answer))
+                if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
+                    smtp.close()
+                    smtp = None             # reconnect for the next message
+                continue
+            _finish(engine, row.message_id, "sent", answer)
+            done.sent.append(row.message_id)
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+    return SendReport(sent=tuple(done.sent), failed=tuple(done.failed),
+                      uncertain=tuple(uncertain), held=held)

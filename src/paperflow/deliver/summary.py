@@ -1,0 +1,165 @@
+"""The batch's printable summary (Vietnamese): what it contains and what the clerk does next.
+
+Built as .docx with python-docx (clerks can edit it) and converted to PDF by the project's
+LibreOffice wrapper. When conversion is not possible the .docx stays and the reason is logged:
+a missing summary PDF must never lose a batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from ..config import Settings
+from ..errors import PaperflowError
+from ..models import RenderedDocument
+
+if TYPE_CHECKING:
+    from .outbox import RecipientFolder
+
+log = logging.getLogger("paperflow.deliver")
+
+TYPE_VI = {
+    "dispatch": "Công văn",
+    "list": "Danh sách kèm theo",
+    "handover_tokens": "Biên bản bàn giao thiết bị lưu khóa",
+    "handover_dossiers": "Biên bản bàn giao hồ sơ",
+    "org_list": "Danh sách cơ quan, tổ chức",
+    "report": "Báo cáo",
+    "import_sheet": "Bảng nhập liệu hệ thống",
+}
+STATE_VI = {
+    "pending": "chờ gửi",
+    "held": "chưa gửi (xem ghi chú)",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "failed": "gửi lỗi",
+}
+
+
+def _para(doc, text: str, *, bold: bool = False, size: int = 13, center: bool = False,
+          italic: bool = False):  # type: ignore[no-untyped-def]
+    p = doc.add_paragraph()
+    run = p.add_run(text)
+    run.bold, run.italic = bold, italic
+    run.font.size = Pt(size)
+    run.font.name = "Times New Roman"
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(4)
+    return p
+
+
+def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:  # type: ignore[no-untyped-def]
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(11)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(text).font.size = Pt(11)
+
+
+def build_summary_docx(settings: Settings, batch: str, folder: Path,
+                       recipients: Sequence[RecipientFolder],
+                       docs: Sequence[RenderedDocument]) -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+
+    _para(doc, settings.agency.name.upper(), bold=True, size=12)
+    _para(doc, f"TÓM TẮT LÔ VĂN BẢN {batch}", bold=True, size=14, center=True)
+    _para(doc, f"Lập lúc {datetime.now():%H:%M ngày %d/%m/%Y}", italic=True, center=True)
+
+    _para(doc, "1. Lô này gồm", bold=True)
+    rows = []
+    for i, d in enumerate(docs, 1):
+        signed = "đã ký số" if d.signed_pdf else "chưa ký số"
+        rows.append([str(i), TYPE_VI.get(d.type, d.type), d.number or "(chưa cấp số)",
+                     d.recipient, signed])
+    _table(doc, ["STT", "Loại", "Số, ký hiệu", "Nơi nhận", "Chữ ký"], rows)
+
+    _para(doc, "2. Theo từng nơi nhận", bold=True)
+    for rf in recipients:
+        _para(doc, f"{rf.folder.name}: {rf.name}", bold=True, size=12)
+        if rf.to_print:
+            _para(doc, f"   In trước (thư mục {rf.folder.name}/1-in-truoc): "
+                  + ", ".join(dict.fromkeys(p.name for p in rf.to_print)), size=12)
+        if rf.to_send:
+            _para(doc, f"   Gửi đi (thư mục {rf.folder.name}/2-gui-di): "
+                  + ", ".join(dict.fromkeys(p.name for p in rf.to_send)), size=12)
+        for mail, eml, state in rf.mails:
+            where = mail.recipient.address or "CHƯA CÓ ĐỊA CHỈ THƯ"
+            _para(doc, f"   Thư {eml.name} → {where}: {STATE_VI.get(state, state)}", size=12)
+
+    _para(doc, "3. Việc cần làm tiếp", bold=True)
+    steps = []
+    if any(rf.to_print for rf in recipients):
+        steps.append("In các văn bản trong thư mục 1-in-truoc của từng nơi nhận; trình ký tay, "
+                     "đóng dấu; biên bản bàn giao đi kèm thiết bị lưu khóa, hồ sơ.")
+    if any(d.signed_pdf is None and d.type != "list" for d in docs):
+        steps.append("Văn bản chưa ký số: chạy 'paperflow sign' với thiết bị lưu khóa của "
+                     "người ký và của cơ quan, sau đó gửi lại.")
+    if any(state == "held" and m.recipient.address == "" for rf in recipients
+           for m, _e, state in rf.mails):
+        steps.append("Nơi nhận chưa có địa chỉ thư: bổ sung vào mục [mail] addresses trong "
+                     "config.toml, hoặc mở tệp .eml, điền địa chỉ và gửi bằng phần mềm thư.")
+    if settings.mail.send and settings.mail.smtp_host:
+        steps.append("Thư chờ gửi được gửi tự động; kiểm tra bằng 'paperflow status'. "
+                     "Thư gửi lỗi: 'paperflow send --retry-failed'.")
+    else:
+        steps.append("Gửi thư: mở từng tệp .eml trong thư mục 2-gui-di bằng Outlook/Thunderbird "
+                     "và bấm Gửi, hoặc cấu hình [mail] rồi chạy 'paperflow send'.")
+    steps.append("Lưu bản giấy đã ký vào hồ sơ; danh mục tệp đầy đủ ở manifest.json.")
+    for i, s in enumerate(steps, 1):
+        _para(doc, f"{i}. {s}", size=12)
+
+    ag = settings.agency
+    _para(doc, f"Đầu mối liên hệ: {ag.contact_name}, {ag.contact_phone}, {ag.contact_email}",
+          italic=True, size=12)
+    out = folder / "TOM-TAT-LO.docx"
+    doc.save(str(out))
+    return out
+
+
+def convert_summary(settings: Settings, docx: Path, sender: str) -> Path | None:
+    """PDF of the summary through paperflow.convert.Converter; None (logged) when unavailable."""
+    try:
+        from ..convert import Converter
+    except ImportError:
+        log.warning("summary left as .docx: paperflow.convert is not available")
+        return None
+    doc = RenderedDocument(path=docx, type="report", request="", recipient="", sender=sender,
+                           subject="Tóm tắt lô")
+    try:
+        with Converter(settings) as conv:
+            converted = conv.convert_documents([doc])
+    except PaperflowError as exc:
+        log.warning("summary left as .docx: %s", exc.en)
+        return None
+    pdf = converted[0].pdf if converted else None
+    return pdf if pdf is not None and pdf.exists() else None
+
+
+def write_summary(settings: Settings, batch: str, folder: Path,
+                  recipients: Sequence[RecipientFolder],
+                  docs: Sequence[RenderedDocument]) -> Path:
+    docx = build_summary_docx(settings, batch, folder, recipients, docs)
+    return convert_summary(settings, docx, settings.agency.name) or docx
