@@ -67,3 +67,8 @@ def test_environment_overrides(tmp_path, monkeypatch):
     assert s.mail.send is True
     assert s.register_url == "postgresql://u@h/db"
     assert s.mail.from_ == "a@b.vn"
+
+
+def test_the_repository_config_is_valid():
+    s = load_settings(Path(__file__).resolve().parents[1] / "config.toml")
+    assert s.signing.pkcs11_module.endswith(".so")
