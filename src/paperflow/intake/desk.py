@@ -1,0 +1,302 @@
+"""The intake desk: find arrived inbox files, claim each content once, archive or quarantine it.
+
+The journal row (keyed by the content's sha256) is the claim: the first INSERT wins, so two
+watchers sharing a workspace never both process a file, and the same content dropped twice
+(or renamed) is processed once. Before any move the row records where the file is going, so a
+crash at any point is recovered on the next take/scan: the move is finished, or the claim of a
+dead process is taken over — never a file lost, never one processed twice after it was archived.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from ..config import Settings
+from ..errors import InputRejected, PaperflowError
+from ..models import Incoming
+from ..text import nfc, safe_filename
+from . import owner as owners
+from .files import candidates, finish_move, move_no_clobber, place, sha256_file, write_text_atomic
+from .ignore import ignored_dir, ignored_path
+from .journal import IntakeRecord
+
+log = logging.getLogger("paperflow.intake")
+T = IntakeRecord.__table__
+
+# Contents this process has claimed and not finished (a claim of our own pid that is not in
+# here is a leftover of a failed earlier batch and may be retried).
+_ACTIVE: set[str] = set()
+_ACTIVE_LOCK = threading.Lock()
+
+
+class HasEngine(Protocol):
+    engine: Engine
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def error_note(name: str, error: PaperflowError) -> str:
+    """The text of NAME.error.txt: what is wrong and what to do, Vietnamese then English."""
+    when = datetime.now().strftime("%d/%m/%Y %H:%M")
+    return (
+        f"Tệp / File: {name}\n"
+        f"Thời điểm / Time: {when}\n\n"
+        f"LÝ DO KHÔNG XỬ LÝ ĐƯỢC:\n{error.vi}\n\n"
+        "CÁCH XỬ LÝ: sửa tệp theo hướng dẫn trên, lưu lại, rồi chép tệp đã sửa vào thư mục "
+        "inbox/. Tệp giữ nguyên nội dung sẽ bị coi là trùng và không được xử lý lại.\n\n"
+        f"WHY IT WAS NOT PROCESSED:\n{error.en}\n\n"
+        "WHAT TO DO: fix the file as described above, save it, and copy the corrected file "
+        "into inbox/. The same unchanged content counts as a duplicate and is not reprocessed.\n"
+    )
+
+
+class Intake:
+    """One pass over the inbox (the pipeline builds one per batch)."""
+
+    def __init__(self, settings: Settings, reg: HasEngine) -> None:
+        self.settings = settings
+        self.engine: Engine = reg.engine
+        self.inbox = settings.inbox
+        self.me = owners.me()
+        for folder in (self.inbox, settings.rejected, settings.archive):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.recover()
+
+    # ---------------------------------------------------------------- finding files
+    def candidates(self) -> list[tuple[Path, os.stat_result]]:
+        """Every clerk file under inbox/ (not rejected/, no litter), with its stat."""
+        found: list[tuple[Path, os.stat_result]] = []
+        for root, dirs, files in os.walk(self.inbox):
+            here = Path(root)
+            rel_root = here.relative_to(self.inbox)
+            dirs[:] = sorted(
+                d for d in dirs
+                if not ignored_dir(d) and not (rel_root == Path(".") and d == "rejected")
+            )
+            for name in files:
+                p = here / name
+                if ignored_path(PurePosixPath(*(rel_root / name).parts)):
+                    continue
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue            # vanished between listing and stat
+                if os.path.isfile(p) and not os.path.islink(p):
+                    found.append((p, st))
+        return found
+
+    def scan(self) -> list[Path]:
+        """Files that finished arriving: stable size+mtime over intake.quiet_s. Sorted."""
+        quiet = self.settings.intake.quiet_s
+        entries = self.candidates()
+        now = time.time()
+        recent = {p: (st.st_size, st.st_mtime_ns) for p, st in entries
+                  if now - st.st_mtime < quiet}
+        ready = [p for p, _st in entries if p not in recent]
+        if recent:
+            # a copy may still be writing: look again after a quiet period
+            time.sleep(quiet)
+            for p, before in recent.items():
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                if (st.st_size, st.st_mtime_ns) == before:
+                    ready.append(p)
+        return sorted(ready, key=lambda p: self._name(p))
+
+    def _name(self, path: Path) -> str:
+        try:
+            rel = path.relative_to(self.inbox)
+        except ValueError:
+            rel = Path(path.name)
+        return "/".join(safe_filename(nfc(part)) for part in rel.parts)
+
+    # ---------------------------------------------------------------- claiming
+    def take(self, path: Path) -> Incoming | None:
+        """Claim this file's content; None when it is a duplicate or someone else has it."""
+        path = Path(path)
+        try:
+            before = path.stat()
+            sha = sha256_file(path)
+            after = path.stat()
+        except FileNotFoundError:
+            return None                 # another watcher moved it meanwhile
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+            return None                 # still being written: the next scan gets it
+        name = self._name(path)
+        incoming = Incoming(path=path, sha256=sha, name=name, size=after.st_size)
+        if not self._claim(incoming):
+            return None
+        limit = self.settings.intake.max_file_mb * 1024 * 1024
+        if after.st_size > limit:
+            err = InputRejected(
+                f"Tệp quá lớn ({after.st_size // (1024 * 1024)} MB; giới hạn "
+                f"{self.settings.intake.max_file_mb} MB). Tách thành nhiều tệp nhỏ hơn, hoặc "
+                "quét lại văn bản ở độ phân giải thấp hơn (300 dpi, đen trắng).",
+                f"File too large ({after.st_size // (1024 * 1024)} MB; the limit is "
+                f"{self.settings.intake.max_file_mb} MB). Split it, or rescan at 300 dpi "
+                "black and white.",
+                code="too_large",
+            )
+            self.reject(incoming, err)
+            raise err
+        return incoming
+
+    def _claim(self, inc: Incoming) -> bool:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(T).values(
+                    sha256=inc.sha256, name=inc.name, size=inc.size, kind="", state="taken",
+                    owner=self.me, reason="", archived_as="", taken_at=_now(),
+                    finished_at=None))
+        except IntegrityError:
+            return self._claim_existing(inc)
+        with _ACTIVE_LOCK:
+            _ACTIVE.add(inc.sha256)
+        return True
+
+    def _row(self, sha: str) -> Any:
+        with self.engine.connect() as conn:
+            return conn.execute(select(T).where(T.c.sha256 == sha)).first()
+
+    def _claim_existing(self, inc: Incoming) -> bool:
+        row = self._row(inc.sha256)
+        if row is None:                 # deleted meanwhile: try once more from scratch
+            return self._claim(inc)
+        if row.state in ("done", "rejected"):
+            self._set_aside_duplicate(inc, row)
+            return False
+        # state 'taken': ours from a failed batch, a dead process's, or a live one's
+        with _ACTIVE_LOCK:
+            busy_here = inc.sha256 in _ACTIVE
+        mine = row.owner == self.me and not busy_here
+        if not mine and not owners.is_dead(row.owner, row.taken_at):
+            return False                # a live watcher is on it; its result decides
+        placed = self.settings.workspace / row.archived_as if row.archived_as else None
+        if placed is not None and placed.is_file() and self._same(placed, row.sha256):
+            # the dead owner had already put the file in place: finish its move
+            self._finish_placed(row, inc.path)
+            return False
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                update(T).where(T.c.sha256 == inc.sha256, T.c.state == "taken",
+                                T.c.owner == row.owner)
+                .values(owner=self.me, taken_at=_now(), name=inc.name, archived_as="",
+                        reason=""))
+        if res.rowcount != 1:
+            return False                # another process reclaimed it first
+        log.warning("reclaimed %s from %s (crashed or stopped mid-file)", inc.name, row.owner)
+        with _ACTIVE_LOCK:
+            _ACTIVE.add(inc.sha256)
+        return True
+
+    def _finish_placed(self, row: Any, src: Path | None) -> None:
+        placed = self.settings.workspace / row.archived_as
+        state = "rejected" if placed.parent == self.settings.rejected else "done"
+        if src is not None and src.exists() and src != placed:
+            finish_move(src, placed)
+        if state == "rejected":
+            note = placed.with_name(placed.name + ".error.txt")
+            if not note.exists():
+                write_text_atomic(note, row.reason or "")
+        with self.engine.begin() as conn:
+            conn.execute(update(T).where(T.c.sha256 == row.sha256, T.c.state == "taken",
+                                         T.c.owner == row.owner)
+                         .values(state=state, finished_at=_now()))
+
+    def recover(self) -> None:
+        """Finish the moves of processes that died after placing a file but before the journal."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(T).where(T.c.state == "taken",
+                                                T.c.archived_as != "")).all()
+        for row in rows:
+            if row.owner == self.me or not owners.is_dead(row.owner, row.taken_at):
+                continue
+            placed = self.settings.workspace / row.archived_as
+            if not placed.is_file() or not self._same(placed, row.sha256):
+                continue
+            src = self.inbox / row.name
+            self._finish_placed(row, src if src.is_file() and self._same(src, row.sha256)
+                                else None)
+
+    @staticmethod
+    def _same(path: Path, sha: str) -> bool:
+        try:
+            return sha256_file(path) == sha
+        except OSError:
+            return False
+
+    def _set_aside_duplicate(self, inc: Incoming, row: Any) -> None:
+        """Move a second copy out of the inbox, intact, so it is not rescanned forever."""
+        if not inc.path.exists():
+            return
+        dest = self.settings.archive / "duplicates" / (
+            f"{inc.sha256[:8]}-{safe_filename(Path(inc.name).name)}")
+        moved = move_no_clobber(inc.path, dest)
+        log.info("duplicate of %s (%s): %s → %s", row.name, row.state, inc.name, moved)
+
+    # ---------------------------------------------------------------- finishing
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.settings.workspace).as_posix()
+
+    def _plan_move(self, inc: Incoming, dest: Path, reason: str = "") -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(T).where(T.c.sha256 == inc.sha256)
+                         .values(archived_as=self._rel(dest), reason=reason))
+
+    def _move_recorded(self, inc: Incoming, dest: Path, reason: str = "") -> Path:
+        """Move to the first free name, writing that exact name to the journal BEFORE moving."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        for cand in candidates(dest):
+            if cand.exists():
+                continue
+            self._plan_move(inc, cand, reason)
+            try:
+                place(inc.path, cand)
+            except FileExistsError:
+                continue                # another process took the name meanwhile
+            finish_move(inc.path, cand)
+            return cand
+        raise FileExistsError(dest)  # pragma: no cover
+
+    def _finish(self, inc: Incoming, state: str, placed: Path) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(T).where(T.c.sha256 == inc.sha256)
+                         .values(state=state, archived_as=self._rel(placed),
+                                 finished_at=_now()))
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(inc.sha256)
+
+    def archive(self, incoming: Incoming) -> Path:
+        """Move the original, unmodified, to archive/YYYY/MM/<sha8>-<name>; journal 'done'."""
+        today = datetime.now()
+        dest = (self.settings.archive / f"{today:%Y}" / f"{today:%m}"
+                / f"{incoming.sha256[:8]}-{safe_filename(Path(incoming.name).name)}")
+        placed = self._move_recorded(incoming, dest)
+        self._finish(incoming, "done", placed)
+        return placed
+
+    def reject(self, incoming: Incoming, error: PaperflowError) -> Path:
+        """Move the original, unmodified, to inbox/rejected/ with NAME.error.txt beside it."""
+        dest = self.settings.rejected / safe_filename(Path(incoming.name).name)
+        note_text = error_note(incoming.name, error)
+        placed = self._move_recorded(incoming, dest, reason=note_text)
+        write_text_atomic(placed.with_name(placed.name + ".error.txt"), note_text)
+        with self.engine.begin() as conn:
+            conn.execute(update(T).where(T.c.sha256 == incoming.sha256)
+                         .values(kind=error.code[:40]))
+        self._finish(incoming, "rejected", placed)
+        return placed

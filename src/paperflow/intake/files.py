@@ -1,0 +1,117 @@
+"""Crash-safe file operations for the inbox: hashing, moving without clobbering, atomic notes.
+
+A move is `link(src, dst)` + `unlink(src)` on one filesystem: the link is atomic and refuses an
+existing destination, so two processes can never overwrite each other's files, and a crash
+between the two steps leaves BOTH names (never neither) — recovery then drops the inbox copy.
+Across filesystems (archive on another disk, network shares without hard links) the file is
+copied to a hidden temporary name, fsynced, and renamed into place before the source goes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    """The content hash, streamed (bounded memory whatever the size)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename/link in `folder` durable (no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def candidates(dest: Path) -> Iterator[Path]:
+    """dest, then 'name (1).ext', 'name (2).ext', … (Explorer's style, readable by clerks)."""
+    yield dest
+    stem, suffix = dest.stem, dest.suffix
+    for i in range(1, 100_000):
+        yield dest.with_name(f"{stem} ({i}){suffix}")
+
+
+def _copy_into_place(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.partial")
+    try:
+        with src.open("rb") as fin, tmp.open("wb") as fout:
+            shutil.copyfileobj(fin, fout, CHUNK)
+            fout.flush()
+            os.fsync(fout.fileno())
+        shutil.copystat(src, tmp)
+        try:
+            os.link(tmp, dst)           # refuses an existing dst
+        except FileExistsError:
+            raise
+        except OSError:
+            if dst.exists():
+                raise FileExistsError(dst) from None
+            os.replace(tmp, dst)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def place(src: Path, dst: Path) -> None:
+    """Put src's content at dst (which must not exist) durably; src is left in place."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP,
+                             errno.EMLINK, errno.EACCES):
+            raise
+        _copy_into_place(src, dst)
+    fsync_dir(dst.parent)
+
+
+def move_no_clobber(src: Path, dest: Path) -> Path:
+    """Move src to dest, or to 'dest (n)' when taken; returns where it went. Never overwrites."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for cand in candidates(dest):
+        try:
+            place(src, cand)
+        except FileExistsError:
+            continue
+        finish_move(src, cand)
+        return cand
+    raise FileExistsError(dest)  # pragma: no cover - 100 000 namesakes
+
+
+def finish_move(src: Path, placed: Path) -> None:
+    """Second half of a move: drop the source once the copy is durable."""
+    with contextlib.suppress(FileNotFoundError):
+        src.unlink()
+    fsync_dir(src.parent)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a small text file so that readers see either nothing or all of it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    with tmp.open("w", encoding="utf-8", newline="\r\n") as f:   # CRLF: Notepad on old Windows
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
