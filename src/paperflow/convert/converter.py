@@ -44,10 +44,6 @@ def uno_available(python: str) -> bool:
     return done.returncode == 0
 
 
-def _has_pool() -> bool:
-    return (Path(__file__).parent / "pool.py").exists()
-
-
 class Converter:
     """`with Converter(settings) as conv: docs = conv.convert_documents(docs)`.
 
@@ -146,7 +142,7 @@ class Converter:
         self._soffice = find_soffice(self.soffice_cmd)
         if self.requested_mode == "batch":
             self.mode = "batch"
-        elif _has_pool() and uno_available(self.uno_python):
+        elif uno_available(self.uno_python):
             self.mode = "uno"
         elif self.requested_mode == "uno":
             raise unavailable(f"{self.uno_python} cannot import uno (apt-get install python3-uno)")

@@ -1,0 +1,238 @@
+"""Persistent LibreOffice listeners: one `_uno_worker.py` (and its soffice) per worker.
+
+Threads here share one queue of documents; each thread owns one worker process and talks to it
+in JSON lines. A document that takes longer than `timeout_s` gets its soffice killed (whole
+process group), is recorded as failed, and the worker is restarted for the rest. A worker whose
+soffice crashes gets the document once more on a fresh listener. Workers are recycled after
+`recycle_after` conversions (LibreOffice grows with use).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import queue
+import shutil
+import subprocess
+import threading
+import uuid
+from pathlib import Path
+
+from ..errors import ConversionError
+from ._soffice import kill_group, publish, remove_lock, stop_process
+from .batch import SofficeUnavailable, doc_failed, timed_out, unavailable
+
+log = logging.getLogger("paperflow.convert")
+
+WORKER_SCRIPT = Path(__file__).with_name("_uno_worker.py")
+START_TIMEOUT_S = 120.0          # first start creates the profile (a few seconds; slow CI more)
+MAX_ATTEMPTS = 2                 # a crash (not a timeout) gets one retry on a fresh listener
+_EOF = object()
+
+
+class WorkerDied(Exception):
+    """The listener went away while converting (crash or killed)."""
+
+
+class UnoWorker:
+    """One `_uno_worker.py` subprocess owning one soffice listener with a private profile."""
+
+    def __init__(self, n: int, soffice: str, python: str, root: Path, timeout_s: float) -> None:
+        self.n = n
+        self.soffice = soffice
+        self.python = python
+        self.profile = root / str(n)
+        # LibreOffice writes the PDF here first (with its own lu*.tmp and .~lock files, which a
+        # killed soffice leaves behind); only a finished PDF is moved beside the .docx.
+        self.outdir = root / f"out{n}"
+        self.timeout_s = timeout_s
+        self.count = 0
+        self.proc: subprocess.Popen[str] | None = None
+        self.soffice_pgid: int | None = None
+        self._lines: queue.Queue[object] = queue.Queue()
+
+    def start(self) -> None:
+        self.profile.mkdir(parents=True, exist_ok=True)
+        self._clean_outdir()
+        pipe = f"paperflow-{os.getpid()}-{self.n}-{uuid.uuid4().hex[:8]}"
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        self._lines = queue.Queue()
+        try:
+            self.proc = subprocess.Popen(
+                [self.python, str(WORKER_SCRIPT), "--soffice", self.soffice,
+                 "--profile", str(self.profile), "--pipe", pipe],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, encoding="utf-8", env=env, start_new_session=True, bufsize=1)
+        except OSError as exc:
+            raise unavailable(f"{self.python}: {exc}") from exc
+        threading.Thread(target=self._read, args=(self.proc,), daemon=True,
+                         name=f"convert-uno{self.n}-reader").start()
+        hello = self._reply(START_TIMEOUT_S)
+        if not isinstance(hello, dict) or not hello.get("ready"):
+            self.kill()
+            detail = hello.get("error") if isinstance(hello, dict) else "no answer"
+            raise unavailable(f"the listener did not start ({detail})")
+        self.soffice_pgid = int(hello["soffice_pgid"])
+        self.count = 0
+        log.debug("uno worker %d ready (soffice pgid %d)", self.n, self.soffice_pgid)
+
+    def _read(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            with contextlib.suppress(json.JSONDecodeError):
+                self._lines.put(json.loads(line))
+        self._lines.put(_EOF)
+
+    def _reply(self, timeout: float) -> object:
+        try:
+            return self._lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def _clean_outdir(self) -> None:
+        shutil.rmtree(self.outdir, ignore_errors=True)
+        self.outdir.mkdir(parents=True, exist_ok=True)
+
+    def convert(self, src: Path, target: Path) -> None:
+        """Convert one document to `target` (atomically), or raise ConversionError/WorkerDied."""
+        produced = self.outdir / f"{uuid.uuid4().hex}.pdf"
+        try:
+            self._convert(src, produced)
+            publish(produced, target)
+        finally:
+            if self.alive:
+                for leftover in self.outdir.iterdir():
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
+            remove_lock(src)
+
+    def _convert(self, src: Path, dst: Path) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(json.dumps({"in": str(src), "out": str(dst)}) + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            self.kill()
+            raise WorkerDied(str(exc)) from exc
+        reply = self._reply(self.timeout_s)
+        self.count += 1
+        if reply is None:
+            log.warning("worker %d: %s hung for %gs: killing soffice", self.n, src.name,
+                        self.timeout_s)
+            self.kill()
+            raise timed_out(src, self.timeout_s)
+        if reply is _EOF:
+            self.kill()
+            raise WorkerDied("the listener exited")
+        assert isinstance(reply, dict)
+        if reply.get("ok"):
+            return
+        error = str(reply.get("error", "unknown error"))
+        if reply.get("dead"):
+            self.kill()
+            raise WorkerDied(error)
+        raise doc_failed(src, f"LibreOffice báo lỗi ({error[:200]})",
+                         f"LibreOffice reported: {error[:200]}")
+
+    def stop(self) -> None:
+        """Ask politely (EOF: the worker terminates soffice and reaps it), then insist."""
+        if self.proc is None:
+            return
+        with contextlib.suppress(OSError):
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        stop_process(self.proc, timeout=20)
+        kill_group(self.soffice_pgid)
+        self.proc = None
+        shutil.rmtree(self.outdir, ignore_errors=True)
+
+    def kill(self) -> None:
+        """Kill soffice's process group; the worker (a subreaper) reaps it and exits on EOF."""
+        kill_group(self.soffice_pgid)
+        self.stop()
+
+
+class WorkerPool:
+    """Up to `n` UnoWorkers fed from one queue; workers stay up between `run` calls."""
+
+    def __init__(self, soffice: str, python: str, root: Path, n: int, timeout_s: float,
+                 recycle_after: int) -> None:
+        self.workers = [UnoWorker(i, soffice, python, root, timeout_s) for i in range(n)]
+        self.recycle_after = max(1, recycle_after)
+        self.restarts = 0
+
+    def run(self, pairs: list[tuple[Path, Path]]) -> list[ConversionError | None]:
+        results: list[ConversionError | None] = [None] * len(pairs)
+        finished = [False] * len(pairs)
+        attempts = [0] * len(pairs)
+        todo: queue.Queue[int] = queue.Queue()
+        for i in range(len(pairs)):
+            todo.put(i)
+        start_errors: list[ConversionError] = []
+        lock = threading.Lock()
+
+        def work(worker: UnoWorker) -> None:
+            while True:
+                try:
+                    i = todo.get_nowait()
+                except queue.Empty:
+                    return
+                if not worker.alive:
+                    try:
+                        worker.start()
+                    except ConversionError as exc:
+                        with lock:
+                            start_errors.append(exc)
+                        todo.put(i)
+                        return
+                src, target = pairs[i]
+                attempts[i] += 1
+                try:
+                    worker.convert(src, target)
+                    results[i] = None
+                except WorkerDied as exc:
+                    self.restarts += 1
+                    log.warning("worker %d died on %s: %s", worker.n, src.name, exc)
+                    if attempts[i] < MAX_ATTEMPTS:
+                        todo.put(i)
+                        continue
+                    results[i] = doc_failed(src, "LibreOffice bị dừng đột ngột",
+                                            "LibreOffice crashed on it")
+                except ConversionError as exc:
+                    if not worker.alive:
+                        self.restarts += 1
+                    results[i] = exc
+                finished[i] = True
+                if worker.alive and worker.count >= self.recycle_after:
+                    log.info("worker %d recycled after %d documents", worker.n, worker.count)
+                    worker.stop()
+
+        n = min(len(self.workers), len(pairs))
+        threads = [threading.Thread(target=work, args=(w,), name=f"convert-uno{w.n}")
+                   for w in self.workers[:n]]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        left = [i for i in range(len(pairs)) if not finished[i]]
+        if left:
+            if len(left) == len(pairs) and start_errors:
+                raise start_errors[0]
+            err = start_errors[0] if start_errors else SofficeUnavailable(
+                "Không còn tiến trình LibreOffice nào chạy.", "No LibreOffice worker is left.")
+            for i in left:
+                results[i] = err
+        return results
+
+    def close(self) -> None:
+        threads = [threading.Thread(target=w.stop) for w in self.workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
