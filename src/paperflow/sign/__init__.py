@@ -1,0 +1,28 @@
+"""Signing stage: officer then agency seal through PKCS#11 (pyHanko), and verification.
+
+Public surface used by the pipeline and the CLI:
+- `can_prompt()`, `sign_documents(docs, settings)`, `sign_batch(...)` (with notes),
+- `verify_pdfs(paths, trust_roots)` → `PdfVerification`s,
+- `demo.ensure_demo_pki(settings)`.
+"""
+
+from .errors import (
+    AlreadySigned,
+    CertificateNotValidNow,
+    KeyCertificateMismatch,
+    PinLocked,
+    PinUnavailable,
+    TokenAbsent,
+    TokenFailure,
+    WrongPin,
+)
+from .signing import SignOutcome, sign_batch, sign_documents, signed_path
+from .tokens import can_prompt
+from .verify import PdfVerification, SignatureReport, verify_pdfs
+
+__all__ = [
+    "AlreadySigned", "CertificateNotValidNow", "KeyCertificateMismatch", "PinLocked",
+    "PinUnavailable", "TokenAbsent", "TokenFailure", "WrongPin", "SignOutcome", "sign_batch",
+    "sign_documents", "signed_path", "can_prompt", "PdfVerification", "SignatureReport",
+    "verify_pdfs",
+]

@@ -1,0 +1,207 @@
+"""Where a signature goes and what it looks like (Nghị định 30/2020, Phụ lục I).
+
+- The officer's signature is centred on the `PFSIGN` marker the templates put in the signature
+  block (between the title line and the signer's name); without a marker, bottom right of the
+  last page (and the caller notes it).
+- The agency's seal: red seal image over the left third of the officer's box.
+- Attachments: the agency's signature alone, text only, top right of page 1.
+
+Appearances use an embedded subset of a Times-compatible font (Liberation Serif) rescaled to
+1000 units per em (pyHanko spaces 2048-upem TrueType glyphs twice too widely) and pre-cut to the
+Latin + Vietnamese repertoire once, so each signature only parses a small font.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.stamp import StaticStampStyle, TextStampStyle
+
+log = logging.getLogger("paperflow.sign")
+
+MARKER = "PFSIGN"
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",
+)
+# Latin, Latin-1, Latin Extended-A/B (ơ ư đ), combining marks, Vietnamese block, punctuation.
+_REPERTOIRE = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 0x324),
+               *range(0x1EA0, 0x1EFA), *range(0x2010, 0x2027), 0x2030, 0x20AB]
+
+OFFICER_W, OFFICER_H = 170.0, 72.0      # points; fits the blank lines of a signature block
+SEAL_SIZE = 102.0                        # ≈ 36 mm, the usual seal diameter ("real size")
+ATTACH_W, ATTACH_H = 240.0, 16.0
+MARGIN = 28.0                            # ≈ 1 cm
+
+
+Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF user space
+
+
+def _font_source() -> Path:
+    for cand in FONT_CANDIDATES:
+        if Path(cand).is_file():
+            return Path(cand)
+    raise FileNotFoundError("no serif TrueType font (install fonts-liberation2)")
+
+
+@lru_cache(maxsize=4)
+def prepared_font(cache_dir: Path) -> Path:
+    """The appearance font: subset + 1000 upem, built once and kept in the workspace state."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    src = _font_source()
+    stamp = hashlib.sha256(f"{src}:{src.stat().st_mtime_ns}:v1".encode()).hexdigest()[:12]
+    out = cache_dir / f"pf-serif-{stamp}.ttf"
+    if out.is_file():
+        return out
+    font = TTFont(str(src))
+    opts = subset.Options()
+    opts.layout_features = ["*"]
+    opts.name_IDs = ["*"]
+    opts.notdef_outline = True
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=_REPERTOIRE)
+    sub.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".ttf.part")
+    os.close(fd)
+    font.save(tmp)
+    os.replace(tmp, out)
+    return out
+
+
+@dataclass(frozen=True)
+class Placement:
+    page: int
+    box: Box
+    from_marker: bool
+
+
+Media = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PdfLayout:
+    """What placement needs from a PDF: page boxes and the last PFSIGN marker."""
+
+    media: tuple[Media, ...]
+    marker: tuple[int, Box] | None
+
+
+def scan_pdf(pdf: Path) -> PdfLayout:
+    import pdfplumber
+
+    media: list[Media] = []
+    found: tuple[int, Box] | None = None
+    with pdfplumber.open(pdf) as doc:
+        for i, page in enumerate(doc.pages):
+            mb = tuple(float(v) for v in page.mediabox)
+            media.append((mb[0], mb[1], mb[2], mb[3]))
+            # pdfplumber measures from the top of the page; PDF user space from the bottom
+            for hit in page.search(MARKER, regex=False, case=True):
+                x0, top_edge = mb[0], mb[1] + float(page.height)
+                found = (i, (x0 + float(hit["x0"]), top_edge - float(hit["bottom"]),
+                             x0 + float(hit["x1"]), top_edge - float(hit["top"])))
+    return PdfLayout(tuple(media), found)
+
+
+def _clamp(box: Box, media: Media) -> Box:
+    x1, y1, x2, y2 = box
+    w, h = x2 - x1, y2 - y1
+    x1 = min(max(x1, media[0] + 4), media[2] - 4 - w)
+    y1 = min(max(y1, media[1] + 4), media[3] - 4 - h)
+    return (x1, y1, x1 + w, y1 + h)
+
+
+def officer_placement(layout: PdfLayout) -> Placement:
+    hit, media = layout.marker, layout.media
+    if hit is not None:
+        page, (mx1, my1, mx2, my2) = hit
+        cx, cy = (mx1 + mx2) / 2, (my1 + my2) / 2
+        box = (cx - OFFICER_W / 2, cy - OFFICER_H / 2, cx + OFFICER_W / 2, cy + OFFICER_H / 2)
+        return Placement(page, _clamp(box, media[page]), True)
+    page = len(media) - 1
+    m = media[page]
+    box = (m[2] - MARGIN - OFFICER_W, m[1] + 2 * MARGIN, m[2] - MARGIN, m[1] + 2 * MARGIN
+           + OFFICER_H)
+    return Placement(page, box, False)
+
+
+def seal_box(officer: Box, *, with_image: bool) -> Box:
+    """Seal over the left third of the officer's box; a text-only seal to its left."""
+    x1, y1, x2, y2 = officer
+    cy = (y1 + y2) / 2
+    if with_image:
+        right = x1 + (x2 - x1) / 3
+        return (right - SEAL_SIZE, cy - SEAL_SIZE / 2, right, cy + SEAL_SIZE / 2)
+    return (x1 - 4 - OFFICER_W, y1, x1 - 4, y2)
+
+
+def attachment_box(media: Media) -> Box:
+    x2, y2 = media[2] - MARGIN, media[3] - MARGIN / 1.4
+    return (x2 - ATTACH_W, y2 - ATTACH_H, x2, y2)
+
+
+def vn_time(t: datetime) -> str:
+    """'dd/mm/yyyy HH:MM:SS +07:00' as Vietnamese signing tools print it."""
+    off = t.strftime("%z")
+    return f"{t:%d/%m/%Y %H:%M:%S} {off[:3]}:{off[3:]}"
+
+
+class Appearances:
+    """Styles built once per batch; text differs per document via text params."""
+
+    def __init__(self, cache_dir: Path, *, signature_image: Path | None,
+                 seal_image: Path | None) -> None:
+        font = str(prepared_font(cache_dir))
+        small = TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=7), font_size=7,
+                             leading=8)
+        ten = TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=10), font_size=10)
+        signed_text = "Ký bởi: %(cn)s\nThời gian ký: %(when)s"
+        self.has_signature_image = signature_image is not None
+        self.has_seal_image = seal_image is not None
+        if signature_image is not None:
+            # image in the upper part of the box, the text under it
+            self.officer = TextStampStyle(
+                stamp_text=signed_text, text_box_style=small, border_width=0,
+                background=PdfImage(str(signature_image)), background_opacity=1.0,
+                background_layout=SimpleBoxLayoutRule(
+                    x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MAX,
+                    margins=Margins(bottom=20)),
+                inner_content_layout=SimpleBoxLayoutRule(
+                    x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MIN,
+                    margins=Margins(bottom=1)),
+            )
+        else:
+            self.officer = TextStampStyle(
+                stamp_text=signed_text, text_box_style=small, border_width=0,
+                inner_content_layout=SimpleBoxLayoutRule(
+                    x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID))
+        if seal_image is not None:
+            self.seal = StaticStampStyle(background=PdfImage(str(seal_image)), border_width=0)
+        else:
+            self.seal = self.officer if signature_image is None else TextStampStyle(
+                stamp_text=signed_text, text_box_style=small, border_width=0,
+                inner_content_layout=SimpleBoxLayoutRule(
+                    x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID))
+        self.attachment = TextStampStyle(
+            stamp_text="%(number)s; %(iso)s", text_box_style=ten, border_width=0,
+            inner_content_layout=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MID))

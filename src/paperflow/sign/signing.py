@@ -1,0 +1,269 @@
+"""Signing a batch: officer, then the agency's seal, one token session per token for the batch.
+
+Order (Nghị định 30/2020 Điều 13–17): the person with authority signs, then the agency's
+signature (its seal). Attachments (doc.type == "list") carry the agency's signature alone.
+Each output `<stem>.signed.pdf` is written atomically beside the unsigned PDF, which is never
+modified; an output already complete from an earlier run is kept, so a batch resumes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from io import BytesIO
+from pathlib import Path
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+
+from ..config import Settings
+from ..errors import SigningError
+from ..models import RenderedDocument
+from . import errors as E
+from .appearance import Appearances, attachment_box, officer_placement, scan_pdf, seal_box, vn_time
+from .tokens import Credential, TokenSpec, open_credential
+
+log = logging.getLogger("paperflow.sign")
+
+VN_TZ = timezone(timedelta(hours=7), "+07")      # Vietnam: UTC+7 all year, no DST
+OFFICER_FIELD, SEAL_FIELD = "PF_Officer", "PF_Seal"
+
+
+@dataclass(frozen=True)
+class SignSetup:
+    """Everything a batch needs from the settings (and the demo PKI when enabled)."""
+
+    officer: TokenSpec
+    agency: TokenSpec | None
+    signature_image: Path | None
+    seal_image: Path | None
+    tsa_url: str
+    cache_dir: Path
+    place: str
+
+
+@dataclass
+class SignOutcome:
+    documents: list[RenderedDocument]
+    signed: int = 0
+    resumed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _image(settings: Settings, value: str) -> Path | None:
+    if not value:
+        return None
+    path = settings.resolve(value)
+    if not path.is_file():
+        raise SigningError(
+            f"Không tìm thấy ảnh chữ ký/con dấu '{path}' khai báo trong config.toml.",
+            f"Signature/seal image '{path}' named in config.toml not found.",
+        )
+    return path
+
+
+def resolve_setup(settings: Settings) -> SignSetup:
+    sg = settings.signing
+    cache = settings.state / "sign"
+    if sg.demo:
+        from .demo import demo_pin, ensure_demo_pki
+
+        pki = ensure_demo_pki(settings)
+        return SignSetup(
+            officer=TokenSpec("officer", pki.module, pki.officer_token, pki.officer_key,
+                              "PAPERFLOW_PIN", default_pin=demo_pin("PAPERFLOW_PIN")),
+            agency=TokenSpec("agency", pki.module, pki.agency_token, pki.agency_key,
+                             "PAPERFLOW_ORG_PIN", default_pin=demo_pin("PAPERFLOW_ORG_PIN")),
+            signature_image=pki.signature_image, seal_image=pki.seal_image,
+            tsa_url=sg.tsa_url, cache_dir=cache, place=settings.agency.place)
+    officer = TokenSpec("officer", sg.pkcs11_module, sg.token_label, sg.key_label,
+                        "PAPERFLOW_PIN", pkcs12=settings.resolve(sg.pkcs12) if sg.pkcs12 else None)
+    agency = None
+    org = sg.organization
+    if org is not None:
+        # No fallback to PAPERFLOW_PIN: trying the officer's PIN on the agency's token would
+        # burn one of its few tries.
+        agency = TokenSpec("agency", org.pkcs11_module or sg.pkcs11_module, org.token_label,
+                           org.key_label, "PAPERFLOW_ORG_PIN",
+                           pkcs12=settings.resolve(org.pkcs12) if org.pkcs12 else None,
+                           p12_password_env="PAPERFLOW_ORG_P12_PASSWORD")
+    return SignSetup(officer=officer, agency=agency,
+                     signature_image=_image(settings, sg.signature_image),
+                     seal_image=_image(settings, org.seal_image) if org else None,
+                     tsa_url=sg.tsa_url, cache_dir=cache, place=settings.agency.place)
+
+
+def signed_path(pdf: Path) -> Path:
+    return pdf.with_name(f"{pdf.stem}.signed.pdf")
+
+
+def _signature_count(path: Path) -> int:
+    try:
+        with path.open("rb") as fh:
+            return len(PdfFileReader(fh, strict=False).embedded_signatures)
+    except Exception:       # unreadable / truncated output: treat as absent and redo
+        return -1
+
+
+def _roles(doc: RenderedDocument, setup: SignSetup) -> tuple[str, ...]:
+    """Which signatures, in order: ('officer', 'seal'), ('officer',), ('attachment',)."""
+    if doc.type == "list":
+        return ("attachment",)
+    return ("officer", "seal") if setup.agency is not None else ("officer",)
+
+
+class _TimedSigner(signers.PdfSigner):
+    """PdfSigner whose signing time is ours (+07:00), so the stamp text and CMS time agree."""
+
+    def __init__(self, *args, signing_time: datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._signing_time = signing_time
+
+    def init_signing_session(self, pdf_out, existing_fields_only=False):
+        session = super().init_signing_session(pdf_out, existing_fields_only)
+        session.system_time = self._signing_time
+        return session
+
+
+def _probe_tsa(url: str, notes: list[str]):
+    if not url:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    stamper = HTTPTimeStamper(url, timeout=10)
+    try:
+        asyncio.run(stamper.async_dummy_response("sha256"))
+    except Exception as exc:
+        notes.append(f"Không kết nối được máy chủ cấp dấu thời gian {url}: đã ký không kèm dấu "
+                     f"thời gian (TSA unreachable, signed without RFC 3161 timestamp: "
+                     f"{type(exc).__name__})")
+        return None
+    return stamper
+
+
+class BatchSigner:
+    """Holds the open credentials, appearances and TSA for one batch."""
+
+    def __init__(self, setup: SignSetup, officer: Credential | None, agency: Credential | None,
+                 appearances: Appearances, timestamper=None) -> None:
+        self.setup, self.officer, self.agency = setup, officer, agency
+        self.app, self.timestamper = appearances, timestamper
+
+    def _sign(self, data: bytes, cred: Credential, field_name: str, page: int, box,
+              style, params: dict[str, str], when: datetime) -> bytes:
+        writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name, md_algorithm="sha256", location=self.setup.place,
+            reason="Ký số văn bản điện tử (Nghị định 30/2020/NĐ-CP)")
+        spec = fields.SigFieldSpec(field_name, on_page=page,
+                                   box=tuple(int(round(v)) for v in box))
+        pdf_signer = _TimedSigner(meta, signer=cred.signer, stamp_style=style,
+                                  new_field_spec=spec, timestamper=self.timestamper,
+                                  signing_time=when)
+        with cred.lock:         # one PKCS#11 session is never used by two threads at once
+            out = pdf_signer.sign_pdf(writer, appearance_text_params=params)
+        return out.getvalue()
+
+    def sign_document(self, doc: RenderedDocument, roles: tuple[str, ...]) -> tuple[bytes, str]:
+        """The signed bytes, and a note ('' when nothing to say)."""
+        assert doc.pdf is not None
+        data = doc.pdf.read_bytes()
+        layout = scan_pdf(doc.pdf)
+        note = ""
+        if roles == ("attachment",):
+            cred = self.agency or self.officer
+            assert cred is not None
+            when = datetime.now(VN_TZ).replace(microsecond=0)
+            params = {"number": doc.number or doc.pdf.stem, "iso": when.isoformat()}
+            data = self._sign(data, cred, SEAL_FIELD, 0, attachment_box(layout.media[0]),
+                              self.app.attachment, params, when)
+            return data, note
+        place = officer_placement(layout)
+        if not place.from_marker:
+            note = (f"{doc.pdf.name}: không thấy vị trí chữ ký (PFSIGN) — đặt ở góc dưới phải trang "
+                    "cuối (no PFSIGN marker: signature placed bottom right of the last page)")
+        assert self.officer is not None
+        when = datetime.now(VN_TZ).replace(microsecond=0)
+        data = self._sign(data, self.officer, OFFICER_FIELD, place.page, place.box,
+                          self.app.officer, {"cn": self.officer.cn, "when": vn_time(when)}, when)
+        if "seal" in roles and self.agency is not None:
+            when = datetime.now(VN_TZ).replace(microsecond=0)
+            box = seal_box(place.box, with_image=self.app.has_seal_image)
+            data = self._sign(data, self.agency, SEAL_FIELD, place.page, box, self.app.seal,
+                              {"cn": self.agency.cn, "when": vn_time(when)}, when)
+        return data, note
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sign_batch(docs: Sequence[RenderedDocument], settings: Settings, *,
+               progress: Callable[[str], None] = lambda _m: None) -> SignOutcome:
+    setup = resolve_setup(settings)
+    outcome = SignOutcome(documents=list(docs))
+    todo: list[tuple[int, tuple[str, ...]]] = []
+    for i, doc in enumerate(docs):
+        if doc.pdf is None:
+            continue
+        roles = _roles(doc, setup)
+        target = signed_path(doc.pdf)
+        if target.exists() and _signature_count(target) == len(roles):
+            outcome.documents[i] = replace(doc, signed_pdf=target)
+            outcome.resumed += 1
+            continue
+        if _signature_count(doc.pdf) > 0:       # checked before any PIN is asked
+            raise E.already_signed(doc.pdf.name)
+        todo.append((i, roles))
+    if not todo:
+        return outcome
+    need_officer = any(r != ("attachment",) for _i, r in todo) or setup.agency is None
+    need_agency = setup.agency is not None
+    with ExitStack() as stack:
+        officer = agency = None
+        if need_officer:
+            officer = open_credential(setup.officer)
+            stack.callback(officer.close)
+        if need_agency:
+            assert setup.agency is not None
+            agency = open_credential(setup.agency)
+            stack.callback(agency.close)
+        app = Appearances(setup.cache_dir, signature_image=setup.signature_image,
+                          seal_image=setup.seal_image)
+        batch = BatchSigner(setup, officer, agency, app, _probe_tsa(setup.tsa_url, outcome.notes))
+        for n, (i, roles) in enumerate(todo, 1):
+            doc = outcome.documents[i]
+            assert doc.pdf is not None
+            data, note = batch.sign_document(doc, roles)
+            target = signed_path(doc.pdf)
+            _write_atomically(target, data)
+            outcome.documents[i] = replace(doc, signed_pdf=target)
+            outcome.signed += 1
+            if note:
+                outcome.notes.append(note)
+            progress(f"sign {n}/{len(todo)}: {target.name}")
+    for note in outcome.notes:
+        log.warning("%s", note)
+    return outcome
+
+
+def sign_documents(docs: Sequence[RenderedDocument], settings: Settings,
+                   ) -> list[RenderedDocument]:
+    """Sign every document with a PDF; return them with `signed_pdf` set (see sign_batch)."""
+    return sign_batch(docs, settings).documents
