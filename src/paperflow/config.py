@@ -77,6 +77,7 @@ class OrgSigningSettings:
     key_label: str = "seal"
     pkcs11_module: str = ""         # inherited from [signing] when empty
     seal_image: str = ""
+    pkcs12: str = ""                # development only: a .p12/.pfx instead of the token
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class SigningSettings:
     signature_image: str = ""
     tsa_url: str = ""
     organization: OrgSigningSettings | None = None
+    # development only: sign with a .p12/.pfx file instead of the token (password from
+    # PAPERFLOW_P12_PASSWORD, or PAPERFLOW_ORG_P12_PASSWORD for [signing.organization])
+    pkcs12: str = ""
 
 
 @dataclass(frozen=True)
