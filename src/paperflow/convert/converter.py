@@ -95,6 +95,13 @@ class Converter:
             self._pool.close()
             self._pool = None
 
+    def stats(self) -> dict[str, object]:
+        """What the workers did: mode, documents per worker, listener restarts."""
+        if self._pool is not None:
+            per = [w.total for w in self._pool.workers]
+            return {"mode": self.mode, "per_worker": per, "restarts": self._pool.restarts}
+        return {"mode": self.mode, "per_worker": [], "restarts": 0}
+
     # -- public ----------------------------------------------------------------------------
     def convert_documents(self, docs: Sequence[RenderedDocument]) -> list[RenderedDocument]:
         """Set `.pdf` on every .docx document that converts; other documents pass unchanged."""

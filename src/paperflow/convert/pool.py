@@ -48,7 +48,8 @@ class UnoWorker:
         # killed soffice leaves behind); only a finished PDF is moved beside the .docx.
         self.outdir = root / f"out{n}"
         self.timeout_s = timeout_s
-        self.count = 0
+        self.count = 0                  # since the last (re)start, for recycling
+        self.total = 0                  # over the worker's life, for stats
         self.proc: subprocess.Popen[str] | None = None
         self.soffice_pgid: int | None = None
         self._lines: queue.Queue[object] = queue.Queue()
@@ -122,6 +123,7 @@ class UnoWorker:
             raise WorkerDied(str(exc)) from exc
         reply = self._reply(self.timeout_s)
         self.count += 1
+        self.total += 1
         if reply is None:
             log.warning("worker %d: %s hung for %gs: killing soffice", self.n, src.name,
                         self.timeout_s)
