@@ -1,0 +1,13 @@
+"""Render stage: plan → .docx (docxtpl templates) and .xlsx (openpyxl) in a batch folder.
+
+Templates: the workspace's templates/ first (clerk-edited), then the package defaults built by
+`paperflow.render.builtin`. Every variable a template may use is in templates/README.md.
+"""
+
+from __future__ import annotations
+
+from .batch import render_batch, render_implementing_dispatch
+from .engine import install_templates, lint_template, render_docx, template_path, template_tags
+
+__all__ = ["render_batch", "render_implementing_dispatch", "install_templates", "lint_template",
+           "render_docx", "template_path", "template_tags"]

@@ -1,0 +1,275 @@
+"""One batch's documents: dispatches with their lists, minutes, the org list, the import sheet,
+the summary — and the provincial implementing dispatch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import CA_NAME, Settings
+from ..errors import TemplateError
+from ..models import Action, Plan, RenderedDocument
+from ..text import key, nfc, safe_filename, slug
+from . import context as C
+from . import sheets
+from .engine import render_docx, template_path
+
+Numbers = Callable[[str], str] | None
+
+FORM_TEMPLATES = {"04": "cong_van_mau04.docx", "05": "cong_van_mau05.docx",
+                  "06": "cong_van_mau06.docx"}
+FORM_SUBJECTS = {"05": "đề nghị thu hồi chứng thư chữ ký số chuyên dùng công vụ",
+                 "06": "đề nghị khôi phục thiết bị lưu khóa bí mật"}
+DETAIL_HEADINGS = {"04": "Nội dung đề nghị", "05": "Lý do thu hồi", "06": "Lý do khôi phục"}
+REQUEST_ACTIONS = ("change_info", "renew", "revoke", "restore_token")
+
+
+@dataclass
+class _Out:
+    """Names files uniquely within the batch folder."""
+
+    outdir: Path
+    used: set[str]
+
+    def path(self, stem: str, ext: str) -> Path:
+        base = safe_filename(stem)[:90]
+        name, n = f"{base}{ext}", 2
+        while name in self.used:
+            name, n = f"{base}-{n}{ext}", n + 1
+        self.used.add(name)
+        return self.outdir / name
+
+
+def render_batch(plan: Plan, settings: Settings, outdir: Path, *,
+                 numbers: Numbers = None) -> list[RenderedDocument]:
+    """Every document of the batch, into `outdir`."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    out = _Out(outdir, set())
+    docs: list[RenderedDocument] = []
+    certs = [a for a in plan.actions if a.kind == "certificate"]
+    docs += _dispatches(certs, settings, out, numbers)
+    docs += _token_minutes([a for a in plan.actions if a.kind == "token"], settings, out, numbers)
+    docs += _dossier_minutes([a for a in plan.actions if a.kind == "dossier"], settings, out,
+                             numbers)
+    orgs = [a for a in certs if a.subscriber and a.subscriber.type == "organization"]
+    if orgs:
+        docs.append(_org_list(orgs, settings, out, numbers))
+    requested = [a for a in certs if a.action in REQUEST_ACTIONS and a.subscriber]
+    if requested:
+        path = out.path("Template_import_VGCA", ".xlsx")
+        rows = [C.subscriber_row(i, a) for i, a in enumerate(requested, start=1)]
+        sheets.write_import_sheet(path, rows)
+        docs.append(RenderedDocument(path=path, type="import_sheet", request="", recipient=CA_NAME,
+                                     sender=C.own_issuer(settings).name))
+    if plan.actions:
+        docs.append(_report(plan, settings, out, numbers))
+    return docs
+
+
+def _render(settings: Settings, name: str, ctx: dict[str, Any], path: Path) -> Path:
+    return render_docx(template_path(settings, name), ctx, path)
+
+
+def _dispatches(certs: list[Action], settings: Settings, out: _Out,
+                numbers: Numbers) -> list[RenderedDocument]:
+    groups: dict[tuple[str, str, str], list[Action]] = {}
+    for a in certs:
+        form = C.FORM_OF.get(a.action)
+        if form is None:            # keep / issue_new: no request form of 04–06
+            continue
+        route = nfc(a.route_to) or CA_NAME
+        groups.setdefault((nfc(a.sender), route, form), []).append(a)
+    docs = []
+    for (sender, route, form), actions in groups.items():
+        managing = next((a.subscriber.managing_agency for a in actions if a.subscriber), "")
+        issuer = C.issuer_for(settings, sender, managing)
+        persons, orgs = C.split_rows(actions)
+        asked = C.request_words(actions)
+        subject = FORM_SUBJECTS.get(form, f"đề nghị {asked} chứng thư chữ ký số chuyên dùng "
+                                          "công vụ")
+        ctx = C.common(settings, issuer, doc_type="dispatch", subject=subject, numbers=numbers,
+                       recipient=route)
+        request = ("change_info" if any(a.action == "change_info" for a in actions)
+                   else actions[0].action)
+        ctx.update(persons=persons, organizations=orgs, request_text=asked,
+                   request_title=asked if form == "04" else subject.removeprefix("đề nghị "),
+                   detail_heading=DETAIL_HEADINGS[form], form=form)
+        to = "Cuc-CTSBMTT" if C.is_ca(route) else slug(C.abbreviate(route))
+        stem = f"CV-Mau{form}-{slug(issuer.abbreviation)}-gui-{to}"
+        path = _render(settings, FORM_TEMPLATES[form], ctx, out.path(stem, ".docx"))
+        list_docx = _render(settings, "danh_sach_kem_theo.docx", ctx,
+                            out.path(f"{stem}-danh-sach", ".docx"))
+        subtitle = (f"(Kèm theo Công văn số {ctx['number_symbol'].strip()} ngày "
+                    f"{ctx['date_short']} của {issuer.name})")
+        list_xlsx = sheets.write_list(out.path(f"{stem}-danh-sach", ".xlsx"),
+                                      f"DANH SÁCH THUÊ BAO ĐỀ NGHỊ {ctx['request_title'].upper()}",
+                                      subtitle, persons, orgs, DETAIL_HEADINGS[form])
+        docs.append(RenderedDocument(
+            path=path, type="dispatch", request=request, recipient=route, sender=issuer.name,
+            subject=f"V/v {subject}", number=ctx["number"], attachments=(list_docx, list_xlsx)))
+        docs.append(RenderedDocument(path=list_docx, type="list", request=request,
+                                     recipient=route, sender=issuer.name,
+                                     subject=f"V/v {subject}", number=ctx["number"]))
+    return docs
+
+
+def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: str,
+                 giver: str, receiver: str, items: list[dict], rule_text: str, out: _Out,
+                 subject: str) -> RenderedDocument:
+    issuer = C.own_issuer(settings)
+    ctx = C.common(settings, issuer, doc_type=doc_type, subject=subject, numbers=numbers,
+                   recipient=receiver)
+    ctx.update(giver=giver, receiver=receiver, items=items, rule_text=rule_text,
+               giver_signer="", receiver_signer="")
+    stem = f"BB-{'thiet-bi' if doc_type == 'handover_tokens' else 'ho-so'}-{slug(giver, limit=30)}"
+    path = _render(settings, template, ctx, out.path(stem, ".docx"))
+    return RenderedDocument(path=path, type=doc_type, request="", recipient=receiver,
+                            sender=giver, subject=f"V/v {subject}", number=ctx["number"])
+
+
+def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
+                   numbers: Numbers) -> list[RenderedDocument]:
+    """Rule 6: an officer hands the token to the managing agency (one minutes per officer);
+    rule 5: an agency sends recalled tokens to the focal point (one minutes per agency)."""
+    groups: dict[tuple[str, str], list[Action]] = {}
+    for a in tokens:
+        if a.action not in ("recall", "hand_over"):
+            continue
+        s = a.subscriber
+        if a.action == "hand_over" and s is not None:
+            giver = s.name
+            receiver = a.hand_over_to or s.agency or a.sender
+        else:
+            giver = a.sender or (s.agency if s else "") or C.own_issuer(settings).name
+            receiver = a.hand_over_to or a.route_to or _focal_point(settings)
+        groups.setdefault((nfc(giver), nfc(receiver)), []).append(a)
+    docs = []
+    for (giver, receiver), actions in groups.items():
+        items = []
+        for n, a in enumerate(actions, start=1):
+            row = C.subscriber_row(n, a)
+            row["reason"] = nfc(a.reason)
+            items.append(row)
+        rules = sorted({nfc(a.rule) for a in actions if a.rule})
+        rule_text = f"Thực hiện {', '.join(rules)} (Ban Cơ yếu Chính phủ)." if rules else ""
+        docs.append(_minutes_doc(settings, numbers, "handover_tokens",
+                                 "bien_ban_ban_giao_thiet_bi.docx", giver, receiver, items,
+                                 rule_text, out, "bàn giao thiết bị lưu khóa bí mật"))
+    return docs
+
+
+def _dossier_minutes(dossiers: list[Action], settings: Settings, out: _Out,
+                     numbers: Numbers) -> list[RenderedDocument]:
+    """Rule 7: a merged agency hands its request dossiers over to the new agency."""
+    groups: dict[tuple[str, str], list[Action]] = {}
+    for a in dossiers:
+        if a.action == "hand_over":
+            groups.setdefault((nfc(a.from_), nfc(a.to)), []).append(a)
+    docs = []
+    for (giver, receiver), actions in groups.items():
+        items = []
+        for n, a in enumerate(actions, start=1):
+            s = a.subscriber
+            items.append({"stt": str(n), "dossier": nfc(a.reason) or "Hồ sơ đề nghị",
+                          "name": nfc(s.name) if s else "", "serial": nfc(a.serial),
+                          "note": nfc(a.rule)})
+        docs.append(_minutes_doc(settings, numbers, "handover_dossiers",
+                                 "bien_ban_ban_giao_ho_so.docx", giver, receiver, items,
+                                 "Thực hiện khoản 3 Công văn số 275/BCY-CTSBMTT ngày 16/5/2025 "
+                                 "của Ban Cơ yếu Chính phủ.", out,
+                                 "bàn giao hồ sơ đề nghị chứng thực chữ ký số"))
+    return docs
+
+
+def _org_list(orgs: list[Action], settings: Settings, out: _Out,
+              numbers: Numbers) -> RenderedDocument:
+    """Rule 8: the agencies as they are after the reorganisation (revoked ones are gone)."""
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for a in orgs:
+        if a.action == "revoke" or a.subscriber is None:
+            continue
+        changes = {attr: (old, new) for attr, old, new in a.changes}
+        name = nfc(changes.get("CN", ("", a.subscriber.name))[1])
+        managing = nfc((changes.get("superior") or changes.get("O")
+                        or ("", a.subscriber.managing_agency))[1])
+        if key(name) in seen:
+            continue
+        seen.add(key(name))
+        note = f"Tên cũ: {nfc(a.subscriber.name)}" if key(name) != key(a.subscriber.name) else ""
+        rows.append({"stt": str(len(rows) + 1), "name": name, "managing": managing,
+                     "province": nfc(a.subscriber.province), "note": note})
+    issuer = C.own_issuer(settings)
+    subject = ("cung cấp danh sách cơ quan, tổ chức phục vụ đăng ký, quản lý chữ ký số chuyên "
+               "dùng công vụ")
+    ctx = C.common(settings, issuer, doc_type="org_list", subject=subject, numbers=numbers,
+                   recipient=CA_NAME)
+    ctx["organizations"] = rows
+    path = _render(settings, "danh_sach_co_quan.docx", ctx, out.path("DS-co-quan", ".docx"))
+    xlsx = sheets.write_org_list(out.path("DS-co-quan", ".xlsx"), rows, issuer.name)
+    return RenderedDocument(path=path, type="org_list", request="", recipient=CA_NAME,
+                            sender=issuer.name, subject=f"V/v {subject}", number=ctx["number"],
+                            attachments=(xlsx,))
+
+
+def _focal_point(settings: Settings) -> str:
+    fp = settings.plan.focal_points.get(settings.agency.province)
+    return nfc(fp) if fp else f"Sở Khoa học và Công nghệ tỉnh {nfc(settings.agency.province)}"
+
+
+def _report(plan: Plan, settings: Settings, out: _Out, numbers: Numbers) -> RenderedDocument:
+    keys = ["change_info", "renew", "revoke", "restore_token", "recall", "hand_over", "keep"]
+    counts: dict[str, dict[str, int]] = {}
+    for a in plan.actions:
+        who = nfc(a.sender or a.from_ or (a.subscriber.agency if a.subscriber else "")) or "—"
+        col = a.action if a.action in keys else "change_info" if a.action == "issue_new" else ""
+        if col:
+            counts.setdefault(who, dict.fromkeys(keys, 0))[col] += 1
+    rows = [{"stt": str(i), "agency": who, **{k: str(v) for k, v in c.items()}}
+            for i, (who, c) in enumerate(sorted(counts.items()), start=1)]
+    totals = {k: str(sum(c[k] for c in counts.values())) for k in keys}
+    issuer = C.own_issuer(settings)
+    recipient = _focal_point(settings)
+    if key(recipient) == key(issuer.name):
+        recipient = f"{C.head_of(issuer.signer_authority) or 'Thủ trưởng'} {issuer.name}"
+    subject = "tổng hợp đề nghị về chứng thư chữ ký số chuyên dùng công vụ"
+    ctx = C.common(settings, issuer, doc_type="report", subject=subject, numbers=numbers,
+                   recipient=recipient)
+    ctx.update(rows=rows, totals=totals, batch=plan.batch,
+               warnings=[nfc(w.message) for w in plan.warnings])
+    path = _render(settings, "bao_cao_tong_hop.docx", ctx, out.path("BC-tong-hop", ".docx"))
+    return RenderedDocument(path=path, type="report", request="", recipient=recipient,
+                            sender=issuer.name, subject=f"V/v {subject}", number=ctx["number"])
+
+
+def render_implementing_dispatch(settings: Settings, central: dict[str, Any], outdir: Path, *,
+                                 numbers: Numbers = None) -> RenderedDocument:
+    """A provincial dispatch passing a central one on (seeds 001, 002). `central` holds
+    number, date, issuer, subject, points (list of str); optional recipients, intro, closing."""
+    missing = [k for k in ("number", "date", "issuer", "subject", "points") if not central.get(k)]
+    if missing:
+        raise TemplateError(
+            f"Thiếu thông tin văn bản cấp trên: {', '.join(missing)}.",
+            f"The central dispatch lacks: {', '.join(missing)}.", code="template_variable")
+    issuer = C.own_issuer(settings)
+    subject = nfc(central.get("our_subject") or central["subject"])
+    recipients = [nfc(r) for r in central.get("recipients") or
+                  ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các xã, phường"]]
+    ctx = C.common(settings, issuer, doc_type="dispatch", subject=subject, numbers=numbers,
+                   recipient=recipients[0], cc=central.get("cc") or ())
+    ctx.update(
+        recipients=recipients,
+        central={k: nfc(central[k]) for k in ("number", "date", "issuer", "subject")},
+        points=[nfc(p) for p in central["points"]],
+        intro=nfc(central.get("intro") or f"{issuer.name} đề nghị các cơ quan, đơn vị thực hiện "
+                                           "một số nội dung sau:"),
+        closing=nfc(central.get("closing") or "Quá trình thực hiện, nếu có khó khăn, vướng mắc, "
+                    f"các cơ quan, đơn vị liên hệ với {issuer.name} để được hướng dẫn./."),
+    )
+    out = _Out(outdir, {p.name for p in outdir.glob("*")} if outdir.exists() else set())
+    stem = f"CV-trien-khai-{slug(central['number'], limit=30)}"
+    path = _render(settings, "cong_van_trien_khai.docx", ctx, out.path(stem, ".docx"))
+    return RenderedDocument(path=path, type="dispatch", request="", recipient=", ".join(recipients),
+                            sender=issuer.name, subject=f"V/v {subject}", number=ctx["number"])

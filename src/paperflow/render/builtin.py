@@ -1,0 +1,262 @@
+"""Builds the default .docx templates with python-docx.
+
+The generated files are committed under src/paperflow/data/templates/ (a test checks that their
+tags match what this module builds). Regenerate after a change:
+
+    python -m paperflow.render.builtin src/paperflow/data/templates
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from docx.document import Document as DocxDocument
+
+from . import blocks
+from . import layout as L
+
+LEGAL_BASIS = ("Căn cứ Nghị định số 68/2024/NĐ-CP ngày 25/6/2024 của Chính phủ quy định về chữ "
+               "ký số chuyên dùng công vụ;")
+CIRCULARS = ("Thực hiện Công văn số 275/BCY-CTSBMTT ngày 16/5/2025 và Công văn số "
+             "393/BCY-CTSBMTT ngày 27/6/2025 của Ban Cơ yếu Chính phủ về quản lý, sử dụng chữ ký "
+             "số chuyên dùng công vụ trong quá trình sắp xếp tổ chức bộ máy,")
+
+# Form → (what is asked, heading of the last column, text of the last column)
+FORMS = {
+    "04": ("{{ request_text }}", "Nội dung đề nghị", "{{ r.detail }}"),
+    "05": ("thu hồi", "Lý do thu hồi", "{{ r.detail }}"),
+    "06": ("khôi phục thiết bị lưu khóa bí mật của", "Lý do khôi phục", "{{ r.detail }}"),
+}
+
+
+def _subscriber_tables(doc: DocxDocument, form: str) -> None:
+    _, head, cell = FORMS[form]
+    serial_head, serial_cell = "Số hiệu chứng thư", "{{ r.serial }}"
+    if form == "06":
+        serial_head, serial_cell = "Số hiệu chứng thư / số serial thiết bị", "{{ r.serial_token }}"
+    L.tag_paragraph(doc, "{%p if persons %}")
+    L.body(doc, [("- Thuê bao là cá nhân (", ""), ("{{ persons|length }}", ""),
+                 (" thuê bao):", "")], indent=True)
+    t = L.grid_table(doc, [10, 38, 27, 40, 27, 23], ["STT", "Họ và tên", "Số định danh cá nhân",
+                     "Chức vụ, cơ quan công tác", serial_head, head])
+    L.loop_rows(t, "r", "persons", ["{{ r.stt }}", "{{ r.name }}", "{{ r.id_number }}",
+                "{{ r.title_agency }}", serial_cell, cell],
+                align=[L.CENTER, L.LEFT, L.CENTER, L.LEFT, L.CENTER, L.LEFT])
+    L.para(doc, [], after=6)
+    L.tag_paragraph(doc, "{%p endif %}")
+    L.tag_paragraph(doc, "{%p if organizations %}")
+    L.body(doc, [("- Thuê bao là cơ quan, tổ chức (", ""), ("{{ organizations|length }}", ""),
+                 (" thuê bao):", "")], indent=True)
+    t = L.grid_table(doc, [10, 55, 30, 35, 35], ["STT", "Tên cơ quan, tổ chức",
+                     "Tỉnh/Thành phố", serial_head, head])
+    L.loop_rows(t, "r", "organizations", ["{{ r.stt }}", "{{ r.name }}", "{{ r.province }}",
+                serial_cell, cell], align=[L.CENTER, L.LEFT, L.CENTER, L.CENTER, L.LEFT])
+    L.para(doc, [], after=6)
+    L.tag_paragraph(doc, "{%p endif %}")
+
+
+def dispatch(form: str) -> DocxDocument:
+    """Mẫu 04 (renew / change details), 05 (revoke), 06 (restore a key token), NĐ 68/2024."""
+    asked = FORMS[form][0]
+    doc = L.new_document()
+    blocks.header(doc)
+    blocks.kinh_gui(doc)
+    L.body(doc, LEGAL_BASIS)
+    L.body(doc, [(CIRCULARS + " ", ""), ("{{ agency_name }}", ""), (" đề nghị ", ""),
+                 ("{{ recipient }}", ""), (f" {asked} chứng thư chữ ký số chuyên dùng công vụ "
+                 "cho các thuê bao sau:", "")])
+    L.body(doc, [("1. Người tiếp nhận, phối hợp", "b")])
+    L.body(doc, [("Họ và tên: ", ""), ("{{ contact_name }}", ""), ("; điện thoại: ", ""),
+                 ("{{ contact_phone }}", ""), ("; thư điện tử công vụ: ", ""),
+                 ("{{ contact_email }}", ""), (".", "")])
+    L.body(doc, [("2. Danh sách thuê bao", "b")])
+    _subscriber_tables(doc, form)
+    L.body(doc, [("(Chi tiết tại Danh sách kèm theo Công văn này.)", "i")])
+    L.body(doc, [("{{ agency_name }}", ""), (" cam kết các thông tin nêu trên là chính xác và "
+                 "chịu trách nhiệm trước pháp luật về các thông tin đã cung cấp./.", "")])
+    blocks.signature(doc)
+    return doc
+
+
+def attached_list() -> DocxDocument:
+    """Danh sách kèm theo: every column of NĐ 68/2024's tables, A4 landscape."""
+    doc = L.new_document(landscape=True)
+    blocks.header(doc, subject=False, number=False)
+    L.para(doc, [("DANH SÁCH THUÊ BAO ĐỀ NGHỊ ", "b14"), ("{{ request_title|upper }}", "b14")],
+           align=L.CENTER)
+    L.para(doc, [("(Kèm theo Công văn số ", "i13"), ("{{ number_symbol }}", "i13"),
+                 (" ngày ", "i13"), ("{{ date_short }}", "i13"), (" của ", "i13"),
+                 ("{{ agency_name }}", "i13"), (")", "i13")], align=L.CENTER, after=12)
+    L.tag_paragraph(doc, "{%p if persons %}")
+    L.para(doc, [("I. THUÊ BAO LÀ CÁ NHÂN", "b13")], after=6)
+    t = L.grid_table(doc, [10, 32, 20, 26, 36, 36, 20, 22, 22, 28], [
+        "STT", "Họ và tên", "Ngày sinh", "Số định danh cá nhân", "Thư điện tử công vụ",
+        "Cơ quan, tổ chức công tác", "Tỉnh/ Thành phố", "Chức vụ", "Số hiệu chứng thư",
+        "{{ detail_heading }}"], size=11)
+    L.loop_rows(t, "r", "persons", ["{{ r.stt }}", "{{ r.name }}", "{{ r.birth_date }}",
+                "{{ r.id_number }}", "{{ r.email }}", "{{ r.agency }}", "{{ r.province }}",
+                "{{ r.title }}", "{{ r.serial }}", "{{ r.detail }}"], size=11)
+    L.para(doc, [], after=6)
+    L.tag_paragraph(doc, "{%p endif %}")
+    L.tag_paragraph(doc, "{%p if organizations %}")
+    L.para(doc, [("II. THUÊ BAO LÀ CƠ QUAN, TỔ CHỨC", "b13")], after=6)
+    t = L.grid_table(doc, [10, 60, 55, 25, 38, 28, 36], [
+        "STT", "Tên cơ quan, tổ chức", "Cơ quan quản lý cấp trên", "Tỉnh/ Thành phố",
+        "Thư điện tử công vụ", "Số hiệu chứng thư", "{{ detail_heading }}"], size=11)
+    L.loop_rows(t, "r", "organizations", ["{{ r.stt }}", "{{ r.name }}", "{{ r.managing }}",
+                "{{ r.province }}", "{{ r.email }}", "{{ r.serial }}", "{{ r.detail }}"],
+                size=11)
+    L.tag_paragraph(doc, "{%p endif %}")
+    return doc
+
+
+def _minutes(subtitle: str, intro: str, heads: list[str], cols: list[float],
+             cells: list[str]) -> DocxDocument:
+    doc = L.new_document()
+    blocks.header(doc, subject=False)
+    blocks.title(doc, "BIÊN BẢN", subtitle)
+    L.body(doc, [("Hôm nay, ", ""), ("{{ date_words }}", ""), (", tại ", ""),
+                 ("{{ receiver }}", ""), (", chúng tôi gồm:", "")])
+    L.body(doc, [("Bên giao: ", "b"), ("{{ giver }}", "b")])
+    L.body(doc, "Đại diện: ông/bà ……………………………… Chức vụ: ………………………………")
+    L.body(doc, [("Bên nhận: ", "b"), ("{{ receiver }}", "b")])
+    L.body(doc, "Đại diện: ông/bà ……………………………… Chức vụ: ………………………………")
+    L.body(doc, [("{{ rule_text }}", ""), (" Hai bên thống nhất bàn giao ", ""),
+                 ("{{ items|length }}", ""), (f" {intro} như sau:", "")])
+    t = L.grid_table(doc, cols, heads)
+    L.loop_rows(t, "r", "items", cells, align=[L.CENTER] + [L.LEFT] * (len(cells) - 1))
+    L.para(doc, [], after=6)
+    L.body(doc, "Bên nhận đã kiểm tra, tiếp nhận đủ số lượng nêu trên. Biên bản được lập thành "
+                "02 bản có giá trị như nhau, mỗi bên giữ 01 bản./.")
+    blocks.two_party_signature(doc)
+    return doc
+
+
+def handover_tokens() -> DocxDocument:
+    return _minutes("Bàn giao thiết bị lưu khóa bí mật", "thiết bị lưu khóa bí mật",
+                    ["STT", "Thuê bao", "Cơ quan, tổ chức", "Số serial thiết bị",
+                     "Số hiệu chứng thư", "Lý do"], [10, 33, 35, 27, 27, 33],
+                    ["{{ r.stt }}", "{{ r.name }}", "{{ r.agency }}", "{{ r.token_serial }}",
+                     "{{ r.serial }}", "{{ r.reason }}"])
+
+
+def handover_dossiers() -> DocxDocument:
+    return _minutes("Bàn giao hồ sơ đề nghị cấp mới, gia hạn, thay đổi nội dung thông tin "
+                    "chứng thư chữ ký số, khôi phục thiết bị lưu khóa bí mật",
+                    "hồ sơ, tài liệu", ["STT", "Hồ sơ", "Thuê bao", "Số hiệu chứng thư",
+                                        "Ghi chú"], [10, 55, 35, 30, 35],
+                    ["{{ r.stt }}", "{{ r.dossier }}", "{{ r.name }}", "{{ r.serial }}",
+                     "{{ r.note }}"])
+
+
+def org_list() -> DocxDocument:
+    """Rule 8 (275 §4): the list of agencies under the focal point, for the CA's system."""
+    doc = L.new_document()
+    blocks.header(doc)
+    blocks.kinh_gui(doc)
+    L.body(doc, [("Thực hiện khoản 4 Công văn số 275/BCY-CTSBMTT ngày 16/5/2025 của Ban Cơ yếu "
+                  "Chính phủ và khoản 1 Điều 34 Nghị định số 68/2024/NĐ-CP, ", ""),
+                 ("{{ agency_name }}", ""), (" cung cấp danh sách ", ""),
+                 ("{{ organizations|length }}", ""), (" cơ quan, tổ chức sau sắp xếp thuộc phạm "
+                  "vi quản lý phục vụ việc đăng ký, quản lý chữ ký số chuyên dùng công vụ trên "
+                  "môi trường mạng, cụ thể như sau:", "")])
+    t = L.grid_table(doc, [10, 52, 48, 25, 30], ["STT", "Tên cơ quan, tổ chức",
+                     "Cơ quan quản lý cấp trên", "Tỉnh/ Thành phố", "Ghi chú"])
+    L.loop_rows(t, "r", "organizations", ["{{ r.stt }}", "{{ r.name }}", "{{ r.managing }}",
+                "{{ r.province }}", "{{ r.note }}"],
+                align=[L.CENTER, L.LEFT, L.LEFT, L.CENTER, L.LEFT])
+    L.para(doc, [], after=6)
+    L.body(doc, [("Đầu mối liên hệ: ", ""), ("{{ contact_name }}", ""), (", điện thoại: ", ""),
+                 ("{{ contact_phone }}", ""), (", thư điện tử: ", ""), ("{{ contact_email }}", ""),
+                 ("./.", "")])
+    blocks.signature(doc)
+    return doc
+
+
+def report() -> DocxDocument:
+    """The summary for the focal point: counts per agency and action."""
+    doc = L.new_document()
+    blocks.header(doc, subject=False)
+    blocks.title(doc, "BÁO CÁO", "Tổng hợp đề nghị về chứng thư chữ ký số chuyên dùng công vụ "
+                 "khi sắp xếp tổ chức bộ máy")
+    blocks.kinh_gui(doc)
+    L.body(doc, [("{{ agency_name }}", ""), (" tổng hợp các đề nghị của đợt ", ""),
+                 ("{{ batch }}", ""), (" như sau:", "")])
+    heads = ["STT", "Cơ quan", "Thay đổi thông tin", "Gia hạn", "Thu hồi CTS",
+             "Khôi phục thiết bị", "Thu hồi thiết bị", "Bàn giao hồ sơ", "Giữ nguyên"]
+    keys = ["change_info", "renew", "revoke", "restore_token", "recall", "hand_over", "keep"]
+    t = L.grid_table(doc, [9, 44] + [16] * 7, heads, size=11)
+    L.loop_rows(t, "r", "rows", ["{{ r.stt }}", "{{ r.agency }}"]
+                + [f"{{{{ r.{k} }}}}" for k in keys], size=11,
+                align=[L.CENTER, L.LEFT] + [L.CENTER] * 7)
+    L.add_row(t, ["", "Tổng cộng"] + [f"{{{{ totals.{k} }}}}" for k in keys], size=11,
+              align=[L.CENTER, L.LEFT] + [L.CENTER] * 7)
+    L.para(doc, [], after=6)
+    L.tag_paragraph(doc, "{%p if warnings %}")
+    L.body(doc, [("Những điểm cần lưu ý:", "b")])
+    L.tag_paragraph(doc, "{%p for w in warnings %}")
+    L.body(doc, [("- ", ""), ("{{ w }}", "")])
+    L.tag_paragraph(doc, "{%p endfor %}")
+    L.tag_paragraph(doc, "{%p endif %}")
+    L.body(doc, "Đề nghị đầu mối được ủy quyền xem xét, tổng hợp gửi Cục Chứng thực số và Bảo "
+                "mật thông tin, Ban Cơ yếu Chính phủ./.")
+    blocks.signature(doc)
+    return doc
+
+
+def implementing() -> DocxDocument:
+    """A provincial dispatch passing a central one on (like seeds 001 and 002)."""
+    doc = L.new_document()
+    blocks.header(doc)
+    blocks.kinh_gui_many(doc)
+    L.body(doc, [("{{ agency_name }}", ""), (" nhận Văn bản số ", ""), ("{{ central.number }}", ""),
+                 (" ngày ", ""), ("{{ central.date }}", ""), (" của ", ""),
+                 ("{{ central.issuer }}", ""), (" về ", ""), ("{{ central.subject }}", ""),
+                 (" (file điện tử kèm theo); ", ""), ("{{ intro }}", "")])
+    L.tag_paragraph(doc, "{%p for item in points %}")
+    L.body(doc, [("{{ loop.index }}", ""), (". ", ""), ("{{ item }}", "")])
+    L.tag_paragraph(doc, "{%p endfor %}")
+    L.body(doc, [("{{ closing }}", "")])
+    blocks.signature(doc)
+    return doc
+
+
+BUILDERS: dict[str, Callable[[], DocxDocument]] = {
+    "cong_van_mau04.docx": lambda: dispatch("04"),
+    "cong_van_mau05.docx": lambda: dispatch("05"),
+    "cong_van_mau06.docx": lambda: dispatch("06"),
+    "danh_sach_kem_theo.docx": attached_list,
+    "bien_ban_ban_giao_thiet_bi.docx": handover_tokens,
+    "bien_ban_ban_giao_ho_so.docx": handover_dossiers,
+    "danh_sach_co_quan.docx": org_list,
+    "bao_cao_tong_hop.docx": report,
+    "cong_van_trien_khai.docx": implementing,
+}
+
+
+def build_all(dest: Path) -> list[Path]:
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, build in BUILDERS.items():
+        path = dest / name
+        doc = build()
+        doc.core_properties.author = "paperflow"
+        doc.save(str(path))
+        out.append(path)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m paperflow.render.builtin DEST", file=sys.stderr)
+        return 2
+    for path in build_all(Path(args[0])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

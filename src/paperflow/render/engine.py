@@ -1,0 +1,140 @@
+"""Finding templates and rendering them with docxtpl, strictly.
+
+A clerk's edited copy in the workspace's templates/ wins over the package default. Values are
+always escaped (`autoescape=True`: '<' or '&' in a name must not corrupt the .docx), and a
+variable the template uses but the context lacks is an error naming both, never a blank.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from ..config import Settings
+from ..errors import TemplateError
+
+# Parts of a .docx that may hold template text.
+_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def _defaults():
+    # data/templates is package data, not a package: reach it from the paperflow package.
+    return resources.files("paperflow") / "data" / "templates"
+
+
+def default_names() -> list[str]:
+    return sorted(p.name for p in _defaults().iterdir() if p.name.endswith(".docx"))
+
+
+def template_path(settings: Settings | None, name: str) -> Path:
+    """The clerk's edited template if there is one, else the package default."""
+    if settings is not None:
+        own = settings.templates / name
+        if own.is_file():
+            return own
+    default = _defaults() / name
+    if not default.is_file():
+        raise TemplateError(
+            f"Không tìm thấy mẫu văn bản {name}. Chạy 'paperflow init' để chép lại các mẫu.",
+            f"Template {name} not found. Run 'paperflow init' to copy the templates again.",
+        )
+    return Path(str(default))
+
+
+def install_templates(dest: Path) -> list[Path]:
+    """Copy the default templates into a workspace's templates/; never overwrite a clerk's file.
+    Returns the files copied now."""
+    dest.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for name in default_names():
+        target = dest / name
+        if target.exists():
+            continue
+        with resources.as_file(_defaults() / name) as src:
+            shutil.copyfile(src, target)
+        copied.append(target)
+    return copied
+
+
+def _env() -> jinja2.Environment:
+    # StrictUndefined: r.nmae (a typo in Word) raises instead of printing nothing.
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def render_docx(template: Path, context: dict[str, Any], out: Path) -> Path:
+    """Render `template` with `context` into `out` (.docx)."""
+    try:
+        tpl = DocxTemplate(str(template))
+        missing = sorted(tpl.get_undeclared_template_variables(_env()) - set(context))
+    except (jinja2.TemplateSyntaxError, KeyError, ValueError) as exc:
+        raise _broken(template, exc) from exc
+    if missing:
+        raise TemplateError(
+            f"Mẫu {template.name} dùng biến không có dữ liệu: {', '.join(missing)}. "
+            "Sửa tên biến trong mẫu (xem templates/README.md).",
+            f"Template {template.name} uses variables with no value: {', '.join(missing)}. "
+            "Fix the names in the template (see templates/README.md).",
+            code="template_variable",
+        )
+    try:
+        tpl.render(context, jinja_env=_env(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"Mẫu {template.name}: thiếu giá trị ({exc.message}). Xem templates/README.md.",
+            f"Template {template.name}: missing value ({exc.message}). See templates/README.md.",
+            code="template_variable",
+        ) from exc
+    except jinja2.TemplateError as exc:
+        raise _broken(template, exc) from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tpl.save(str(out))
+    return out
+
+
+def _broken(template: Path, exc: Exception) -> TemplateError:
+    return TemplateError(
+        f"Mẫu {template.name} bị lỗi cú pháp ({exc}). Kiểm tra các thẻ {{{{ }}}} và {{% %}}: "
+        "mỗi thẻ phải dùng dấu nháy thẳng và không bị ngắt dòng.",
+        f"Template {template.name} has a syntax error ({exc}). Check its {{{{ }}}} and {{% %}} "
+        "tags: straight quotes, not broken across lines.",
+        code="template_syntax",
+    )
+
+
+def docx_text_parts(path: Path) -> dict[str, str]:
+    """The XML of each part of a .docx that can hold template text."""
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n).decode("utf-8") for n in zf.namelist() if _PARTS.fullmatch(n)}
+
+
+def template_tags(path: Path) -> list[str]:
+    """Every Jinja tag of a template, in order, read from the text of its runs joined."""
+    tags = []
+    for xml in docx_text_parts(path).values():
+        text = "".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml))
+        tags.extend(_TAG.findall(text))
+    return tags
+
+
+def lint_template(path: Path) -> list[str]:
+    """Problems that break docxtpl after editing in Word: a tag split over several runs
+    (Word re-styled part of it), smart quotes inside a tag, an unbalanced tag."""
+    problems = []
+    for part, xml in docx_text_parts(path).items():
+        for run_text in re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml):
+            opens = run_text.count("{{") + run_text.count("{%")
+            closes = run_text.count("}}") + run_text.count("%}")
+            if opens != closes:
+                problems.append(f"{part}: tag split across runs near {run_text!r}")
+            for tag in _TAG.findall(run_text):
+                if any(q in tag for q in "\u2018\u2019\u201c\u201d"):
+                    problems.append(f"{part}: smart quote in {tag!r}")
+    return problems

@@ -1,0 +1,138 @@
+"""The .xlsx outputs (openpyxl): attached lists, the CA's 19-column import sheet, the org list.
+
+Every sheet prints as clerks expect: a title, bordered cells, set column widths, the header row
+repeated on each page, A4 (landscape where wide) fitted to the page width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT = "Times New Roman"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+# The CA registration system's import columns (DOMAIN.md); keep their order and spelling.
+IMPORT_COLUMNS = [
+    ("STT", 6), ("Họ tên", 26), ("Ngày sinh", 12), ("CCCD", 15), ("Nơi cấp", 20),
+    ("Ngày cấp", 12), ("Email công vụ", 30), ("Tổ chức cấp 1", 30), ("Tổ chức cấp 2", 30),
+    ("Tổ chức cấp 3", 24), ("Tổ chức cấp 4", 20), ("Tỉnh/Thành phố", 16), ("Chức vụ", 18),
+    ("Điện thoại", 14), ("Serial CTS cũ", 36), ("Nhà mạng", 10), ("Là chuyển số", 10),
+    ("Loại thiết bị", 12), ("Ghi chú", 36),
+]
+
+PERSON_COLUMNS = [
+    ("STT", 6), ("Họ và tên", 24), ("Ngày sinh", 12), ("Số định danh cá nhân", 16),
+    ("Thư điện tử công vụ", 28), ("Cơ quan, tổ chức công tác", 30), ("Tỉnh/Thành phố", 14),
+    ("Chức vụ", 16), ("Số điện thoại", 14), ("Số hiệu chứng thư", 34), ("{detail}", 36),
+]
+PERSON_KEYS = ["stt", "name", "birth_date", "id_number", "email", "agency", "province", "title",
+               "phone", "serial", "detail"]
+ORG_COLUMNS = [
+    ("STT", 6), ("Tên cơ quan, tổ chức", 36), ("Cơ quan quản lý cấp trên", 32),
+    ("Tỉnh/Thành phố", 14), ("Thư điện tử công vụ", 28), ("Số hiệu chứng thư", 34),
+    ("{detail}", 36),
+]
+ORG_KEYS = ["stt", "name", "managing", "province", "email", "serial", "detail"]
+
+
+def write_table(ws: Worksheet, title: str, subtitle: str,
+                columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[object]], *,
+                text_columns: Sequence[int] = (), landscape: bool = True) -> None:
+    """A titled, bordered table; `text_columns` (0-based) are stored as text ('@') so numbers
+    such as CCCD keep their leading 0."""
+    ncols = len(columns)
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.cell(1, 1).font = Font(name=FONT, size=14, bold=True)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    ws.append([subtitle])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+    ws.cell(2, 1).font = Font(name=FONT, size=12, italic=True)
+    ws.cell(2, 1).alignment = Alignment(horizontal="center")
+    header_row = 4
+    for i, (name, width) in enumerate(columns, start=1):
+        c = ws.cell(header_row, i, name)
+        c.font = Font(name=FONT, size=12, bold=True)
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.border = BORDER
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for r, values in enumerate(rows, start=header_row + 1):
+        for i, value in enumerate(values, start=1):
+            c = ws.cell(r, i, value if value != "" else None)
+            c.font = Font(name=FONT, size=12)
+            c.alignment = Alignment(vertical="top", wrap_text=True)
+            c.border = BORDER
+            if i - 1 in text_columns:
+                c.number_format = "@"
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+
+def write_list(path: Path, title: str, subtitle: str, persons: Sequence[dict],
+               organizations: Sequence[dict], detail_heading: str) -> Path:
+    """The attached list of a dispatch: one sheet for persons, one for organisations."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, cols, keys, rows in (("Cá nhân", PERSON_COLUMNS, PERSON_KEYS, persons),
+                                    ("Tổ chức", ORG_COLUMNS, ORG_KEYS, organizations)):
+        if not rows:
+            continue
+        ws = wb.create_sheet(sheet)
+        columns = [(n.format(detail=detail_heading), w) for n, w in cols]
+        write_table(ws, title, subtitle, columns, [[r[k] for k in keys] for r in rows],
+                    text_columns=[keys.index("id_number")] if "id_number" in keys else [])
+    wb.save(path)
+    return path
+
+
+def hierarchy(agency: str, managing: str) -> list[str]:
+    """'Tổ chức cấp 1..4' of the import sheet: the managing agency over the agency, in capitals
+    ("ỦY BAN NHÂN DÂN TỈNH BẮC NINH" / "SỞ Y TẾ")."""
+    levels = [x.upper() for x in (managing, agency) if x]
+    return (levels + ["", "", "", ""])[:4]
+
+
+def write_import_sheet(path: Path, rows: Sequence[dict]) -> Path:
+    """The CA registration system's "Template_import VGCA" sheet; CCCD stays text."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Template_import VGCA"
+    data = []
+    for n, r in enumerate(rows, start=1):
+        data.append([n, r["name"], r["birth_date"], r["id_number"], "", "", r["email"],
+                     *hierarchy(r["agency"], r["managing"]), r["province"], r["title"],
+                     r["phone"], r["serial"], "", "", "TOKEN", r["detail"]])
+    write_table(ws, "DANH SÁCH THUÊ BAO (Template_import VGCA)", "", IMPORT_COLUMNS, data,
+                text_columns=[2, 3, 5, 13, 14])
+    wb.save(path)
+    return path
+
+
+def write_org_list(path: Path, rows: Sequence[dict], subtitle: str) -> Path:
+    """Rule 8: the agencies under the focal point with their hierarchy."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách cơ quan"
+    cols = [("STT", 6), ("Tên cơ quan, tổ chức", 40), ("Tổ chức cấp 1", 34),
+            ("Tổ chức cấp 2", 34), ("Tổ chức cấp 3", 24), ("Tổ chức cấp 4", 20),
+            ("Tỉnh/Thành phố", 16), ("Ghi chú", 36)]
+    data = [[r["stt"], r["name"], *hierarchy(r["name"], r["managing"]), r["province"], r["note"]]
+            for r in rows]
+    write_table(ws, "DANH SÁCH CƠ QUAN, TỔ CHỨC", subtitle, cols, data)
+    wb.save(path)
+    return path
