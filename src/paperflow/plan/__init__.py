@@ -1,0 +1,7 @@
+"""The rules of DOMAIN.md over the register: each certificate, token and dossier gets an action
+citing its clause and a Vietnamese reason a clerk can check (plan.json, DESIGN.md)."""
+
+from .build import build_plan
+from .provinces import ProvinceData, load_2025
+
+__all__ = ["build_plan", "ProvinceData", "load_2025"]

@@ -1,0 +1,100 @@
+"""build_plan: the rules over a register snapshot → a deterministic Plan (pure: no I/O)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..config import Settings
+from ..models import Action, Plan, PlanWarning
+from ..register.snapshot import RegisterSnapshot
+from ..text import key
+from .common import R_ORG_LIST, Context, focal_point, full_province, province_of
+from .events import renames as renames_of
+from .events import resolve_events
+from .handover import dossier_actions, token_actions
+from .orgs import no_certificate_for_new, org_actions
+from .persons import leader_warnings, person_actions, renewal_actions, request_actions
+from .provinces import ProvinceData, load_2025
+
+_KIND_ORDER = {"certificate": 0, "token": 1, "dossier": 2}
+_ACTION_ORDER = {a: i for i, a in enumerate(
+    ("change_info", "revoke", "renew", "restore_token", "issue_new", "keep", "recall",
+     "hand_over"))}
+
+
+def sort_key(a: Action) -> tuple:
+    s = a.subscriber
+    return (_KIND_ORDER.get(a.kind, 9), key(a.route_to), key(a.sender),
+            _ACTION_ORDER.get(a.action, 99), s.type if s else "", key(s.name) if s else "",
+            a.serial, a.token_serial, key(a.from_), key(a.to), a.rule)
+
+
+def _dedupe(actions: list[Action]) -> list[Action]:
+    """One action per (kind, action, serial); a revoked certificate needs nothing else."""
+    revoked = {a.serial for a in actions if a.kind == "certificate" and a.action == "revoke"}
+    out: list[Action] = []
+    seen: set[tuple] = set()
+    for a in actions:
+        if a.kind == "certificate" and a.serial in revoked and a.action != "revoke":
+            continue
+        ident = (a.kind, a.action, a.serial or "", a.token_serial, key(a.from_), key(a.to),
+                 "" if a.serial else (a.subscriber.name if a.subscriber else ""))
+        if ident in seen:
+            continue
+        seen.add(ident)
+        out.append(a)
+    return out
+
+
+def _org_list_warning(ctx: Context, actions: list[Action], events: list) -> list[PlanWarning]:
+    """Rule 8: after the reorganisation the focal point sends the CA the list of agencies."""
+    if not events and not any(a.kind == "certificate" and a.changes for a in actions):
+        return []
+    province = ctx.settings.agency.province
+    who = focal_point(ctx, province) or ctx.settings.agency.name
+    return [PlanWarning(
+        "org_list",
+        f"{who} là đầu mối gửi Cục Chứng thực số và Bảo mật thông tin danh sách cơ quan, tổ "
+        f"chức thuộc {full_province(ctx, province)} sau sắp xếp để cập nhật Hệ thống đăng ký "
+        f"trực tuyến ({R_ORG_LIST}).")]
+
+
+def _focal_warnings(ctx: Context, actions: list[Action]) -> list[PlanWarning]:
+    missing = sorted({province_of(ctx, a.subscriber, ctx.cert(a.serial))
+                      for a in actions if a.kind == "certificate" and a.subscriber
+                      and a.action in ("change_info", "renew", "restore_token")
+                      and not focal_point(ctx, province_of(ctx, a.subscriber,
+                                                           ctx.cert(a.serial)))} - {""})
+    return [PlanWarning(
+        "no_focal_point",
+        f"Chưa cấu hình đầu mối được ủy quyền cho {p} ([plan] focal_points): đề nghị gửi thẳng "
+        "Cục Chứng thực số và Bảo mật thông tin.") for p in missing]
+
+
+def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
+               provinces: ProvinceData | None = None) -> Plan:
+    """Every certificate, token and dossier that must change, with the rule and a reason."""
+    ctx = Context(snapshot=snapshot, settings=settings,
+                  today=settings.plan.today or date.today(),
+                  provinces=provinces or load_2025(),
+                  certs={c.serial: c for c in snapshot.certificates})
+    warnings: list[PlanWarning] = []
+    events, w = resolve_events(ctx)
+    warnings += w
+    renames = renames_of(events)
+    orgs, w = org_actions(ctx, events, renames)
+    warnings += w + no_certificate_for_new(ctx, events)
+    persons, w = person_actions(ctx, renames)
+    warnings += w
+    reqs, w = request_actions(ctx, renames)
+    warnings += w
+    renewals = renewal_actions(ctx, renames)
+    certs = _dedupe(orgs + persons + reqs + renewals)
+    tokens, w = token_actions(ctx, [a for a in certs if a.action == "revoke"], renames)
+    warnings += w
+    warnings += leader_warnings(ctx, events, persons)
+    dossiers = dossier_actions(ctx, events)
+    actions = sorted(_dedupe(certs + tokens + dossiers), key=sort_key)
+    warnings += _org_list_warning(ctx, actions, events) + _focal_warnings(ctx, actions)
+    unique = sorted(set(warnings), key=lambda x: (x.code, x.message))
+    return Plan(batch=batch, actions=tuple(actions), warnings=tuple(unique))

@@ -1,0 +1,105 @@
+"""What changes in a certificate's subject, computed from the certificate actually issued."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Certificate, PlanWarning, Subscriber
+from ..text import key, similarity
+from .common import FUZZY_OK, Context, fit, full_province
+from .events import Event, Rename
+from .provinces import province_key
+
+_PREFIXED = re.compile(r"^(tinh|thanh pho|tp)\b")
+
+
+@dataclass(frozen=True)
+class Change:
+    changes: tuple[tuple[str, str, str], ...]
+    warnings: tuple[PlanWarning, ...] = ()
+    events: tuple[Event, ...] = ()          # the decisions behind the change
+    province: tuple[str, str] | None = None  # (old, new) when the province merged
+
+
+def subject_of(s: Subscriber, cert: Certificate | None) -> tuple[tuple[str, str], ...]:
+    """The issued subject; without a certificate file, what the subscriber list says."""
+    if cert is not None:
+        return cert.subject
+    if s.type == "organization":
+        pairs = [("CN", s.name), ("O", s.managing_agency), ("ST", s.province)]
+    else:
+        pairs = [("CN", s.name), ("T", s.title), ("O", s.agency), ("ST", s.province)]
+    return tuple((k, v) for k, v in pairs if v)
+
+
+def _renamed(value: str, renames: dict[str, Rename]) -> Rename | None:
+    hit = renames.get(key(value))
+    if hit:
+        return hit
+    best, score = None, 0.0
+    for r in renames.values():
+        s = similarity(value, r.old)
+        if s > score:
+            best, score = r, s
+    return best if score >= FUZZY_OK else None
+
+
+def _new_place(ctx: Context, value: str) -> tuple[str, str] | None:
+    """(old short, new value) when `value` names a province merged into another in 2025."""
+    p = ctx.provinces.province(value)
+    if p is None or province_key(p.new) == province_key(p.old):
+        return None
+    if _PREFIXED.match(key(value)):
+        full = full_province(ctx, p.new)
+        return p.old, full[0].upper() + full[1:]
+    return p.old, p.new
+
+
+def compute(ctx: Context, s: Subscriber, cert: Certificate | None, *,
+            renames: dict[str, Rename], new_cn: str = "", new_superior: str = "",
+            new_agency: str = "", new_title: str = "") -> Change:
+    changes: list[tuple[str, str, str]] = []
+    warnings: list[PlanWarning] = []
+    events: list[Event] = []
+    province: tuple[str, str] | None = None
+    subject = subject_of(s, cert)
+    attrs = {k for k, _ in subject}
+    for attr, value in subject:
+        new = value
+        if attr == "CN":
+            if s.type == "organization" and new_cn:
+                new = new_cn
+        elif attr in ("O", "OU"):
+            if s.type == "organization" and attr == "O" and new_superior:
+                new = new_superior
+            elif new_agency and key(value) == key(s.agency):
+                new = new_agency
+            else:
+                r = _renamed(value, renames)
+                if r:
+                    new = r.new
+                    events.append(r.event)
+        elif attr in ("ST", "L"):
+            hit = _new_place(ctx, value)
+            if hit:
+                province = (hit[0], ctx.provinces.province(value).new)  # type: ignore[union-attr]
+                new = hit[1]
+        elif attr == "T" and new_title:
+            new = new_title
+        if key(new) != key(value) or (new != value and attr != "CN"):
+            new, w = fit(new)
+            if w:
+                warnings.append(w)
+            if new != value:
+                changes.append((attr, value, new))
+    if new_title and "T" not in attrs:
+        changes.append(("T", "", new_title))
+    if s.type == "organization" and new_superior and key(new_superior) != key(s.managing_agency):
+        changes.append(("superior", s.managing_agency, new_superior))
+    if cert is None and changes:
+        warnings.append(PlanWarning(
+            "no_certificate",
+            f"Chưa có tệp chứng thư số hiệu {s.cert_serial or '(không rõ)'} của “{s.name}”: nội "
+            "dung thay đổi tính theo danh sách thuê bao; nên bổ sung tệp chứng thư để đối chiếu."))
+    return Change(tuple(changes), tuple(warnings), tuple(dict.fromkeys(events)), province)

@@ -1,0 +1,158 @@
+"""What every rule module shares: citations, the context of one plan, routing, name fitting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..config import CA_NAME, Settings
+from ..models import Certificate, MergeEvent, PlanWarning, Subscriber
+from ..register.snapshot import RegisterSnapshot
+from ..text import best_match, key, nfc
+from .provinces import ProvinceData
+
+# The clauses each action cites (DOMAIN.md rules 1–13).
+R_ORG = "275/BCY-CTSBMTT 1.1"            # rules 1, 2, 3
+R_PERSON = "275/BCY-CTSBMTT 1.2"         # rule 4
+R_TOKEN_RECALL = "275/BCY-CTSBMTT 2.1"   # rule 5
+R_TOKEN_HANDOVER = "275/BCY-CTSBMTT 2.2" # rule 6
+R_DOSSIER = "275/BCY-CTSBMTT 3"          # rule 7
+R_ORG_LIST = "275/BCY-CTSBMTT 4; NĐ 68/2024 Điều 34"   # rule 8
+R_NO_NEW = "393/BCY-CTSBMTT 2"           # rule 9
+R_PROVINCE = "393/BCY-CTSBMTT 3"         # rule 10
+R_LEADER = "393/BCY-CTSBMTT 4"           # rule 11
+R_PARTY_NET = "393/BCY-CTSBMTT 5"        # rule 12
+R_FOCAL = "23/BCY-CTSBMTT"               # rule 13 (renewal, change, restore via focal points)
+R_ISSUE = "NĐ 68/2024/NĐ-CP"             # a genuine first certificate (Mẫu 01/02)
+
+MAX_ATTR = 64                 # X.509 subject attribute values hold at most 64 characters
+FUZZY_OK = 0.92               # below this a name match is reported as uncertain
+_ABBREVIATIONS = (            # conventional short forms, applied in order until a name fits
+    ("Ủy ban nhân dân", "UBND"),
+    ("Hội đồng nhân dân", "HĐND"),
+    ("Nông nghiệp và Môi trường", "NN&MT"),
+    ("Nông nghiệp và Phát triển nông thôn", "NN&PTNT"),
+    ("Tài nguyên và Môi trường", "TN&MT"),
+    ("Khoa học và Công nghệ", "KH&CN"),
+    ("Văn hóa, Thể thao và Du lịch", "VHTT&DL"),
+    ("Giáo dục và Đào tạo", "GD&ĐT"),
+    ("Kế hoạch và Đầu tư", "KH&ĐT"),
+    ("Thành phố", "TP"),
+    ("thành phố", "TP"),
+)
+_PARTY_NET = re.compile(r"mạng mật|đảng|mang mat|dang\b", re.IGNORECASE)
+_LEADER = re.compile(r"giám đốc|chủ tịch|trưởng|thủ trưởng|bí thư|chánh", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a rule may look at: the snapshot, the settings, today and the province data."""
+
+    snapshot: RegisterSnapshot
+    settings: Settings
+    today: date
+    provinces: ProvinceData
+    certs: dict[str, Certificate] = field(default_factory=dict, compare=False, hash=False)
+
+    def cert(self, serial: str) -> Certificate | None:
+        return self.certs.get(serial)
+
+
+def fit(value: str) -> tuple[str, PlanWarning | None]:
+    """A new attribute value within 64 characters: abbreviated conventionally, never cut."""
+    value = nfc(value)
+    if len(value) <= MAX_ATTR:
+        return value, None
+    short = value
+    for long, abbr in _ABBREVIATIONS:
+        if len(short) <= MAX_ATTR:
+            break
+        short = short.replace(long, abbr)
+    if len(short) <= MAX_ATTR:
+        return short, PlanWarning(
+            "name_abbreviated",
+            f"Tên mới “{value}” dài {len(value)} ký tự, vượt giới hạn 64 ký tự của chứng thư; "
+            f"đề xuất viết tắt “{short}”. Kiểm tra và sửa nếu cần trước khi gửi.")
+    return value, PlanWarning(
+        "name_too_long",
+        f"Tên mới “{value}” dài {len(value)} ký tự, vượt giới hạn 64 ký tự và không rút gọn "
+        "được theo cách viết tắt thông thường; cần ghi tên viết tắt bằng tay.")
+
+
+def is_party_network(s: Subscriber) -> bool:
+    return bool(s.network) and bool(_PARTY_NET.search(s.network))
+
+
+def is_leader(title: str) -> bool:
+    return bool(title) and bool(_LEADER.search(title)) and "phó trưởng phòng" not in title.lower()
+
+
+def province_of(ctx: Context, s: Subscriber, cert: Certificate | None) -> str:
+    """The subscriber's province as recorded (list first, then the certificate's ST/L)."""
+    for value in (s.province, cert.attr("ST") if cert else "", cert.attr("L") if cert else ""):
+        if value and ctx.provinces.province(value):
+            return value
+    return s.province
+
+
+def new_province(ctx: Context, province: str) -> str:
+    p = ctx.provinces.province(province)
+    return p.new if p else province
+
+
+def focal_point(ctx: Context, province: str) -> str:
+    """Rule 10/13: the new province's focal point, else one of the merged provinces' (sorted)."""
+    fps = {key(k): v for k, v in ctx.settings.plan.focal_points.items()}
+    if not province:
+        return ""
+    p = ctx.provinces.province(province)
+    names = [p.new, p.old, *p.merged_from] if p else [province]
+    for name in names:
+        for variant in (name, f"tỉnh {name}", f"thành phố {name}"):
+            if key(variant) in fps:
+                return nfc(fps[key(variant)])
+    return ""
+
+
+def route(ctx: Context, province: str) -> str:
+    return focal_point(ctx, province) or CA_NAME
+
+
+def full_province(ctx: Context, short: str) -> str:
+    p = ctx.provinces.province(short)
+    name = p.new if p else short
+    cities = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
+    return f"thành phố {name}" if name.lower() in cities else f"tỉnh {name}"
+
+
+def sko_khcn(ctx: Context, province: str) -> str:
+    """Rule 5: tokens go to the province's Sở KHCN (the configured focal point when given)."""
+    return focal_point(ctx, province) or (
+        f"Sở Khoa học và Công nghệ {full_province(ctx, province)}" if province else CA_NAME)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    name: str                 # the name as the register knows it (or as written when unknown)
+    score: float
+    known: bool
+
+
+def resolve(name: str, known: list[str]) -> Resolved:
+    """Match a decision's agency name against the register (diacritic-insensitive, fuzzy)."""
+    k = key(name)
+    for cand in known:
+        if key(cand) == k:
+            return Resolved(cand, 1.0, True)
+    cand, score = best_match(name, known, threshold=0.85)
+    if cand is None:
+        return Resolved(nfc(name), score, False)
+    return Resolved(cand, score, True)
+
+
+def uncertain(event: MergeEvent, what: str, got: Resolved) -> PlanWarning:
+    return PlanWarning(
+        "uncertain_match",
+        f"Tên “{what}” trong {event.decision or event.source or 'quyết định'} được đối chiếu gần "
+        f"đúng với “{got.name}” (độ khớp {got.score:.2f}); kiểm tra lại trước khi gửi.")

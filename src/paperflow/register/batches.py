@@ -1,0 +1,123 @@
+"""Plans and documents in the register: requests (planned → generated → signed → sent → done)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import RegisterError
+from ..models import Action, Plan, PlanWarning, RenderedDocument
+from .schema import BatchRow, DocumentRow, RequestRow
+from .snapshot import action_from_dict, action_to_dict
+
+STATES = ("planned", "generated", "signed", "sent", "done")
+
+
+def action_key(a: Action) -> str:
+    """What makes two actions the same request (wording of the reason does not)."""
+    ident = [a.kind, a.action, a.serial, a.token_serial, a.from_, a.to, a.hand_over_to,
+             [list(c) for c in a.changes]]
+    if not (a.serial or a.token_serial or a.from_) and a.subscriber:
+        ident += [a.subscriber.type, a.subscriber.name, a.subscriber.id_number,
+                  a.subscriber.agency]
+    text = json.dumps(ident, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def batch_exists(session: Session, batch: str) -> bool:
+    return session.get(BatchRow, batch) is not None
+
+
+def record_plan(session: Session, plan: Plan) -> list[Action]:
+    now = datetime.now().astimezone()
+    new: list[Action] = []
+    seen: set[str] = set()
+    for position, a in enumerate(plan.actions):
+        k = action_key(a)
+        if k in seen:
+            continue
+        seen.add(k)
+        row = session.get(RequestRow, k)
+        if row is None:
+            session.add(RequestRow(
+                key=k, batch=plan.batch, position=position, kind=a.kind, action=a.action,
+                serial=a.serial or a.token_serial, sender=a.sender, route_to=a.route_to,
+                rule=a.rule, payload=action_to_dict(a), state="planned", created_at=now,
+                updated_at=now))
+            new.append(a)
+        elif row.batch == plan.batch:
+            new.append(a)
+    if new and session.get(BatchRow, plan.batch) is None:
+        session.add(BatchRow(batch=plan.batch, created_at=now,
+                             warnings=[[w.code, w.message] for w in plan.warnings]))
+    session.flush()
+    return new
+
+
+def load_plan(session: Session, batch: str) -> Plan:
+    b = session.get(BatchRow, batch)
+    if b is None:
+        raise RegisterError(
+            f"Không có đợt {batch!r} trong sổ đăng ký. Xem 'paperflow status' để biết các đợt.",
+            f"No batch {batch!r} in the register. See 'paperflow status' for the batches.",
+        )
+    rows = session.scalars(select(RequestRow).where(RequestRow.batch == batch)
+                           .order_by(RequestRow.position, RequestRow.key))
+    return Plan(batch=batch, actions=tuple(action_from_dict(r.payload) for r in rows),
+                warnings=tuple(PlanWarning(code=c, message=m) for c, m in b.warnings))
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return (Path(folder.name) / path.relative_to(folder)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def record_documents(session: Session, batch: str, docs: list[RenderedDocument],
+                     folder: Path) -> None:
+    now = datetime.now().astimezone()
+    for d in docs:
+        rel = _relative(d.path, folder)
+        row = session.get(DocumentRow, rel) or DocumentRow(path=rel, batch=batch)
+        row.type, row.request, row.recipient, row.sender = d.type, d.request, d.recipient, d.sender
+        row.number = d.number
+        row.signed_pdf = _relative(d.signed_pdf, folder) if d.signed_pdf else ""
+        row.state = "signed" if d.signed_pdf else "generated"
+        row.updated_at = now
+        session.merge(row)
+    rows = session.scalars(select(RequestRow).where(RequestRow.batch == batch))
+    for r in rows:
+        if STATES.index(r.state) >= STATES.index("sent"):
+            continue        # never move a request back
+        cands = [d for d in docs if d.request == r.action] or list(docs)
+        mine = [d for d in cands if d.sender == r.sender or d.recipient == r.route_to] or cands
+        if not mine:
+            continue
+        signed = [d for d in mine if d.signed_pdf]
+        state = "signed" if signed else "generated"
+        doc = (signed or mine)[0]
+        if STATES.index(state) > STATES.index(r.state) or r.document == "":
+            r.state = max(state, r.state, key=STATES.index)
+            r.document = _relative(doc.signed_pdf or doc.path, folder)
+            r.updated_at = now
+    session.flush()
+
+
+def set_state(session: Session, batch: str, state: str, *, request: str | None = None) -> int:
+    if state not in STATES:
+        raise RegisterError(f"Trạng thái không hợp lệ: {state}.", f"Unknown state {state!r}.")
+    n = 0
+    q = select(RequestRow).where(RequestRow.batch == batch)
+    if request:
+        q = q.where(RequestRow.action == request)
+    for r in session.scalars(q):
+        if STATES.index(state) > STATES.index(r.state):
+            r.state, r.updated_at = state, datetime.now().astimezone()
+            n += 1
+    return n

@@ -1,0 +1,173 @@
+"""The register: one object over the database, opened per run (`with Register.open(s) as reg`)."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ..config import Settings
+from ..errors import RegisterError
+from ..models import (
+    Action,
+    Certificate,
+    Extracted,
+    MergeEvent,
+    MergeKind,
+    Plan,
+    RenderedDocument,
+    Request,
+)
+from ..text import key
+from . import batches, numbering
+from .db import open_engine
+from .schema import (
+    AuditRow,
+    CertificateRow,
+    IncomingRequestRow,
+    MergeEventRow,
+    OrganisationHistoryRow,
+    OrganisationRow,
+    SubscriberRow,
+)
+from .snapshot import (
+    Organisation,
+    RegisterSnapshot,
+    merge_event_sort_key,
+    subscriber_from_dict,
+)
+from .store import store_extracted
+
+
+def who() -> str:
+    """The host user, for the audit log."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return f"{user}@{socket.gethostname()}"
+
+
+class Register:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    @contextmanager
+    def open(cls, settings: Settings) -> Iterator[Register]:
+        engine = open_engine(settings.register_url)
+        try:
+            yield cls(engine)
+        finally:
+            engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction; database errors become a RegisterError a clerk can act on."""
+        try:
+            with Session(self.engine) as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise RegisterError(
+                f"Lỗi cơ sở dữ liệu: {exc.__class__.__name__}. Chạy lại; nếu còn lỗi, báo cán bộ "
+                "CNTT kèm tệp paperflow.db.",
+                f"Register error: {exc}. Run again; if it persists, report it with paperflow.db.",
+            ) from exc
+
+    def audit(self, session: Session, what: str, detail: str) -> None:
+        session.add(AuditRow(at=datetime.now().astimezone(), who=who(), what=what,
+                             detail=detail))
+
+    # --- input -------------------------------------------------------------------------
+    def store(self, extracted: Extracted, *, source_sha: str, source_name: str) -> None:
+        with self.session() as s:
+            counts = store_extracted(s, extracted)
+            summary = ", ".join(f"{k}={v}" for k, v in counts.items())
+            self.audit(s, "store", f"{source_name} sha256={source_sha} {summary}")
+
+    def snapshot(self) -> RegisterSnapshot:
+        with self.session() as s:
+            subs = [subscriber_from_dict({c: getattr(r, c) for c in _SUB_COLS})
+                    for r in s.scalars(select(SubscriberRow))]
+            certs = [Certificate(serial=r.serial, subject=tuple((k, v) for k, v in r.subject),
+                                 issuer=r.issuer, not_before=r.not_before,
+                                 not_after=r.not_after, source=r.source)
+                     for r in s.scalars(select(CertificateRow))]
+            events = [MergeEvent(kind=MergeKind(r.kind), sources=tuple(r.sources),
+                                 target=r.target, superior=r.superior,
+                                 keep_certificate_of=r.keep_certificate_of,
+                                 decision=r.decision, effective=r.effective, source=r.source,
+                                 confidence=r.confidence)
+                      for r in s.scalars(select(MergeEventRow))]
+            reqs = [Request(request=r.request, subscriber=subscriber_from_dict(r.subscriber),
+                            reason=r.reason, source=r.source)
+                    for r in s.scalars(select(IncomingRequestRow))]
+            hist: dict[str, list[tuple[str, str, str]]] = {}
+            for h in s.scalars(select(OrganisationHistoryRow).order_by(
+                    OrganisationHistoryRow.org_key, OrganisationHistoryRow.id)):
+                hist.setdefault(h.org_key, []).append((h.field, h.old, h.new))
+            orgs = [Organisation(name=r.name, managing_agency=r.managing_agency,
+                                 province=r.province, history=tuple(hist.get(r.key, ())))
+                    for r in s.scalars(select(OrganisationRow))]
+        return RegisterSnapshot(
+            subscribers=tuple(sorted(subs, key=lambda x: (x.type, key(x.agency), key(x.name),
+                                                          x.cert_serial, x.id_number))),
+            certificates=tuple(sorted(certs, key=lambda c: c.serial)),
+            merge_events=tuple(sorted(events, key=merge_event_sort_key)),
+            requests=tuple(sorted(reqs, key=lambda r: (r.request, key(r.subscriber.name),
+                                                       r.subscriber.id_number, r.source))),
+            organisations=tuple(sorted(orgs, key=lambda o: key(o.name))),
+        )
+
+    # --- plans and documents -------------------------------------------------------------
+    def batch_exists(self, batch: str) -> bool:
+        with self.session() as s:
+            return batches.batch_exists(s, batch)
+
+    def record_plan(self, plan: Plan) -> list[Action]:
+        with self.session() as s:
+            new = batches.record_plan(s, plan)
+            self.audit(s, "plan", f"batch={plan.batch} actions={len(plan.actions)} new={len(new)}")
+            return new
+
+    def load_plan(self, batch: str) -> Plan:
+        with self.session() as s:
+            return batches.load_plan(s, batch)
+
+    def record_documents(self, batch: str, docs: list[RenderedDocument], folder: Path) -> None:
+        with self.session() as s:
+            batches.record_documents(s, batch, docs, folder)
+            self.audit(s, "documents", f"batch={batch} documents={len(docs)} "
+                                       f"signed={sum(1 for d in docs if d.signed_pdf)}")
+
+    def set_state(self, batch: str, state: str, *, request: str | None = None) -> int:
+        """Move a batch's requests on (e.g. 'sent', 'done'); returns how many changed."""
+        with self.session() as s:
+            n = batches.set_state(s, batch, state, request=request)
+            self.audit(s, "state", f"batch={batch} state={state} rows={n}")
+            return n
+
+    def numberer(self, settings: Settings) -> Callable[[str], str]:
+        agency = settings.agency
+        today = settings.plan.today
+
+        def next_number(doc_type: str) -> str:
+            year = (today or date.today()).year
+            with self.session() as s:
+                value = numbering.next_number(s, agency.abbreviation, agency.drafting_unit,
+                                              year, doc_type)
+                self.audit(s, "number", f"{doc_type} {value}")
+            return value
+
+        return next_number
+
+
+_SUB_COLS = [c.name for c in SubscriberRow.__table__.columns if c.name != "ident"]

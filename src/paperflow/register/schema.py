@@ -1,0 +1,168 @@
+"""The register's own tables (declared on `db.Base`; created by `db.open_engine`).
+
+Identity keys are derived from content (serials, personal ids, comparison keys of names), so
+storing the same file twice updates rows in place and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base
+
+
+class OrganisationRow(Base):
+    """An agency known to the register (from subscriber lists, decisions, certificates)."""
+
+    __tablename__ = "organisations"
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)     # text.key(name)
+    name: Mapped[str] = mapped_column(Text)
+    managing_agency: Mapped[str] = mapped_column(Text, default="")
+    province: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrganisationHistoryRow(Base):
+    """Each change of an agency's name or managing agency, with the file it came from."""
+
+    __tablename__ = "organisation_history"
+    __table_args__ = (UniqueConstraint("org_key", "field", "old", "new"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_key: Mapped[str] = mapped_column(String(400), index=True)
+    field: Mapped[str] = mapped_column(String(20))          # name | managing_agency
+    old: Mapped[str] = mapped_column(String(400))
+    new: Mapped[str] = mapped_column(String(400))
+    source: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubscriberRow(Base):
+    __tablename__ = "subscribers"
+    ident: Mapped[str] = mapped_column(String(500), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(Text, default="")
+    managing_agency: Mapped[str] = mapped_column(Text, default="")
+    province: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    id_number: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cert_serial: Mapped[str] = mapped_column(String(80), default="", index=True)
+    token_serial: Mapped[str] = mapped_column(String(80), default="")
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    needed: Mapped[bool] = mapped_column(Boolean, default=True)
+    need_note: Mapped[str] = mapped_column(Text, default="")
+    network: Mapped[str] = mapped_column(Text, default="")
+    new_agency: Mapped[str] = mapped_column(Text, default="")
+    new_title: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class CertificateRow(Base):
+    __tablename__ = "certificates"
+    serial: Mapped[str] = mapped_column(String(80), primary_key=True)
+    subject: Mapped[list] = mapped_column(JSON)             # [[short name, value], …] in order
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    not_before: Mapped[date] = mapped_column(Date)
+    not_after: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class TokenRow(Base):
+    """A key token and the certificate it holds (from subscriber lists)."""
+
+    __tablename__ = "tokens"
+    serial: Mapped[str] = mapped_column(String(80), primary_key=True)
+    cert_serial: Mapped[str] = mapped_column(String(80), default="")
+    holder: Mapped[str] = mapped_column(String(500), default="")    # subscribers.ident
+    network: Mapped[str] = mapped_column(Text, default="")
+
+
+class MergeEventRow(Base):
+    __tablename__ = "merge_events"
+    ident: Mapped[str] = mapped_column(String(64), primary_key=True)     # sha256 of the content
+    kind: Mapped[str] = mapped_column(String(30))
+    sources: Mapped[list] = mapped_column(JSON)
+    target: Mapped[str] = mapped_column(Text)
+    superior: Mapped[str] = mapped_column(Text, default="")
+    keep_certificate_of: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(Text, default="")
+    effective: Mapped[date | None] = mapped_column(Date, nullable=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class IncomingRequestRow(Base):
+    """A request form as received (issue_new, renew, …) — input to the rules."""
+
+    __tablename__ = "incoming_requests"
+    ident: Mapped[str] = mapped_column(String(64), primary_key=True)     # sha256 of the content
+    request: Mapped[str] = mapped_column(String(30))
+    subscriber: Mapped[dict] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class BatchRow(Base):
+    __tablename__ = "batches"
+    batch: Mapped[str] = mapped_column(String(120), primary_key=True)
+    warnings: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RequestRow(Base):
+    """One planned action and its life: planned → generated → signed → sent → done."""
+
+    __tablename__ = "requests"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)       # identity of the action
+    batch: Mapped[str] = mapped_column(String(120), index=True)
+    position: Mapped[int] = mapped_column(Integer)                       # order within the plan
+    kind: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    serial: Mapped[str] = mapped_column(String(80), default="")
+    sender: Mapped[str] = mapped_column(Text, default="")
+    route_to: Mapped[str] = mapped_column(Text, default="")
+    rule: Mapped[str] = mapped_column(String(80), default="")
+    payload: Mapped[dict] = mapped_column(JSON)                          # the full Action
+    state: Mapped[str] = mapped_column(String(20), default="planned")
+    document: Mapped[str] = mapped_column(Text, default="")              # relative to outbox/
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    path: Mapped[str] = mapped_column(String(500), primary_key=True)     # relative to outbox/
+    batch: Mapped[str] = mapped_column(String(120), index=True)
+    type: Mapped[str] = mapped_column(String(30))
+    request: Mapped[str] = mapped_column(String(30), default="")
+    recipient: Mapped[str] = mapped_column(Text, default="")
+    sender: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = mapped_column(String(80), default="")
+    signed_pdf: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default="generated")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NumberRow(Base):
+    """The last number issued per agency, year and series (01 again each 1 January)."""
+
+    __tablename__ = "document_numbers"
+    agency: Mapped[str] = mapped_column(String(80), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(200))           # host user @ host
+    what: Mapped[str] = mapped_column(String(60))           # store | plan | documents | number …
+    detail: Mapped[str] = mapped_column(Text, default="")   # source file, batch, counts

@@ -1,0 +1,77 @@
+"""A frozen, sorted view of the register: everything the rules need, nothing else.
+
+Also the (de)serialisers the register uses to keep full records in JSON columns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..models import Action, Certificate, MergeEvent, MergeKind, Request, Subscriber
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    managing_agency: str = ""
+    province: str = ""
+    history: tuple[tuple[str, str, str], ...] = ()     # (field, old, new)
+
+
+@dataclass(frozen=True)
+class RegisterSnapshot:
+    subscribers: tuple[Subscriber, ...] = ()
+    certificates: tuple[Certificate, ...] = ()
+    merge_events: tuple[MergeEvent, ...] = ()
+    requests: tuple[Request, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
+
+    def certificate(self, serial: str) -> Certificate | None:
+        for c in self.certificates:
+            if c.serial == serial:
+                return c
+        return None
+
+
+def subscriber_to_dict(s: Subscriber) -> dict[str, Any]:
+    out = dataclasses.asdict(s)
+    for k in ("birth_date", "valid_until"):
+        out[k] = out[k].isoformat() if out[k] else None
+    return out
+
+
+def subscriber_from_dict(d: dict[str, Any]) -> Subscriber:
+    names = {f.name for f in dataclasses.fields(Subscriber)}
+    kw = {k: v for k, v in d.items() if k in names}
+    for k in ("birth_date", "valid_until"):
+        if kw.get(k):
+            kw[k] = date.fromisoformat(kw[k])
+    return Subscriber(**kw)
+
+
+def action_to_dict(a: Action) -> dict[str, Any]:
+    out = dataclasses.asdict(a)
+    out["subscriber"] = subscriber_to_dict(a.subscriber) if a.subscriber else None
+    out["changes"] = [list(c) for c in a.changes]
+    return out
+
+
+def action_from_dict(d: dict[str, Any]) -> Action:
+    names = {f.name for f in dataclasses.fields(Action)}
+    kw = {k: v for k, v in d.items() if k in names}
+    kw["subscriber"] = subscriber_from_dict(d["subscriber"]) if d.get("subscriber") else None
+    kw["changes"] = tuple(tuple(c) for c in d.get("changes", ()))
+    return Action(**kw)
+
+
+def merge_event_sort_key(e: MergeEvent) -> tuple:
+    return (e.effective or date.min, str(e.kind), e.target, e.sources, e.decision)
+
+
+__all__ = [
+    "Organisation", "RegisterSnapshot", "subscriber_to_dict", "subscriber_from_dict",
+    "action_to_dict", "action_from_dict", "merge_event_sort_key", "MergeKind",
+]

@@ -1,0 +1,194 @@
+"""Storing what extract found: upserts keyed by content, so storing a file twice changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import fields, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Certificate, Extracted, MergeEvent, MergeKind, Request, Subscriber
+from ..text import key, nfc, normalise_serial
+from .schema import (
+    CertificateRow,
+    IncomingRequestRow,
+    MergeEventRow,
+    OrganisationHistoryRow,
+    OrganisationRow,
+    SubscriberRow,
+    TokenRow,
+)
+from .snapshot import subscriber_to_dict
+
+_TEXT_FIELDS = [f.name for f in fields(Subscriber) if f.type in ("str", str)]
+
+
+def clean_subscriber(s: Subscriber) -> Subscriber:
+    """NFC every text field; serials as upper-case hex; ids without spaces."""
+    kw = {name: nfc(getattr(s, name)) for name in _TEXT_FIELDS}
+    kw["cert_serial"] = normalise_serial(s.cert_serial)
+    kw["token_serial"] = normalise_serial(s.token_serial)
+    kw["id_number"] = kw["id_number"].replace(" ", "")
+    kw["type"] = "organization" if kw["type"].startswith("org") else "person"
+    return replace(s, **kw)
+
+
+def subscriber_ident(s: Subscriber) -> str:
+    if s.cert_serial:
+        return f"cert:{s.cert_serial}"
+    if s.id_number:
+        return f"{s.type}:id:{s.id_number}"
+    return f"{s.type}:name:{key(s.name)}|{key(s.agency)}"
+
+
+def _digest(obj: object) -> str:
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _same_person(session: Session, s: Subscriber) -> SubscriberRow | None:
+    """An existing row for the same holder stored before its certificate serial was known."""
+    q = select(SubscriberRow).where(SubscriberRow.type == s.type)
+    for row in session.scalars(q.order_by(SubscriberRow.ident)):
+        if s.id_number and row.id_number == s.id_number:
+            same = True
+        else:
+            same = key(row.name) == key(s.name) and key(row.agency) == key(s.agency)
+        if same and (not row.cert_serial or not s.cert_serial):
+            return row
+    return None
+
+
+def store_subscriber(session: Session, s: Subscriber) -> None:
+    s = clean_subscriber(s)
+    row = session.get(SubscriberRow, subscriber_ident(s))
+    if row is None:
+        row = _same_person(session, s)
+        if row is not None and s.cert_serial and not row.cert_serial:
+            # the holder is now known with a serial: re-key the row under it
+            session.delete(row)
+            session.flush()
+            row = None
+    if row is None:
+        row = SubscriberRow(ident=subscriber_ident(s), **{
+            k: v for k, v in subscriber_to_dict(s).items() if k not in ("birth_date", "valid_until")
+        }, birth_date=s.birth_date, valid_until=s.valid_until)
+        session.add(row)
+    else:
+        # later non-empty values win; "no longer needed" is never undone by a list without it
+        for name in _TEXT_FIELDS:
+            value = getattr(s, name)
+            if value and getattr(row, name) != value:
+                setattr(row, name, value)
+        for name in ("birth_date", "valid_until"):
+            value = getattr(s, name)
+            if value and getattr(row, name) != value:
+                setattr(row, name, value)
+        if not s.needed and row.needed:
+            row.needed = False
+    if s.token_serial:
+        tok = session.get(TokenRow, s.token_serial) or TokenRow(serial=s.token_serial)
+        tok.cert_serial, tok.holder, tok.network = s.cert_serial, row.ident, s.network
+        session.merge(tok)
+    if s.type == "organization":
+        note_organisation(session, s.name, s.managing_agency, s.province, s.source)
+    elif s.agency:
+        note_organisation(session, s.agency, s.managing_agency, "", s.source)
+
+
+def note_organisation(session: Session, name: str, managing: str, province: str,
+                      source: str) -> None:
+    name, managing, province = nfc(name), nfc(managing), nfc(province)
+    if not name:
+        return
+    now = datetime.now().astimezone()
+    row = session.get(OrganisationRow, key(name))
+    if row is None:
+        session.add(OrganisationRow(key=key(name), name=name, managing_agency=managing,
+                                    province=province, updated_at=now))
+        session.flush()
+        return
+    if managing and key(row.managing_agency) != key(managing):
+        if row.managing_agency:
+            note_history(session, row.key, "managing_agency", row.managing_agency, managing, source)
+        row.managing_agency, row.updated_at = managing, now
+    if province and row.province != province:
+        row.province, row.updated_at = province, now
+
+
+def note_history(session: Session, org_key: str, field: str, old: str, new: str,
+                 source: str) -> None:
+    old, new = old[:400], new[:400]
+    exists = session.scalar(select(OrganisationHistoryRow).where(
+        OrganisationHistoryRow.org_key == org_key, OrganisationHistoryRow.field == field,
+        OrganisationHistoryRow.old == old, OrganisationHistoryRow.new == new))
+    if exists is None:
+        session.add(OrganisationHistoryRow(org_key=org_key, field=field, old=old, new=new,
+                                           source=source, at=datetime.now().astimezone()))
+        session.flush()
+
+
+def store_certificate(session: Session, c: Certificate) -> None:
+    serial = normalise_serial(c.serial)
+    subject = [[nfc(k).upper(), nfc(v)] for k, v in c.subject]
+    row = session.get(CertificateRow, serial)
+    if row is None:
+        session.add(CertificateRow(serial=serial, subject=subject, issuer=nfc(c.issuer),
+                                   not_before=c.not_before, not_after=c.not_after,
+                                   source=nfc(c.source)))
+    elif (row.subject, row.not_after, row.not_before) != (subject, c.not_after, c.not_before):
+        row.subject, row.issuer = subject, nfc(c.issuer)
+        row.not_before, row.not_after, row.source = c.not_before, c.not_after, nfc(c.source)
+
+
+def store_merge_event(session: Session, e: MergeEvent) -> None:
+    sources = [nfc(s) for s in e.sources]
+    content = {"kind": str(e.kind), "sources": sources, "target": nfc(e.target),
+               "superior": nfc(e.superior), "keep": nfc(e.keep_certificate_of),
+               "decision": nfc(e.decision), "effective": e.effective}
+    ident = _digest(content)
+    if session.get(MergeEventRow, ident) is None:
+        session.add(MergeEventRow(
+            ident=ident, kind=str(e.kind), sources=sources, target=nfc(e.target),
+            superior=nfc(e.superior), keep_certificate_of=nfc(e.keep_certificate_of),
+            decision=nfc(e.decision), effective=e.effective, source=nfc(e.source),
+            confidence=float(e.confidence)))
+        session.flush()
+    target = nfc(e.target)
+    note_organisation(session, target, nfc(e.superior), "", e.source)
+    field = {MergeKind.SUPERIOR_CHANGE: "managing_agency", MergeKind.DISSOLVE: "dissolved",
+             MergeKind.MERGE_KEEP: "merged_into"}.get(MergeKind(e.kind), "name")
+    for src in sources:
+        if key(src) == key(target) and field != "managing_agency":
+            continue
+        new = nfc(e.superior) or target if field == "managing_agency" else target
+        note_organisation(session, src, "", "", e.source)
+        note_history(session, key(src), field, src, new, e.source)
+
+
+def store_request(session: Session, r: Request) -> None:
+    sub = subscriber_to_dict(clean_subscriber(r.subscriber))
+    content = {"request": nfc(r.request), "subscriber": sub, "reason": nfc(r.reason)}
+    ident = _digest(content)
+    if session.get(IncomingRequestRow, ident) is None:
+        session.add(IncomingRequestRow(ident=ident, request=nfc(r.request), subscriber=sub,
+                                       reason=nfc(r.reason), source=nfc(r.source)))
+        session.flush()
+
+
+def store_extracted(session: Session, extracted: Extracted) -> dict[str, int]:
+    for c in extracted.certificates:
+        store_certificate(session, c)
+    for s in extracted.subscribers:
+        store_subscriber(session, s)
+        session.flush()
+    for e in extracted.merge_events:
+        store_merge_event(session, e)
+    for r in extracted.requests:
+        store_request(session, r)
+    return {"subscribers": len(extracted.subscribers),
+            "certificates": len(extracted.certificates),
+            "merge_events": len(extracted.merge_events), "requests": len(extracted.requests)}
