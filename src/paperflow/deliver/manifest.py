@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from email import message_from_binary_file, policy
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,14 @@ MANIFEST = "manifest.json"
 
 
 def _eml_headers(path: Path) -> tuple[str, str]:
+    """(recipient name, request) of an .eml we wrote."""
     with path.open("rb") as f:
-        msg = message_from_binary_file(f, policy=policy.default)
-    to = msg["To"]
-    name = to.addresses[0].display_name if to and to.addresses else ""
-    return name, str(msg.get("X-Paperflow-Request", ""))
+        msg = message_from_binary_file(f, policy=policy.compat32)
+    # decode_header joins adjacent encoded words as RFC 2047 says; the default policy's
+    # address parser puts a space where a long Vietnamese name was folded.
+    to = str(make_header(decode_header(msg.get("To", ""))))
+    name = to.rpartition(" <")[0] if to.endswith(">") else to
+    return name.strip().strip('"'), str(msg.get("X-Paperflow-Request", ""))
 
 
 def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]) -> Path:

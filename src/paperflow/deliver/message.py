@@ -95,7 +95,7 @@ def message_id_for(recipient: Recipient, subject: str, hashes: list[str], domain
     for part in (key(recipient.address or recipient.name), subject, *hashes):
         h.update(part.encode("utf-8"))
         h.update(b"\x00")
-    return f"paperflow-{h.hexdigest()[:40]}@{domain}"
+    return f"pf-{h.hexdigest()[:32]}@{domain}"   # short enough not to be folded
 
 
 def _body(settings: Settings, doc: RenderedDocument, recipient: Recipient,

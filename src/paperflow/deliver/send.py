@@ -107,7 +107,7 @@ def _connect(settings: Settings) -> smtplib.SMTP:
                 code="smtp_insecure",
             )
         try:
-            smtp.login(user, os.environ.get("PAPERFLOW_SMTP_PASSWORD", ""))
+            _login(smtp, user, os.environ.get("PAPERFLOW_SMTP_PASSWORD", ""))
         except smtplib.SMTPException as exc:
             smtp.close()
             reason = (_answer(exc.smtp_code, exc.smtp_error)
@@ -120,6 +120,24 @@ def _connect(settings: Settings) -> smtplib.SMTP:
                 code="smtp_auth",
             ) from exc
     return smtp
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """One attempt with the best mechanism offered. (smtplib.login tries every mechanism in
+    turn; after a refused PLAIN some servers never answer the next one, and a wrong password
+    would surface as a time-out instead of 'login refused'.)"""
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    offered = smtp.esmtp_features["auth"].upper().split()
+    smtp.user, smtp.password = user, password
+    for mech in ("CRAM-MD5", "PLAIN", "LOGIN"):
+        if mech in offered:
+            method = getattr(smtp, "auth_" + mech.lower().replace("-", "_"))
+            code, resp = smtp.auth(mech, method, initial_response_ok=True)
+            if code not in (235, 503):
+                raise smtplib.SMTPAuthenticationError(code, resp)
+            return
+    raise smtplib.SMTPException(f"no supported AUTH mechanism among {offered}")
 
 
 def _claim(engine: Any, row: MailRecord, me: str) -> bool:

@@ -1,0 +1,196 @@
+"""send_pending against real SMTP servers on 127.0.0.1: exactly once, failures recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from deliver_factory import make_batch, make_register, settings_for
+from smtp_servers import (
+    Collect,
+    free_port,
+    hang_up_during_data,
+    password_checker,
+    self_signed,
+    smtp_server,
+)
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from paperflow.deliver import send_pending
+from paperflow.deliver.journal import MailRecord
+from paperflow.errors import DeliveryError
+
+BATCH = "20250701-hung-yen-001"
+pytestmark = pytest.mark.usefixtures("no_summary_pdf")
+
+
+def rows(reg) -> dict[str, MailRecord]:  # type: ignore[no-untyped-def]
+    with Session(reg.engine) as s:
+        out = {r.message_id: r for r in s.scalars(select(MailRecord))}
+        s.expunge_all()
+    return out
+
+
+def smtp_settings(settings, port: int, **kw):  # type: ignore[no-untyped-def]
+    mail = replace(settings.mail, send=True, smtp_host="127.0.0.1", smtp_port=port,
+                   security=kw.pop("security", "none"), timeout_s=10, **kw)
+    return replace(settings, mail=mail)
+
+
+@pytest.fixture
+def batch(tmp_path: Path, pdfs):  # type: ignore[no-untyped-def]
+    settings = settings_for(tmp_path / "ws")
+    reg = make_register(tmp_path / "t.db")
+    final, docs, mails = make_batch(settings, reg, pdfs, BATCH)
+    return settings, reg, final
+
+
+def test_every_message_arrives_once_with_its_attachments_intact(batch) -> None:
+    settings, reg, final = batch
+    manifest = {e["path"]: e for e in json.loads((final / "manifest.json").read_text("utf-8"))}
+    handler = Collect()
+    with smtp_server(handler) as port:
+        s = smtp_settings(settings, port)
+        report = send_pending(s, reg)
+        again = send_pending(s, reg)
+
+    # Signed dispatches to the CA and to the focal point; the unsigned one to an agency with
+    # no address stays held.
+    assert len(report.sent) == 2 and not report.failed and report.held == 1
+    assert again.sent == () and len(handler.messages) == 2
+    by_to = {m["To"].addresses[0].addr_spec: m for m in handler.messages}
+    assert set(by_to) == {"ca@bcy.gov.vn", "vanthu@skhcn.hungyen.gov.vn"}
+    ca = by_to["ca@bcy.gov.vn"]
+    assert "12/SNV-VP" in ca["Subject"] and "thay đổi nội dung thông tin" in ca["Subject"]
+    names = [p.get_filename() for p in ca.iter_attachments()]
+    assert names == ["cv-ca-ky.pdf", "ds-ca-ky.pdf", "danh-sach-thay-doi.xlsx"]
+    for part in ca.iter_attachments():
+        sha = hashlib.sha256(part.get_content()).hexdigest()
+        assert manifest[part.get_filename()]["sha256"] == sha
+    body = ca.get_body(("plain",)).get_content()
+    assert "Sở Nội vụ tỉnh Hưng Yên" in body and "Trần Thị Bình" in body
+    state = rows(reg)
+    sent = [r for r in state.values() if r.state == "sent"]
+    assert {f"<{r.message_id}>" for r in sent} == {m["Message-ID"].strip() for m in handler.messages}
+    assert all(r.answer.startswith("250") and "queued as" in r.answer for r in sent)
+    assert all(r.attempts == 1 for r in sent)
+
+
+def test_hang_up_during_data_is_failed_then_retry_delivers_once(batch) -> None:
+    settings, reg, _ = batch
+    with hang_up_during_data() as (port, cut):
+        report = send_pending(smtp_settings(settings, port), reg)
+    assert cut[0] == 2 and len(report.failed) == 2 and not report.sent
+    assert {r.state for r in rows(reg).values()} == {"failed", "held"}
+    assert all("Disconnected" in a or "closed" in a.lower() for _, a in report.failed)
+
+    handler = Collect()
+    with smtp_server(handler) as port:
+        s = smtp_settings(settings, port)
+        assert send_pending(s, reg).sent == ()          # failed needs --retry-failed
+        retried = send_pending(s, reg, retry_failed=True)
+        send_pending(s, reg, retry_failed=True)
+    assert len(retried.sent) == 2 and len(handler.messages) == 2
+    assert {r.attempts for r in rows(reg).values() if r.state == "sent"} == {2}
+
+
+def test_refusal_is_recorded_with_the_servers_answer(batch) -> None:
+    settings, reg, _ = batch
+    with smtp_server(Collect(refuse="554 5.7.1 Tu choi: chinh sach")) as port:
+        report = send_pending(smtp_settings(settings, port), reg)
+    assert len(report.failed) == 2 and not report.ok
+    failed = [r for r in rows(reg).values() if r.state == "failed"]
+    assert len(failed) == 2
+    assert all(r.answer.startswith("554") and "chinh sach" in r.answer for r in failed)
+
+
+def test_starttls_with_a_self_signed_certificate(batch, tmp_path: Path) -> None:
+    settings, reg, _ = batch
+    ctx, pem = self_signed(tmp_path)
+    handler = Collect()
+    with smtp_server(handler, tls_context=ctx, require_starttls=True) as port:
+        untrusted = smtp_settings(settings, port, security="starttls")
+        with pytest.raises(DeliveryError) as err:
+            send_pending(untrusted, reg)
+        assert err.value.code == "smtp_unreachable" and "CERTIFICATE" in err.value.en.upper()
+        assert {r.state for r in rows(reg).values()} == {"pending", "held"}
+        trusted = smtp_settings(settings, port, security="starttls", ca_file=str(pem))
+        report = send_pending(trusted, reg)
+    assert len(report.sent) == 2 and len(handler.messages) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_login_from_environment_and_auth_failure(batch, monkeypatch) -> None:
+    settings, reg, _ = batch
+    handler = Collect()
+    with smtp_server(handler, authenticator=password_checker("vanthu", "mat-khau"),
+                     auth_required=True, auth_require_tls=False) as port:
+        s = smtp_settings(settings, port)
+        monkeypatch.setenv("PAPERFLOW_SMTP_USER", "vanthu")
+        monkeypatch.setenv("PAPERFLOW_SMTP_PASSWORD", "sai")
+        with pytest.raises(DeliveryError) as err:
+            send_pending(s, reg)
+        assert err.value.code == "smtp_auth" and "đăng nhập" in err.value.vi
+        assert not handler.messages
+        monkeypatch.setenv("PAPERFLOW_SMTP_PASSWORD", "mat-khau")
+        assert len(send_pending(s, reg).sent) == 2
+    assert len(handler.messages) == 2
+
+
+def test_unreachable_server_leaves_mail_pending(batch) -> None:
+    settings, reg, _ = batch
+    with pytest.raises(DeliveryError) as err:
+        send_pending(smtp_settings(settings, free_port()), reg)
+    assert err.value.code == "smtp_unreachable" and "Không kết nối được" in err.value.vi
+    assert sorted(r.state for r in rows(reg).values()) == ["held", "pending", "pending"]
+
+
+def test_crash_while_sending_is_not_resent_unless_asked_and_keeps_its_message_id(batch) -> None:
+    settings, reg, _ = batch
+    crashed = next(r for r in rows(reg).values() if r.state == "pending")
+    with reg.engine.begin() as conn:
+        conn.execute(update(MailRecord).where(MailRecord.message_id == crashed.message_id)
+                     .values(state="sending", attempts=1, claimed_by="other:1",
+                             claimed_at=datetime.now(UTC) - timedelta(hours=1)))
+    handler = Collect()
+    with smtp_server(handler) as port:
+        s = smtp_settings(settings, port)
+        first = send_pending(s, reg)
+        assert first.uncertain == (crashed.message_id,) and len(first.sent) == 1
+        second = send_pending(s, reg, retry_failed=True)
+        assert second.sent == (crashed.message_id,)
+        assert send_pending(s, reg, retry_failed=True).sent == ()
+    assert [m["Message-ID"].strip() for m in handler.messages].count(f"<{crashed.message_id}>") == 1
+    assert len(handler.messages) == 2
+
+
+def test_a_fresh_sending_row_belongs_to_another_sender_and_is_left_alone(batch) -> None:
+    settings, reg, _ = batch
+    busy = next(r for r in rows(reg).values() if r.state == "pending")
+    with reg.engine.begin() as conn:
+        conn.execute(update(MailRecord).where(MailRecord.message_id == busy.message_id)
+                     .values(state="sending", claimed_at=datetime.now(UTC)))
+    handler = Collect()
+    with smtp_server(handler) as port:
+        report = send_pending(smtp_settings(settings, port), reg, retry_failed=True)
+    assert busy.message_id not in report.sent and len(report.sent) == 1
+
+
+def test_nothing_is_sent_when_sending_is_not_configured(batch) -> None:
+    settings, reg, _ = batch
+    report = send_pending(settings, reg)
+    assert report.sent == () and "send = true" in report.note
+    assert sorted(r.state for r in rows(reg).values()) == ["held", "pending", "pending"]
+
+
+def test_only_the_given_batch_is_sent(batch, pdfs, tmp_path: Path) -> None:
+    settings, reg, _ = batch
+    handler = Collect()
+    with smtp_server(handler) as port:
+        report = send_pending(smtp_settings(settings, port), reg, batch="20250701-khac-001")
+    assert report.sent == () and not handler.messages
