@@ -93,7 +93,8 @@ def province_of(ctx: Context, s: Subscriber, cert: Certificate | None) -> str:
     for value in (s.province, cert.attr("ST") if cert else "", cert.attr("L") if cert else ""):
         if value and ctx.provinces.province(value):
             return value
-    return s.province
+    # a register without a province column belongs to the clerk's own province
+    return s.province or ctx.settings.agency.province
 
 
 def new_province(ctx: Context, province: str) -> str:

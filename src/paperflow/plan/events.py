@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..models import MergeEvent, MergeKind, PlanWarning
 from ..text import key
 from .common import FUZZY_OK, Context, resolve, uncertain
+from .communes import commune_events
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
     keep_cfg = {key(k): v for k, v in ctx.settings.plan.keep_certificate_of.items()}
     out: list[Event] = []
     warnings: list[PlanWarning] = []
-    for e in ctx.snapshot.merge_events:
+    derived, cw = commune_events(ctx)
+    warnings.extend(cw)
+    for e in (*ctx.snapshot.merge_events, *derived):
         if e.confidence < 1.0:
             warnings.append(PlanWarning(
                 "uncertain_event",
@@ -59,11 +62,12 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
             if got.known and got.score < FUZZY_OK:
                 warnings.append(uncertain(e, name, got))
             sources.append(got.name)
-        target = resolve(e.target, known) if e.target else None
+        target = resolve(e.target, [n for n in known if n not in sources]) if e.target else None
         tname = e.target
         if target and target.known and target.score >= FUZZY_OK:
             tname = target.name
-        elif target and target.known:
+        elif target and target.known and e.kind not in (MergeKind.MERGE_NEW, MergeKind.RENAME):
+            # a new name is expected to be unknown; a kept name or a superior must exist
             warnings.append(uncertain(e, e.target, target))
         keep = e.keep_certificate_of or keep_cfg.get(key(tname), "")
         if keep:

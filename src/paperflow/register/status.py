@@ -1,0 +1,94 @@
+"""`paperflow status`: per agency and per focal point, what is planned, waiting, sent, overdue."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from ..config import Settings
+from ..deliver.journal import MailRecord
+from .schema import RequestRow
+
+COLUMNS = ("planned", "waiting_signature", "signed", "sent", "failed", "overdue")
+HEADINGS = {
+    "planned": "Đã lập KH",
+    "waiting_signature": "Chờ ký",
+    "signed": "Đã ký",
+    "sent": "Đã gửi",
+    "failed": "Gửi lỗi",
+    "overdue": "Quá hạn",
+}
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    effective_date: date
+    today: date
+    by_agency: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_focal_point: dict[str, dict[str, int]] = field(default_factory=dict)
+    batches: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"effective_date": self.effective_date.isoformat(),
+                "today": self.today.isoformat(), "by_agency": self.by_agency,
+                "by_focal_point": self.by_focal_point, "batches": self.batches}
+
+    def to_table(self) -> str:
+        lines = [f"Ngày hiệu lực sắp xếp: {self.effective_date:%d/%m/%Y} — "
+                 f"hôm nay: {self.today:%d/%m/%Y}"]
+        for title, rows in (("Theo cơ quan gửi", self.by_agency),
+                            ("Theo đầu mối tiếp nhận", self.by_focal_point),
+                            ("Theo đợt", self.batches)):
+            lines += ["", _table(title, rows)]
+        if not self.by_agency:
+            lines += ["", "Chưa có đề nghị nào trong sổ."]
+        return "\n".join(lines)
+
+
+def _table(title: str, rows: dict[str, dict[str, int]]) -> str:
+    width = max([len(title), *(len(k) for k in rows)]) if rows else len(title)
+    head = title.ljust(width) + " | " + " | ".join(HEADINGS[c] for c in COLUMNS)
+    out = [head, "-" * len(head)]
+    for name in sorted(rows):
+        cells = [str(rows[name].get(c, 0)).rjust(len(HEADINGS[c])) for c in COLUMNS]
+        out.append(name.ljust(width) + " | " + " | ".join(cells))
+    return "\n".join(out)
+
+
+def status_report(settings: Settings, reg: Any) -> StatusReport:
+    today = settings.plan.today or date.today()
+    late = today > settings.plan.effective_date
+    by_agency: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    by_focal: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    by_batch: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    with reg.session() as s:
+        mails: dict[str, list[MailRecord]] = defaultdict(list)
+        for m in s.scalars(select(MailRecord)):
+            mails[m.batch].append(m)
+        for r in s.scalars(select(RequestRow).order_by(RequestRow.batch, RequestRow.position)):
+            batch_mail = mails.get(r.batch, [])
+            state = r.state
+            if state in ("generated", "signed") and batch_mail and all(
+                    m.state == "sent" for m in batch_mail):
+                state = "sent"
+            column = {"planned": "planned", "generated": "waiting_signature",
+                      "signed": "signed", "sent": "sent", "done": "sent"}[state]
+            for group, name in ((by_agency, r.sender), (by_focal, r.route_to),
+                                (by_batch, r.batch)):
+                row = group[name or "—"]
+                row[column] += 1
+                if late and column != "sent":
+                    row["overdue"] += 1
+        for batch, ms in mails.items():
+            for m in ms:
+                if m.state == "failed":
+                    by_agency[m.sender_agency or "—"]["failed"] += 1
+                    by_focal[m.recipient_name or m.recipient]["failed"] += 1
+                    by_batch[batch]["failed"] += 1
+    return StatusReport(effective_date=settings.plan.effective_date, today=today,
+                        by_agency=dict(by_agency), by_focal_point=dict(by_focal),
+                        batches=dict(by_batch))
