@@ -152,12 +152,21 @@ def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
             row = C.subscriber_row(n, a)
             row["reason"] = nfc(a.reason)
             items.append(row)
-        rules = sorted({nfc(a.rule) for a in actions if a.rule})
-        rule_text = f"Thực hiện {', '.join(rules)} (Ban Cơ yếu Chính phủ)." if rules else ""
+        rule_text = _rule_text(actions)
         docs.append(_minutes_doc(settings, numbers, "handover_tokens",
                                  "bien_ban_ban_giao_thiet_bi.docx", giver, receiver, items,
                                  rule_text, out, "bàn giao thiết bị lưu khóa bí mật"))
     return docs
+
+
+def _rule_text(actions: list[Action]) -> str:
+    """'275/BCY-CTSBMTT 2.2' → 'Thực hiện Công văn số 275/BCY-CTSBMTT (mục 2.2) của Ban Cơ yếu
+    Chính phủ.' — the clause the plan cites for these actions."""
+    parts = []
+    for rule in sorted({nfc(a.rule) for a in actions if a.rule}):
+        doc, _, clause = rule.partition(" ")
+        parts.append(f"Công văn số {doc}" + (f" (mục {clause})" if clause else ""))
+    return f"Thực hiện {', '.join(parts)} của Ban Cơ yếu Chính phủ." if parts else ""
 
 
 def _dossier_minutes(dossiers: list[Action], settings: Settings, out: _Out,
@@ -223,7 +232,8 @@ def _report(plan: Plan, settings: Settings, out: _Out, numbers: Numbers) -> Rend
     keys = ["change_info", "renew", "revoke", "restore_token", "recall", "hand_over", "keep"]
     counts: dict[str, dict[str, int]] = {}
     for a in plan.actions:
-        who = nfc(a.sender or a.from_ or (a.subscriber.agency if a.subscriber else "")) or "—"
+        # Count under the agency the subscriber belongs to (what the focal point tracks).
+        who = nfc((a.subscriber.agency if a.subscriber else "") or a.from_ or a.sender) or "—"
         col = a.action if a.action in keys else "change_info" if a.action == "issue_new" else ""
         if col:
             counts.setdefault(who, dict.fromkeys(keys, 0))[col] += 1

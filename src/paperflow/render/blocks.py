@@ -26,7 +26,7 @@ def header(doc: DocxDocument, *, subject: bool = True, number: bool = True) -> N
     L.rule(top_l, 25, left_mm)
     L.para(top_r, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b12")], align=L.CENTER)
     L.para(top_r, [("Độc lập - Tự do - Hạnh phúc", "b13")], align=L.CENTER)
-    L.rule(top_r, 62, right_mm)
+    L.rule(top_r, 55, right_mm)
     low_l, low_r = table.rows[1].cells
     if number:
         L.para(low_l, [("Số: ", "13"), ("{{ number_symbol }}", "13")], align=L.CENTER,

@@ -39,7 +39,7 @@ def _subscriber_tables(doc: DocxDocument, form: str) -> None:
     L.tag_paragraph(doc, "{%p if persons %}")
     L.body(doc, [("- Thuê bao là cá nhân (", ""), ("{{ persons|length }}", ""),
                  (" thuê bao):", "")], indent=True)
-    t = L.grid_table(doc, [10, 38, 27, 40, 27, 23], ["STT", "Họ và tên", "Số định danh cá nhân",
+    t = L.grid_table(doc, [12, 34, 28, 35, 24, 32], ["STT", "Họ và tên", "Số định danh cá nhân",
                      "Chức vụ, cơ quan công tác", serial_head, head])
     L.loop_rows(t, "r", "persons", ["{{ r.stt }}", "{{ r.name }}", "{{ r.id_number }}",
                 "{{ r.title_agency }}", serial_cell, cell],
@@ -49,7 +49,7 @@ def _subscriber_tables(doc: DocxDocument, form: str) -> None:
     L.tag_paragraph(doc, "{%p if organizations %}")
     L.body(doc, [("- Thuê bao là cơ quan, tổ chức (", ""), ("{{ organizations|length }}", ""),
                  (" thuê bao):", "")], indent=True)
-    t = L.grid_table(doc, [10, 55, 30, 35, 35], ["STT", "Tên cơ quan, tổ chức",
+    t = L.grid_table(doc, [12, 52, 26, 33, 42], ["STT", "Tên cơ quan, tổ chức",
                      "Tỉnh/Thành phố", serial_head, head])
     L.loop_rows(t, "r", "organizations", ["{{ r.stt }}", "{{ r.name }}", "{{ r.province }}",
                 serial_cell, cell], align=[L.CENTER, L.LEFT, L.CENTER, L.CENTER, L.LEFT])
@@ -91,7 +91,7 @@ def attached_list() -> DocxDocument:
                  ("{{ agency_name }}", "i13"), (")", "i13")], align=L.CENTER, after=12)
     L.tag_paragraph(doc, "{%p if persons %}")
     L.para(doc, [("I. THUÊ BAO LÀ CÁ NHÂN", "b13")], after=6)
-    t = L.grid_table(doc, [10, 32, 20, 26, 36, 36, 20, 22, 22, 28], [
+    t = L.grid_table(doc, [12, 32, 21, 27, 34, 34, 19, 22, 23, 28], [
         "STT", "Họ và tên", "Ngày sinh", "Số định danh cá nhân", "Thư điện tử công vụ",
         "Cơ quan, tổ chức công tác", "Tỉnh/ Thành phố", "Chức vụ", "Số hiệu chứng thư",
         "{{ detail_heading }}"], size=11)
@@ -102,7 +102,7 @@ def attached_list() -> DocxDocument:
     L.tag_paragraph(doc, "{%p endif %}")
     L.tag_paragraph(doc, "{%p if organizations %}")
     L.para(doc, [("II. THUÊ BAO LÀ CƠ QUAN, TỔ CHỨC", "b13")], after=6)
-    t = L.grid_table(doc, [10, 60, 55, 25, 38, 28, 36], [
+    t = L.grid_table(doc, [12, 58, 55, 25, 38, 28, 36], [
         "STT", "Tên cơ quan, tổ chức", "Cơ quan quản lý cấp trên", "Tỉnh/ Thành phố",
         "Thư điện tử công vụ", "Số hiệu chứng thư", "{{ detail_heading }}"], size=11)
     L.loop_rows(t, "r", "organizations", ["{{ r.stt }}", "{{ r.name }}", "{{ r.managing }}",
@@ -120,9 +120,9 @@ def _minutes(subtitle: str, intro: str, heads: list[str], cols: list[float],
     L.body(doc, [("Hôm nay, ", ""), ("{{ date_words }}", ""), (", tại ", ""),
                  ("{{ receiver }}", ""), (", chúng tôi gồm:", "")])
     L.body(doc, [("Bên giao: ", "b"), ("{{ giver }}", "b")])
-    L.body(doc, "Đại diện: ông/bà ……………………………… Chức vụ: ………………………………")
+    _representative(doc)
     L.body(doc, [("Bên nhận: ", "b"), ("{{ receiver }}", "b")])
-    L.body(doc, "Đại diện: ông/bà ……………………………… Chức vụ: ………………………………")
+    _representative(doc)
     L.body(doc, [("{{ rule_text }}", ""), (" Hai bên thống nhất bàn giao ", ""),
                  ("{{ items|length }}", ""), (f" {intro} như sau:", "")])
     t = L.grid_table(doc, cols, heads)
@@ -134,10 +134,16 @@ def _minutes(subtitle: str, intro: str, heads: list[str], cols: list[float],
     return doc
 
 
+def _representative(doc: DocxDocument) -> None:
+    # Filled in by hand at the hand-over; left aligned so the dots are not stretched.
+    L.para(doc, "Đại diện: ông/bà …………………………………, chức vụ: ……………………………",
+           align=L.LEFT, indent=True, after=6)
+
+
 def handover_tokens() -> DocxDocument:
     return _minutes("Bàn giao thiết bị lưu khóa bí mật", "thiết bị lưu khóa bí mật",
                     ["STT", "Thuê bao", "Cơ quan, tổ chức", "Số serial thiết bị",
-                     "Số hiệu chứng thư", "Lý do"], [10, 33, 35, 27, 27, 33],
+                     "Số hiệu chứng thư", "Lý do"], [12, 32, 35, 27, 27, 32],
                     ["{{ r.stt }}", "{{ r.name }}", "{{ r.agency }}", "{{ r.token_serial }}",
                      "{{ r.serial }}", "{{ r.reason }}"])
 
@@ -146,7 +152,7 @@ def handover_dossiers() -> DocxDocument:
     return _minutes("Bàn giao hồ sơ đề nghị cấp mới, gia hạn, thay đổi nội dung thông tin "
                     "chứng thư chữ ký số, khôi phục thiết bị lưu khóa bí mật",
                     "hồ sơ, tài liệu", ["STT", "Hồ sơ", "Thuê bao", "Số hiệu chứng thư",
-                                        "Ghi chú"], [10, 55, 35, 30, 35],
+                                        "Ghi chú"], [12, 55, 35, 30, 33],
                     ["{{ r.stt }}", "{{ r.dossier }}", "{{ r.name }}", "{{ r.serial }}",
                      "{{ r.note }}"])
 
@@ -162,7 +168,7 @@ def org_list() -> DocxDocument:
                  ("{{ organizations|length }}", ""), (" cơ quan, tổ chức sau sắp xếp thuộc phạm "
                   "vi quản lý phục vụ việc đăng ký, quản lý chữ ký số chuyên dùng công vụ trên "
                   "môi trường mạng, cụ thể như sau:", "")])
-    t = L.grid_table(doc, [10, 52, 48, 25, 30], ["STT", "Tên cơ quan, tổ chức",
+    t = L.grid_table(doc, [12, 52, 46, 25, 30], ["STT", "Tên cơ quan, tổ chức",
                      "Cơ quan quản lý cấp trên", "Tỉnh/ Thành phố", "Ghi chú"])
     L.loop_rows(t, "r", "organizations", ["{{ r.stt }}", "{{ r.name }}", "{{ r.managing }}",
                 "{{ r.province }}", "{{ r.note }}"],
@@ -187,12 +193,12 @@ def report() -> DocxDocument:
     heads = ["STT", "Cơ quan", "Thay đổi thông tin", "Gia hạn", "Thu hồi CTS",
              "Khôi phục thiết bị", "Thu hồi thiết bị", "Bàn giao hồ sơ", "Giữ nguyên"]
     keys = ["change_info", "renew", "revoke", "restore_token", "recall", "hand_over", "keep"]
-    t = L.grid_table(doc, [9, 44] + [16] * 7, heads, size=11)
+    t = L.grid_table(doc, [12, 41] + [16] * 7, heads, size=11)
     L.loop_rows(t, "r", "rows", ["{{ r.stt }}", "{{ r.agency }}"]
                 + [f"{{{{ r.{k} }}}}" for k in keys], size=11,
                 align=[L.CENTER, L.LEFT] + [L.CENTER] * 7)
     L.add_row(t, ["", "Tổng cộng"] + [f"{{{{ totals.{k} }}}}" for k in keys], size=11,
-              align=[L.CENTER, L.LEFT] + [L.CENTER] * 7)
+              align=[L.CENTER, L.LEFT] + [L.CENTER] * 7, bold=True)
     L.para(doc, [], after=6)
     L.tag_paragraph(doc, "{%p if warnings %}")
     L.body(doc, [("Những điểm cần lưu ý:", "b")])

@@ -162,7 +162,7 @@ def plain_table(container, cols_mm: Sequence[float], rows: int = 1) -> Table:
 
 
 def grid_table(container, cols_mm: Sequence[float], header: Sequence[str], *,
-               size: float = 12) -> Table:
+               size: float = 11) -> Table:
     """A bordered data table with one header row that repeats on every page."""
     table = container.add_table(rows=1, cols=len(cols_mm))
     table.style = "Table Grid"
@@ -179,15 +179,17 @@ def grid_table(container, cols_mm: Sequence[float], header: Sequence[str], *,
     return table
 
 
-def add_row(table: Table, cells: Sequence[str], *, size: float = 12,
-            align: Sequence | None = None) -> None:
-    """A row whose cells each hold one text (a Jinja tag or a literal)."""
+def add_row(table: Table, cells: Sequence[str], *, size: float = 11,
+            align: Sequence | None = None, bold: bool = False) -> None:
+    """A row whose cells each hold one text (a Jinja tag or a literal); a row never splits
+    across pages."""
     row = table.add_row()
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for i, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
-        para(cell, [(text, "")], size=size, align=(align[i] if align else LEFT))
+        para(cell, [(text, "b" if bold else "")], size=size, align=(align[i] if align else LEFT))
 
 
-def loop_rows(table: Table, var: str, seq: str, cells: Sequence[str], *, size: float = 12,
+def loop_rows(table: Table, var: str, seq: str, cells: Sequence[str], *, size: float = 11,
               align: Sequence | None = None) -> None:
     """`{%tr for var in seq %}` / data row / `{%tr endfor %}`: a table that grows with the data."""
     add_row(table, [f"{{%tr for {var} in {seq} %}}"] + [""] * (len(cells) - 1), size=size)

@@ -1,0 +1,130 @@
+"""The default templates: committed files match the builder, survive Word editing, strict."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from paperflow.errors import TemplateError
+from paperflow.render import builtin, engine
+from paperflow.render.engine import lint_template, render_docx, template_tags
+
+COMMITTED = Path(engine._defaults())  # noqa: SLF001 - the package data folder
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("built")
+    builtin.build_all(dest)
+    return dest
+
+
+def test_every_builder_has_a_committed_file_and_no_extra_files():
+    assert sorted(builtin.BUILDERS) == engine.default_names()
+
+
+@pytest.mark.parametrize("name", sorted(builtin.BUILDERS))
+def test_committed_template_tags_match_the_builder(name, fresh):
+    assert template_tags(COMMITTED / name) == template_tags(fresh / name), (
+        f"{name} drifted: run python -m paperflow.render.builtin src/paperflow/data/templates")
+
+
+@pytest.mark.parametrize("name", sorted(builtin.BUILDERS))
+def test_committed_template_lints_clean(name):
+    assert lint_template(COMMITTED / name) == []
+    tags = template_tags(COMMITTED / name)
+    assert tags, "a template without tags"
+    # table loops use row tags, never a plain {% for %} that would leave empty rows
+    assert not any(t.startswith("{% for") for t in tags)
+
+
+def _edit_first_run(path: Path, old: str, new: str) -> None:
+    doc = Document(str(path))
+    for p in doc.paragraphs + [p for t in doc.tables for r in t.rows for c in r.cells
+                               for p in c.paragraphs]:
+        for run in p.runs:
+            if old in run.text:
+                run.text = run.text.replace(old, new)
+                doc.save(str(path))
+                return
+    raise AssertionError(f"{old!r} not in {path.name}")
+
+
+def test_lint_finds_smart_quotes_and_split_tags(tmp_path):
+    path = tmp_path / "t.docx"
+    shutil.copy(COMMITTED / "cong_van_trien_khai.docx", path)
+    _edit_first_run(path, "{{ '.' if loop.last else ';' }}", "{{ \u2018.\u2019 if loop.last }}")
+    doc = Document(str(path))
+    p = doc.add_paragraph()
+    p.add_run("{{ agency")
+    p.add_run("_name }}")
+    doc.save(str(path))
+    problems = lint_template(path)
+    assert any("smart quote" in x for x in problems)
+    assert any("split" in x for x in problems)
+
+
+def _ctx(**extra):
+    base = {"managing_agency": "UBND", "agency": "Sở A", "number_symbol": "01/SA-VP",
+            "subject": "thử", "place_date": "Hưng Yên, ngày 01 tháng 01 năm 2025",
+            "recipients": ["Các sở"], "agency_name": "Sở A",
+            "central": {"number": "1/X", "date": "1/1/2025", "issuer": "B", "subject": "s"},
+            "intro": "i", "points": ["p"], "closing": "c", "cc": [], "drafting_unit": "VP",
+            "signer_authority": "", "signer_title": "GIÁM ĐỐC", "signer_name": "N"}
+    base.update(extra)
+    return base
+
+
+def test_missing_variable_is_an_error_naming_template_and_variable(tmp_path):
+    ctx = _ctx()
+    del ctx["signer_name"]
+    with pytest.raises(TemplateError) as err:
+        render_docx(COMMITTED / "cong_van_trien_khai.docx", ctx, tmp_path / "o.docx")
+    assert "signer_name" in err.value.en and "cong_van_trien_khai.docx" in err.value.en
+    assert "signer_name" in err.value.vi
+
+
+def test_missing_attribute_is_an_error_not_a_blank(tmp_path):
+    ctx = _ctx(central={"number": "1/X", "date": "1/1/2025", "issuer": "B"})  # no subject
+    with pytest.raises(TemplateError, match="subject"):
+        render_docx(COMMITTED / "cong_van_trien_khai.docx", ctx, tmp_path / "o.docx")
+
+
+def test_values_are_escaped(tmp_path):
+    out = render_docx(COMMITTED / "cong_van_trien_khai.docx",
+                      _ctx(points=["A < B & C > D"]), tmp_path / "o.docx")
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "A < B & C > D" in text
+    with zipfile.ZipFile(out) as zf:
+        assert "A &lt; B &amp; C &gt; D" in zf.read("word/document.xml").decode()
+
+
+def test_install_copies_once_and_never_overwrites(tmp_path):
+    dest = tmp_path / "templates"
+    first = engine.install_templates(dest)
+    assert sorted(p.name for p in first) == engine.default_names()
+    edited = dest / "cong_van_mau04.docx"
+    edited.write_bytes(b"clerk's edit")
+    again = engine.install_templates(dest)
+    assert again == []
+    assert edited.read_bytes() == b"clerk's edit"
+
+
+def test_workspace_template_wins_over_default(tmp_path, settings):
+    from dataclasses import replace
+    s = replace(settings, workspace=tmp_path)
+    assert engine.template_path(s, "cong_van_mau05.docx") == COMMITTED / "cong_van_mau05.docx"
+    engine.install_templates(s.templates)
+    assert engine.template_path(s, "cong_van_mau05.docx") == s.templates / "cong_van_mau05.docx"
+    with pytest.raises(TemplateError):
+        engine.template_path(s, "khong_co.docx")
+
+
+def test_builder_entry_point(tmp_path):
+    assert builtin.main([str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == engine.default_names()
+    assert builtin.main([]) == 2
