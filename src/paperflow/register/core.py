@@ -73,7 +73,7 @@ class Register:
     def session(self) -> Iterator[Session]:
         """One transaction; database errors become a RegisterError a clerk can act on."""
         try:
-            with Session(self.engine) as session, session.begin():
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
         except SQLAlchemyError as exc:
             raise RegisterError(

@@ -47,7 +47,7 @@ def subscriber_from_dict(d: dict[str, Any]) -> Subscriber:
     names = {f.name for f in dataclasses.fields(Subscriber)}
     kw = {k: v for k, v in d.items() if k in names}
     for k in ("birth_date", "valid_until"):
-        if kw.get(k):
+        if isinstance(kw.get(k), str):
             kw[k] = date.fromisoformat(kw[k])
     return Subscriber(**kw)
 
