@@ -167,7 +167,8 @@ def test_half_finished_output_is_redone(pki, pdfs, tmp_path, make_settings, make
     assert result.valid and len(result.signatures) == 2
 
 
-def test_without_organisation_officer_signs_all_attachments_text_only(pki, pdfs, tmp_path, make_settings, make_doc):
+def test_without_organisation_officer_signs_all_attachments_text_only(
+        pki, pdfs, tmp_path, make_settings, make_doc):
     settings = make_settings(tmp_path, pki, org=False, images=False)
     docs = [make_doc(tmp_path, pdfs["marked"], "d"), make_doc(tmp_path, pdfs["marked"], "l",
                                                               type_="list")]
@@ -185,7 +186,8 @@ def test_docs_without_pdf_are_passed_through(pki, tmp_path, make_settings):
     assert sign.sign_documents([doc], make_settings(tmp_path, pki)) == [doc]
 
 
-def test_unreachable_tsa_signs_anyway_and_says_what_it_skipped(pki, pdfs, tmp_path, make_settings, make_doc):
+def test_unreachable_tsa_signs_anyway_and_says_what_it_skipped(
+        pki, pdfs, tmp_path, make_settings, make_doc):
     settings = make_settings(tmp_path, pki, tsa_url="http://127.0.0.1:9/tsa")
     outcome = sign.sign_batch([make_doc(tmp_path, pdfs["marked"], "d")], settings)
     assert outcome.signed == 1

@@ -8,6 +8,7 @@ credential is checked: certificate valid now, private key matching the certifica
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import logging
 import os
@@ -168,6 +169,8 @@ def _open_pkcs11(spec: TokenSpec) -> Credential:
     try:
         session = token.open(user_pin=pin)
     except px.PKCS11Error as exc:
+        with contextlib.suppress(px.PKCS11Error):   # flags are a snapshot: re-read tries left
+            token = lib.get_token(token_label=spec.token_label)
         raise map_login_error(exc, spec.token_label, token) from None
     finally:
         del pin

@@ -18,6 +18,8 @@ from pyhanko.sign.validation import KeyUsageConstraints, validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from ..errors import ConfigError
+
 log = logging.getLogger("paperflow.sign")
 VN_TZ = timezone(timedelta(hours=7), "+07")
 
@@ -91,7 +93,11 @@ def _load_roots(paths: Sequence[Path]):
         try:
             roots.append(load_cert_from_pemder(str(p)))
         except Exception as exc:
-            raise ValueError(f"cannot read trust root {p}: {exc}") from exc
+            raise ConfigError(
+                f"Không đọc được chứng thư CA tin cậy '{p}' (trust_roots trong config.toml): "
+                f"{exc}. Dùng tệp .pem hoặc .cer của CA.",
+                f"Cannot read trust root '{p}' (trust_roots in config.toml): {exc}. Use the "
+                "CA's .pem or .cer file.") from exc
     return roots
 
 
