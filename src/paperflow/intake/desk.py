@@ -33,10 +33,6 @@ from .journal import IntakeRecord
 log = logging.getLogger("paperflow.intake")
 T = IntakeRecord.__table__
 
-# Contents this process has claimed and not finished (a claim of our own pid that is not in
-# here is a leftover of a failed earlier batch and may be retried).
-_ACTIVE: set[str] = set()
-_ACTIVE_LOCK = threading.Lock()
 
 
 class HasEngine(Protocol):
@@ -70,6 +66,11 @@ class Intake:
         self.engine: Engine = reg.engine
         self.inbox = settings.inbox
         self.me = owners.me()
+        # Contents this desk claimed and has not finished. A claim of our own pid that is not in
+        # here is a leftover of an earlier batch of this process that failed mid-file (the
+        # watcher lives on): it may be retried.
+        self.active: set[str] = set()
+        self._lock = threading.Lock()
         for folder in (self.inbox, settings.rejected, settings.archive):
             folder.mkdir(parents=True, exist_ok=True)
         self.recover()
@@ -164,8 +165,8 @@ class Intake:
                     finished_at=None))
         except IntegrityError:
             return self._claim_existing(inc)
-        with _ACTIVE_LOCK:
-            _ACTIVE.add(inc.sha256)
+        with self._lock:
+            self.active.add(inc.sha256)
         return True
 
     def _row(self, sha: str) -> Any:
@@ -180,8 +181,8 @@ class Intake:
             self._set_aside_duplicate(inc, row)
             return False
         # state 'taken': ours from a failed batch, a dead process's, or a live one's
-        with _ACTIVE_LOCK:
-            busy_here = inc.sha256 in _ACTIVE
+        with self._lock:
+            busy_here = inc.sha256 in self.active
         mine = row.owner == self.me and not busy_here
         if not mine and not owners.is_dead(row.owner, row.taken_at):
             return False                # a live watcher is on it; its result decides
@@ -199,8 +200,8 @@ class Intake:
         if res.rowcount != 1:
             return False                # another process reclaimed it first
         log.warning("reclaimed %s from %s (crashed or stopped mid-file)", inc.name, row.owner)
-        with _ACTIVE_LOCK:
-            _ACTIVE.add(inc.sha256)
+        with self._lock:
+            self.active.add(inc.sha256)
         return True
 
     def _finish_placed(self, row: Any, src: Path | None) -> None:
@@ -277,8 +278,8 @@ class Intake:
             conn.execute(update(T).where(T.c.sha256 == inc.sha256)
                          .values(state=state, archived_as=self._rel(placed),
                                  finished_at=_now()))
-        with _ACTIVE_LOCK:
-            _ACTIVE.discard(inc.sha256)
+        with self._lock:
+            self.active.discard(inc.sha256)
 
     def archive(self, incoming: Incoming) -> Path:
         """Move the original, unmodified, to archive/YYYY/MM/<sha8>-<name>; journal 'done'."""

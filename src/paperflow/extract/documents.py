@@ -1,0 +1,126 @@
+"""Word and PDF documents → plain text and tables (OCR for scans without a text layer)."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..text import nfc
+from . import tools
+from .sniff import reject
+
+MAX_PAGES = 300
+MAX_OCR_PAGES = 20
+MIN_TEXT_PER_PAGE = 25          # fewer characters: a scan (or a photo) without a text layer
+
+
+@dataclass(frozen=True)
+class DocText:
+    text: str                                   # paragraphs, one per line
+    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    ocr: bool = False
+    warnings: tuple[str, ...] = field(default=())
+
+
+def read_docx(path: Path) -> DocText:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises KeyError/ValueError/lxml errors on bad parts
+        raise reject(
+            "Không mở được tệp Word (hỏng hoặc không đúng định dạng .docx). Mở bằng Word, "
+            "'Lưu thành' Word Document (.docx) rồi gửi lại.",
+            f"Cannot open the Word file ({exc.__class__.__name__}). Open it in Word, 'Save As' "
+            ".docx and send it again.", "bad_docx") from exc
+    lines: list[str] = []
+    tables: list[tuple[tuple[str, ...], ...]] = []
+    # body order: paragraphs and tables interleaved as the reader sees them
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(block, document).text)
+        elif tag == "tbl":
+            rows = []
+            for row in Table(block, document).rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    t = "\n".join(p.text for p in cell.paragraphs).strip()
+                    if not cells or t != cells[-1]:      # merged cells repeat their text
+                        cells.append(t)
+                rows.append(tuple(cells))
+                lines.append(" | ".join(c.replace("\n", " ") for c in cells))
+            tables.append(tuple(rows))
+    return DocText(text="\n".join(lines), tables=tuple(tables))
+
+
+def _encrypted() -> Exception:
+    return reject(
+        "PDF được đặt mật khẩu mở tệp, paperflow không đọc được. Gửi bản PDF không đặt mật khẩu "
+        "(hoặc mở bằng mật khẩu rồi In → Lưu thành PDF).",
+        "The PDF is password-protected and cannot be read. Send a copy without a password (or "
+        "open it and Print → Save as PDF).", "encrypted")
+
+
+def read_pdf(path: Path) -> DocText:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise _encrypted() from exc
+    except Exception as exc:  # pdfminer raises a zoo of errors on broken files
+        if "password" in str(exc).lower() or "encrypt" in exc.__class__.__name__.lower():
+            raise _encrypted() from exc
+        raise reject(
+            "Không đọc được tệp PDF (hỏng hoặc tải về chưa xong). Mở thử bằng trình đọc PDF; "
+            "nếu mở được, In → Lưu thành PDF rồi gửi lại.",
+            f"Cannot read the PDF ({exc.__class__.__name__}): damaged or truncated. If it "
+            "opens in a PDF reader, print it to a new PDF and send it again.",
+            "bad_pdf") from exc
+    with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise reject(
+                f"PDF quá dài ({len(pdf.pages)} trang; tối đa {MAX_PAGES}). Chỉ gửi phần "
+                "quyết định và danh sách liên quan.",
+                f"The PDF is too long ({len(pdf.pages)} pages; at most {MAX_PAGES}). Send only "
+                "the relevant decision and lists.", "too_large")
+        pages: list[str] = []
+        tables: list[tuple[tuple[str, ...], ...]] = []
+        try:
+            for page in pdf.pages:
+                pages.append(page.extract_text() or "")
+                for t in page.extract_tables():
+                    tables.append(tuple(tuple(nfc(c) if c else "" for c in row) for row in t))
+                page.close()
+        except Exception as exc:
+            raise reject(
+                "Không đọc được nội dung PDF. In → Lưu thành PDF rồi gửi lại.",
+                f"Cannot read the PDF content ({exc.__class__.__name__}). Print it to a new "
+                "PDF and send it again.", "bad_pdf") from exc
+    text = "\n".join(pages)
+    if len(text.strip()) >= MIN_TEXT_PER_PAGE * max(1, len(pages)) // 2:
+        return DocText(text=text, tables=tuple(tables))
+    return ocr_pdf(path, len(pages))
+
+
+def ocr_pdf(path: Path, n_pages: int) -> DocText:
+    """A scan: rasterise at 300 dpi and OCR in Vietnamese."""
+    warnings = []
+    last = min(n_pages, MAX_OCR_PAGES)
+    if n_pages > MAX_OCR_PAGES:
+        warnings.append(f"{path.name}: chỉ nhận dạng {MAX_OCR_PAGES} trang đầu của bản quét")
+    with tempfile.TemporaryDirectory(prefix="paperflow-ocr-") as tmp:
+        images = tools.pdftoppm(path, Path(tmp), dpi=300, first=1, last=last)
+        text = "\n\n".join(tools.tesseract(img, lang="vie") for img in images)
+    if len(text.strip()) < MIN_TEXT_PER_PAGE:
+        raise reject(
+            "Bản quét không nhận dạng được chữ (trang trắng, ảnh mờ hoặc nghiêng). Quét lại rõ "
+            "hơn (300 dpi, thẳng trang) hoặc gửi bản .docx/.pdf có chữ.",
+            "No text could be recognised in the scan (blank, blurred or skewed). Rescan at "
+            "300 dpi, straight, or send a text .docx/.pdf.", "ocr_empty")
+    return DocText(text=text, ocr=True, warnings=tuple(warnings))

@@ -1,0 +1,200 @@
+"""Recognise what a file IS from its bytes (never its extension) and refuse hostile containers.
+
+Clerks rename files, mail clients mangle extensions, and web portals serve HTML error pages
+under a .pdf name; so the kind comes from magic bytes, zip member names and PDF headers.
+Office files are zips: before openpyxl or python-docx open one, its central directory is
+checked (member count, declared sizes, compression ratio) and its XML parts are scanned for
+DTDs/entities with defusedxml — a zip bomb or XXE payload never reaches the parsers.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from enum import StrEnum
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from ..errors import InputRejected
+
+MAX_MEMBERS = 5_000
+MAX_UNCOMPRESSED = 300 * 1024 * 1024      # all members together, as declared
+MAX_MEMBER = 150 * 1024 * 1024
+MAX_RATIO = 150                           # real xlsx/docx XML compresses ~5-30x
+
+
+class Kind(StrEnum):
+    PDF = "pdf"
+    XLSX = "xlsx"
+    DOCX = "docx"
+    CSV = "csv"
+    CERT_PEM = "cert_pem"
+    CERT_DER = "cert_der"
+
+
+def reject(vi: str, en: str, code: str) -> InputRejected:
+    return InputRejected(vi, en, code=code)
+
+
+def _is_text(head: bytes) -> str | None:
+    for enc in ("utf-8-sig", "utf-16"):
+        try:
+            if enc == "utf-16" and head[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+                continue
+            text = head.decode(enc)
+        except UnicodeDecodeError:
+            # the head may end in the middle of a multi-byte character
+            try:
+                text = head[:-3].decode(enc)
+            except UnicodeDecodeError:
+                continue
+        if "\x00" not in text:
+            return text
+    try:
+        text = head.decode("cp1258")
+    except UnicodeDecodeError:
+        return None
+    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    return text if bad == 0 else None
+
+
+def sniff(path: Path) -> Kind:
+    """The kind of file at `path`, or InputRejected saying what it is and what to do."""
+    with path.open("rb") as f:
+        head = f.read(8192)
+    if not head.strip():
+        raise reject(
+            "Tệp rỗng (0 byte hoặc chỉ có khoảng trắng). Có thể tệp chưa chép xong hoặc bị lỗi "
+            "khi tải về: chép lại tệp gốc vào inbox/.",
+            "The file is empty. It may not have finished copying or downloading: copy the "
+            "original into inbox/ again.", "empty")
+    if b"%PDF-" in head[:1024]:
+        return Kind.PDF
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise reject(
+            "Tệp Word/Excel định dạng cũ (.doc/.xls 97-2003) hoặc tệp Office có mật khẩu. "
+            "Mở tệp, bỏ mật khẩu nếu có, rồi 'Lưu thành' .docx hoặc .xlsx và thả lại vào inbox/.",
+            "An old-format Word/Excel file (.doc/.xls 97-2003) or a password-protected Office "
+            "file. Open it, remove any password, 'Save As' .docx or .xlsx, and drop it again.",
+            "old_office")
+    if head[:1] == b"\x30" and len(head) > 4 and head[1] in (0x80, 0x81, 0x82, 0x83):
+        return Kind.CERT_DER
+    text = _is_text(head)
+    if text is None:
+        raise _unknown()
+    low = text.lstrip("\ufeff \r\n\t").lower()
+    if "-----begin " in low[:4096]:
+        return Kind.CERT_PEM
+    if low.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in low[:1024]:
+        raise reject(
+            "Tệp này là một trang web (HTML), không phải PDF/Word/Excel — thường do cổng thông "
+            "tin trả về trang lỗi hoặc trang đăng nhập thay cho tệp. Tải lại tệp gốc (hoặc mở "
+            "bằng trình duyệt và chọn In → Lưu thành PDF).",
+            "This file is a web page (HTML), not a PDF/Word/Excel file — usually a portal's "
+            "error or login page saved instead of the document. Download the real file again.",
+            "html")
+    if low.startswith(("<?xml", "<")):
+        raise reject(
+            "Tệp XML không phải loại tài liệu paperflow xử lý. Gửi danh sách dạng .xlsx/.csv, "
+            "quyết định dạng .docx/.pdf.",
+            "An XML file is not an input paperflow reads. Send lists as .xlsx/.csv and "
+            "decisions as .docx/.pdf.", "xml")
+    if any(sep in text for sep in (",", ";", "\t")) and "\n" in text:
+        return Kind.CSV
+    raise _unknown()
+
+
+def _unknown() -> InputRejected:
+    return reject(
+        "Không nhận ra loại tệp. paperflow đọc: danh sách thuê bao (.xlsx, .csv), chứng thư số "
+        "(.cer, .crt, .pem, .der, .p7b), quyết định/đơn đề nghị (.docx, .pdf).",
+        "Unknown kind of file. paperflow reads subscriber lists (.xlsx, .csv), certificates "
+        "(.cer .crt .pem .der .p7b), decisions and request forms (.docx, .pdf).", "unknown")
+
+
+def _broken_zip() -> InputRejected:
+    return reject(
+        "Tệp Office (.xlsx/.docx) bị hỏng hoặc chưa chép/tải xong (thiếu phần cuối). Mở thử "
+        "bằng Excel/Word; nếu mở được hãy 'Lưu thành' tệp mới, nếu không hãy xin lại tệp gốc.",
+        "The Office file (.xlsx/.docx) is damaged or truncated. Try opening it in Excel/Word "
+        "and 'Save As' a new file, or ask for the original again.", "broken_zip")
+
+
+def _bomb(detail: str) -> InputRejected:
+    return reject(
+        f"Tệp nén bất thường, có thể là tệp độc hại ({detail}); paperflow không mở. Mở bằng "
+        "Excel/Word trên máy đã quét virus, 'Lưu thành' tệp mới rồi gửi lại.",
+        f"Suspicious compressed content, possibly a zip bomb ({detail}); not opened. Re-save "
+        "the document from Excel/Word on a scanned machine and send it again.", "zip_bomb")
+
+
+def _zip_kind(path: Path) -> Kind:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            check_zip(infos)
+            names = {i.filename for i in infos}
+            if "word/document.xml" in names:
+                kind = Kind.DOCX
+            elif "xl/workbook.xml" in names:
+                kind = Kind.XLSX
+            else:
+                raise reject(
+                    "Tệp nén .zip (hoặc định dạng Office khác) không phải Word/Excel. Giải nén "
+                    "và thả từng tệp vào inbox/.",
+                    "A .zip archive (or another Office format), not Word/Excel. Extract it and "
+                    "drop the files one by one.", "zip")
+            check_xml(zf, infos)
+            return kind
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError,
+            zipfile.LargeZipFile) as exc:
+        raise _broken_zip() from exc
+
+
+def check_zip(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse zips whose declared sizes or compression ratios are not those of documents."""
+    if len(infos) > MAX_MEMBERS:
+        raise _bomb(f"{len(infos)} members")
+    total = 0
+    for i in infos:
+        if i.flag_bits & 0x1:
+            raise reject(
+                "Tệp Office được đặt mật khẩu. Bỏ mật khẩu (File → Info → Protect) rồi gửi lại.",
+                "The Office file is password-protected. Remove the password and send it again.",
+                "encrypted")
+        total += i.file_size
+        if i.file_size > MAX_MEMBER:
+            raise _bomb(f"{i.filename}: {i.file_size} bytes")
+        if i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise _bomb(f"{i.filename}: ratio {i.file_size // max(i.compress_size, 1)}")
+    if total > MAX_UNCOMPRESSED:
+        raise _bomb(f"{total} bytes uncompressed")
+
+
+def check_xml(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """No DTDs or entities in any XML part (XXE, billion laughs): defusedxml refuses them."""
+    for i in infos:
+        if not i.filename.endswith((".xml", ".rels")):
+            continue
+        with zf.open(i) as f:
+            head = f.read(4096)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise _xxe(i.filename)
+        if i.filename in ("[Content_Types].xml", "xl/workbook.xml", "_rels/.rels"):
+            try:
+                SafeET.fromstring(zf.read(i))
+            except DefusedXmlException as exc:
+                raise _xxe(i.filename) from exc
+            except SafeET.ParseError as exc:
+                raise _broken_zip() from exc
+
+
+def _xxe(member: str) -> InputRejected:
+    return reject(
+        f"Tệp chứa khai báo XML bất thường ({member}: DOCTYPE/ENTITY) — có thể là tệp độc hại; "
+        "paperflow không mở. Mở bằng Word/Excel, 'Lưu thành' tệp mới rồi gửi lại.",
+        f"The file contains unusual XML declarations ({member}: DOCTYPE/ENTITY), possibly "
+        "malicious; not opened. Re-save it from Word/Excel and send it again.", "xml_entities")
