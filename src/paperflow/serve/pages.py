@@ -17,7 +17,7 @@ h2{font-size:17px;margin:4px 0 10px;color:#8a1c1c}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{border-bottom:1px solid #e3e7ec;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#f0f2f5}
-.st{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px}
+.st{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px;white-space:nowrap}
 .sent{background:#dff3e4}.pending{background:#fff4cc}.failed{background:#fbdcdc}
 .held{background:#e6e9ef}.sending{background:#dce9fb}
 a{color:#0b4f9c} .muted{color:#6b7785} nav a{margin-right:14px}
@@ -29,6 +29,14 @@ TYPE_VI = {"dispatch": "Công văn", "list": "Danh sách", "handover_tokens": "B
            "handover_dossiers": "Bàn giao hồ sơ", "org_list": "Danh sách cơ quan",
            "report": "Tóm tắt / báo cáo", "mail": "Thư điện tử (.eml)",
            "import_sheet": "Bảng nhập liệu", "other": "Khác"}
+
+
+# Keys of the register's status report, as a clerk reads them (unknown keys shown as they are).
+LABELS = {"effective_date": "Ngày hiệu lực sắp xếp", "today": "Hôm nay",
+          "by_agency": "Theo cơ quan", "by_focal_point": "Theo đầu mối", "batches": "Các lô",
+          "agency": "Cơ quan", "focal_point": "Đầu mối", "planned": "Đã lập kế hoạch",
+          "waiting_signature": "Chờ ký", "signed": "Đã ký", "sent": "Đã gửi",
+          "overdue": "Quá hạn", "pending": "Chờ gửi", "failed": "Gửi lỗi", "total": "Tổng"}
 
 
 def e(value: object) -> str:
@@ -62,13 +70,13 @@ def state_badge(state: str) -> str:
 def generic(value: Any, depth: int = 0) -> str:
     """Any JSON-like status report as nested tables (the register's report format may grow)."""
     if isinstance(value, Mapping):
-        rows = [(e(k), generic(v, depth + 1)) for k, v in value.items()]
+        rows = [(e(LABELS.get(k, k)), generic(v, depth + 1)) for k, v in value.items()]
         return table(["Mục", "Giá trị"], rows, raw=True) if rows else "<span class=muted>—</span>"
     if isinstance(value, list):
         if value and all(isinstance(v, Mapping) for v in value):
             keys = list(dict.fromkeys(k for v in value for k in v))
             rows = [[generic(v.get(k, ""), depth + 1) for k in keys] for v in value]
-            return table(keys, rows, raw=True)
+            return table([LABELS.get(k, k) for k in keys], rows, raw=True)
         return "<br>".join(generic(v, depth + 1) for v in value) or "—"
     return e(value)
 
