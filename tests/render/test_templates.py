@@ -128,3 +128,12 @@ def test_builder_entry_point(tmp_path):
     assert builtin.main([str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == engine.default_names()
     assert builtin.main([]) == 2
+
+
+def test_rendered_pages_for_the_readme_are_committed():
+    pages = Path(__file__).resolve().parents[2] / "docs" / "pages"
+    names = {p.stem for p in pages.glob("*.png")}
+    for stem in ("dispatch-mau04-p1", "dispatch-mau05-p1", "dispatch-mau06-p1", "list-p1",
+                 "handover-tokens", "handover-dossiers", "org-list", "report",
+                 "implementing-dispatch"):
+        assert stem in names, stem

@@ -38,7 +38,7 @@ def _subscriber_tables(doc: DocxDocument, form: str) -> None:
         serial_head, serial_cell = "Số hiệu chứng thư / số serial thiết bị", "{{ r.serial_token }}"
     L.tag_paragraph(doc, "{%p if persons %}")
     L.body(doc, [("- Thuê bao là cá nhân (", ""), ("{{ persons|length }}", ""),
-                 (" thuê bao):", "")], indent=True)
+                 (" thuê bao):", "")], indent=True).paragraph_format.keep_with_next = True
     t = L.grid_table(doc, [12, 34, 28, 35, 24, 32], ["STT", "Họ và tên", "Số định danh cá nhân",
                      "Chức vụ, cơ quan công tác", serial_head, head])
     L.loop_rows(t, "r", "persons", ["{{ r.stt }}", "{{ r.name }}", "{{ r.id_number }}",
@@ -48,7 +48,7 @@ def _subscriber_tables(doc: DocxDocument, form: str) -> None:
     L.tag_paragraph(doc, "{%p endif %}")
     L.tag_paragraph(doc, "{%p if organizations %}")
     L.body(doc, [("- Thuê bao là cơ quan, tổ chức (", ""), ("{{ organizations|length }}", ""),
-                 (" thuê bao):", "")], indent=True)
+                 (" thuê bao):", "")], indent=True).paragraph_format.keep_with_next = True
     t = L.grid_table(doc, [12, 52, 26, 33, 42], ["STT", "Tên cơ quan, tổ chức",
                      "Tỉnh/Thành phố", serial_head, head])
     L.loop_rows(t, "r", "organizations", ["{{ r.stt }}", "{{ r.name }}", "{{ r.province }}",
@@ -90,8 +90,8 @@ def attached_list() -> DocxDocument:
                  (" ngày ", "i13"), ("{{ date_short }}", "i13"), (" của ", "i13"),
                  ("{{ agency_name }}", "i13"), (")", "i13")], align=L.CENTER, after=12)
     L.tag_paragraph(doc, "{%p if persons %}")
-    L.para(doc, [("I. THUÊ BAO LÀ CÁ NHÂN", "b13")], after=6)
-    t = L.grid_table(doc, [12, 32, 21, 27, 34, 34, 19, 22, 23, 28], [
+    L.para(doc, [("I. THUÊ BAO LÀ CÁ NHÂN", "b13")], after=6, keep=True)
+    t = L.grid_table(doc, [12, 30, 24, 29, 32, 34, 19, 22, 23, 27], [
         "STT", "Họ và tên", "Ngày sinh", "Số định danh cá nhân", "Thư điện tử công vụ",
         "Cơ quan, tổ chức công tác", "Tỉnh/ Thành phố", "Chức vụ", "Số hiệu chứng thư",
         "{{ detail_heading }}"], size=11)
@@ -101,7 +101,7 @@ def attached_list() -> DocxDocument:
     L.para(doc, [], after=6)
     L.tag_paragraph(doc, "{%p endif %}")
     L.tag_paragraph(doc, "{%p if organizations %}")
-    L.para(doc, [("II. THUÊ BAO LÀ CƠ QUAN, TỔ CHỨC", "b13")], after=6)
+    L.para(doc, [("II. THUÊ BAO LÀ CƠ QUAN, TỔ CHỨC", "b13")], after=6, keep=True)
     t = L.grid_table(doc, [12, 58, 55, 25, 38, 28, 36], [
         "STT", "Tên cơ quan, tổ chức", "Cơ quan quản lý cấp trên", "Tỉnh/ Thành phố",
         "Thư điện tử công vụ", "Số hiệu chứng thư", "{{ detail_heading }}"], size=11)
