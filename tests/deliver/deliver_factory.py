@@ -44,7 +44,14 @@ def make_pdfs(folder: Path) -> dict[str, Path]:
         ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
          "--convert-to", "pdf", "--outdir", str(folder), *docxs],
         check=True, capture_output=True, timeout=180)
-    return {stem: folder / f"{stem}.pdf" for stem in PDF_TEXTS}
+    out = {stem: folder / f"{stem}.pdf" for stem in PDF_TEXTS}
+    # made once: openpyxl stamps the creation time, and the same content must stay the same bytes
+    wb = Workbook()
+    wb.active.append(["STT", "Họ và tên", "Số hiệu chứng thư cũ"])
+    wb.active.append([1, "Nguyễn Văn Ánh", "54010101AB12"])
+    out["xlsx"] = folder / "danh-sach-thay-doi.xlsx"
+    wb.save(str(out["xlsx"]))
+    return out
 
 
 @dataclass
@@ -77,11 +84,7 @@ def stage_docs(pdfs: dict[str, Path], staging: Path) -> list[RenderedDocument]:
     for p in pdfs.values():
         shutil.copy2(p, staging / p.name)
     (staging / "cv-ca.docx").write_bytes(b"docx placeholder")
-    wb = Workbook()
-    wb.active.append(["STT", "Họ và tên", "Số hiệu chứng thư cũ"])
-    wb.active.append([1, "Nguyễn Văn Ánh", "54010101AB12"])
     xlsx = staging / "danh-sach-thay-doi.xlsx"
-    wb.save(str(xlsx))
     sender = "Sở Nội vụ tỉnh Hưng Yên"
     lst = RenderedDocument(path=staging / "cv-ca.docx", type="list", request="change_info",
                            recipient=CA_NAME, sender=sender, pdf=staging / "ds-ca-ky.pdf",
