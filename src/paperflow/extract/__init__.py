@@ -121,8 +121,11 @@ def _from_document(doc: DocText, source: str) -> Extracted:
     warnings = list(doc.warnings)
     if doc.ocr:
         warnings.append(f"{source}: văn bản đọc bằng OCR — kiểm tra tên đơn vị trong kế hoạch")
-    if is_request_form(doc.text):
-        req = read_request(doc.text, source=source)
+    # PDF text loses the column borders of label | value tables: add the tables' rows
+    form_text = "\n".join([doc.text, *(" | ".join(c.replace("\n", " ") for c in row)
+                                        for table in doc.tables for row in table)])
+    if is_request_form(form_text):
+        req = read_request(form_text, source=source)
         if req is not None:
             if not req.request:
                 warnings.append(f"{source}: không xác định được loại yêu cầu")

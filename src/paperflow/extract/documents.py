@@ -74,7 +74,8 @@ def read_pdf(path: Path) -> DocText:
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise _encrypted() from exc
     except Exception as exc:  # pdfminer raises a zoo of errors on broken files
-        if "password" in str(exc).lower() or "encrypt" in exc.__class__.__name__.lower():
+        causes = " ".join(type(a).__name__ for a in (exc, *exc.args)).lower()
+        if "password" in causes or "encrypt" in causes:
             raise _encrypted() from exc
         raise reject(
             "Không đọc được tệp PDF (hỏng hoặc tải về chưa xong). Mở thử bằng trình đọc PDF; "

@@ -44,15 +44,24 @@ def request_kind(text: str) -> str:
     return ""
 
 
+def _pairs(line: str) -> list[tuple[str, str]]:
+    if " | " in line:                 # a label | value table (2 or 4 columns)
+        cells = [c.strip() for c in line.split(" | ")]
+        return list(zip(cells[::2], cells[1::2], strict=False))
+    out = []
+    for seg in re.split(r"\s{3,}|\t", line):
+        label, sep, value = seg.partition(":")
+        if sep:
+            out.append((label, value))
+    return out
+
+
 def _fields(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in text.splitlines():
-        for seg in re.split(r"\s{3,}|\t|\s\|\s", line):
-            label, sep, value = seg.partition(":")
-            if not sep:
-                continue
-            meaning = classify(label.strip(" .-–•*"))
-            value = nfc(re.sub(r"[.…_]{3,}", " ", value)).strip(" .")
+        for label, value in _pairs(line):
+            meaning = classify(label.strip(" .-–•*:"))
+            value = nfc(re.sub(r"[.…_]{3,}", " ", value)).strip(" .:")
             if meaning and value and meaning not in out:
                 out[meaning] = value
     return out

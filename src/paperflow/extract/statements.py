@@ -78,13 +78,29 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+_MARKER_START = re.compile(r"^\s*(?:[-–•+*]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][)]\s|(?:Điều|Dieu|ĐIỀU)\s)")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Lines joined into paragraphs: scans and PDFs break lines (and even put blank lines)
+    inside a sentence, so a paragraph ends only after . ; : ! ? or a title in capitals, or
+    before a list marker or 'Điều N'."""
+    paras: list[list[str]] = [[]]
+    for line in nfc_lines(text).splitlines():
+        if not line.strip():
+            continue
+        prev = paras[-1][-1] if paras[-1] else ""
+        if prev and (_MARKER_START.match(line) or prev.rstrip()[-1:] in ".;:!?"
+                     or (prev.upper() == prev and any(c.isalpha() for c in prev))):
+            paras.append([])
+        paras[-1].append(line.strip())
+    return [" ".join(p) for p in paras if p]
+
+
 def clauses(text: str) -> list[str]:
-    """Sentences and list items, with OCR line breaks inside a sentence joined."""
-    text = nfc_lines(text)
+    """Sentences and list items, with line breaks inside a sentence joined."""
     parts: list[str] = []
-    for para in re.split(r"\n\s*\n|\n(?=\s*(?:[-–•+*]|\d+[.)]|[a-zđ][)]|Điều|Dieu|ĐIỀU)\s)",
-                         text):
-        para = " ".join(para.split())
+    for para in paragraphs(text):
         for piece in re.split(r";\s+|(?<=[a-zà-ỹ]{2})\.\s+(?=[A-ZĐÀ-Ỹ0-9])", para):
             piece = piece.strip(" .-–•+*")
             if piece:
