@@ -194,3 +194,13 @@ def test_only_the_given_batch_is_sent(batch, pdfs, tmp_path: Path) -> None:
     with smtp_server(handler) as port:
         report = send_pending(smtp_settings(settings, port), reg, batch="20250701-khac-001")
     assert report.sent == () and not handler.messages
+
+
+def test_report_text_for_the_clerk(batch) -> None:
+    settings, reg, _ = batch
+    with smtp_server(Collect(refuse="550 5.1.1 Khong co hop thu")) as port:
+        report = send_pending(smtp_settings(settings, port), reg)
+    text = str(report)
+    assert text.startswith("Đã gửi 0 thư; lỗi 2") and "550 5.1.1" in text
+    assert "--retry-failed" in text
+    assert report.to_json()["held"] == 1

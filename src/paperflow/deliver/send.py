@@ -44,6 +44,23 @@ class SendReport:
     def ok(self) -> bool:
         return not self.failed and not self.uncertain
 
+    def __str__(self) -> str:
+        """What `paperflow send` prints: Vietnamese first, English beside it."""
+        lines = [f"Đã gửi {len(self.sent)} thư; lỗi {len(self.failed)}; chưa rõ "
+                 f"{len(self.uncertain)}; không gửi (thiếu địa chỉ/chưa ký) {self.held}. "
+                 f"(sent {len(self.sent)}, failed {len(self.failed)}, uncertain "
+                 f"{len(self.uncertain)}, held {self.held})"]
+        lines += [f"  LỖI / FAILED {mid}: {answer}" for mid, answer in self.failed]
+        lines += [f"  CHƯA RÕ / UNCERTAIN {mid}: có thể đã gửi trước khi dừng đột ngột; kiểm tra "
+                  "hộp thư đã gửi, hoặc gửi lại cùng Message-ID bằng 'paperflow send "
+                  "--retry-failed' (may have been sent before a crash)" for mid in self.uncertain]
+        if self.failed:
+            lines.append("  Gửi lại thư lỗi: paperflow send --retry-failed "
+                         "(retry: paperflow send --retry-failed)")
+        if self.note:
+            lines.append("  " + self.note)
+        return "\n".join(lines)
+
     def to_json(self) -> dict[str, Any]:
         return {"sent": list(self.sent), "failed": [list(f) for f in self.failed],
                 "uncertain": list(self.uncertain), "held": self.held, "note": self.note}
