@@ -161,3 +161,18 @@ def test_implementing_dispatch(settings, tmp_path):
     from paperflow.errors import TemplateError
     with pytest.raises(TemplateError, match="points"):
         render_implementing_dispatch(settings, {**central, "points": []}, tmp_path)
+
+
+def test_signature_marker_sits_between_title_and_name_with_room(rendered, pdfs):
+    """The sign stage centres a 72 pt signature on PFSIGN: it must not cover title or name."""
+    import pdfplumber
+
+    m05 = next(d for d in _of(rendered, "dispatch", "revoke"))
+    with pdfplumber.open(pdfs[m05.path]) as pdf:
+        page = pdf.pages[-1]
+        mark = page.search("PFSIGN")[0]
+        title = page.search("PHÓ GIÁM ĐỐC")[-1]
+        name = page.search("Nguyễn Văn An")[-1]
+    centre = (mark["top"] + mark["bottom"]) / 2
+    assert centre - title["bottom"] >= 30 and name["top"] - centre >= 30
+    assert mark["x0"] > page.width / 2 - 20                            # right-hand column

@@ -75,8 +75,11 @@ def signature(doc: DocxDocument, *, noi_nhan: bool = True) -> None:
         L.para(left, [("- Lưu: VT, ", "11"), ("{{ drafting_unit }}", "11"), (".", "11")])
     L.para(right, [("{{ signer_authority|upper }}", "b14")], align=L.CENTER, before=6)
     L.para(right, [("{{ signer_title|upper }}", "b14")], align=L.CENTER)
-    L.marker(right)
-    for _ in range(4):
+    # The sign stage centres a 72 pt high signature on the marker: two blank lines above and
+    # below it give that room between the title and the name.
+    for i in range(4):
+        if i == 2:
+            L.marker(right)
         L.para(right, [])
     L.para(right, [("{{ signer_name }}", "b14")], align=L.CENTER)
 
@@ -91,8 +94,8 @@ def two_party_signature(doc: DocxDocument) -> None:
                             (right, "ĐẠI DIỆN BÊN NHẬN", "{{ receiver_signer }}")):
         L.para(cell, [(who, "b14")], align=L.CENTER, before=12)
         L.para(cell, [("(Ký, ghi rõ họ tên)", "i13")], align=L.CENTER)
-        if cell is right:
-            L.marker(cell)
-        for _ in range(4):
+        for i in range(4):
+            if i == 2 and cell is right:
+                L.marker(cell)
             L.para(cell, [])
         L.para(cell, [(name, "b14")], align=L.CENTER)
