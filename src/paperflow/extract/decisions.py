@@ -11,7 +11,8 @@ from ..text import key, nfc
 from .columns import find_header
 from .statements import dedupe, parse_clause, parse_text, split_names
 
-OCR_CONFIDENCE = 0.8        # names read by OCR must be confirmed by the plan's fuzzy match
+OCR_CONFIDENCE = 0.8
+_FOOTER = ("nguoi lap", "thu truong", "tong cong", "noi nhan", "ghi chu")        # names read by OCR must be confirmed by the plan's fuzzy match
 
 
 def _names(cell: Any) -> list[str]:
@@ -36,10 +37,14 @@ def events_from_table(rows: Sequence[Sequence[Any]], *, source: str, decision: s
     for row in rows[start + 1:]:
         before = _names(row[b] if b < len(row) else "")
         after_cell = nfc(row[a] if a < len(row) else "")
-        after = after_cell or last_after      # a merged "after" cell spans several rows
         note = nfc(row[note_col]) if note_col is not None and note_col < len(row) else ""
+        ends = "giai the" in key(note) or "cham dut" in key(note)
+        # a merged "after" cell spanning several rows is empty below its first row
+        after = after_cell or ("" if ends else last_after)
         if not before or re.fullmatch(r"\(?\d+\)?", before[0]):
             continue
+        if key(before[0]).startswith(_FOOTER):
+            break
         last_after = after
         k = key(after) if after else "|dissolve|" + key(before[0])
         if k not in groups:
