@@ -11,8 +11,8 @@ from ..text import key, nfc
 from .columns import find_header
 from .statements import dedupe, parse_clause, parse_text, split_names
 
-OCR_CONFIDENCE = 0.8
-_FOOTER = ("nguoi lap", "thu truong", "tong cong", "noi nhan", "ghi chu")        # names read by OCR must be confirmed by the plan's fuzzy match
+OCR_CONFIDENCE = 0.8        # names read by OCR must be confirmed by the plan's fuzzy match
+_FOOTER = ("nguoi lap", "thu truong", "tong cong", "noi nhan", "ghi chu")
 
 
 def _names(cell: Any) -> list[str]:
