@@ -80,12 +80,15 @@ def test_a_hanging_document_times_out_and_the_others_convert(tmp_path):
     assert not [p.name for p in outbox.iterdir() if p.suffix not in (".docx", ".pdf")]
 
 
-def test_exit_leaves_no_process_zombie_or_lock(tmp_path):
+def test_recycling_and_exit_leave_no_process_zombie_or_lock(tmp_path):
     settings = make_settings(tmp_path / "ws")
     outbox = tmp_path / "outbox"
-    with Converter(settings) as conv:
-        conv.convert([make_docx(outbox / f"cv-{i}.docx") for i in range(3)])
-        assert len(processes_under(settings.state)) >= 2       # the listeners are up
+    paths = [make_docx(outbox / f"cv-{i}.docx") for i in range(6)]
+    with Converter(settings, recycle_after=2) as conv:
+        assert conv.convert(paths) == [p.with_suffix(".pdf") for p in paths]
+        assert conv.stats()["recycled"] >= 2
+        conv.convert(paths[:1])                                 # one listener stays up
+        assert processes_under(settings.state)
     assert processes_under(settings.state) == []
     assert zombie_children() == []
     profiles = settings.state / "lo"

@@ -87,7 +87,7 @@ def connect(proc, pipe):
             # The first start creates the profile and restarts soffice.bin once: keep trying.
             if time.monotonic() > deadline:
                 raise RuntimeError("soffice did not accept connections in time") from exc
-            if proc.poll() is not None and proc.returncode != 0:
+            if proc.poll() is not None:     # oosplash does the first-start restart itself
                 raise RuntimeError(f"soffice exited with code {proc.returncode}") from exc
             time.sleep(0.1)
 

@@ -96,11 +96,13 @@ class Converter:
             self._pool = None
 
     def stats(self) -> dict[str, object]:
-        """What the workers did: mode, documents per worker, listener restarts."""
+        """What the workers did: mode, documents per worker, restarts after a crash or hang,
+        planned recycles."""
         if self._pool is not None:
             per = [w.total for w in self._pool.workers]
-            return {"mode": self.mode, "per_worker": per, "restarts": self._pool.restarts}
-        return {"mode": self.mode, "per_worker": [], "restarts": 0}
+            return {"mode": self.mode, "per_worker": per, "restarts": self._pool.restarts,
+                    "recycled": self._pool.recycled}
+        return {"mode": self.mode, "per_worker": [], "restarts": 0, "recycled": 0}
 
     # -- public ----------------------------------------------------------------------------
     def convert_documents(self, docs: Sequence[RenderedDocument]) -> list[RenderedDocument]:
@@ -111,7 +113,7 @@ class Converter:
         for d in docs:
             if d.path.suffix.lower() == ".docx":
                 pdf = d.path.with_suffix(".pdf")
-                d = replace(d, pdf=pdf if pdf in done else None)
+                d = replace(d, pdf=pdf if pdf.absolute() in done else None)
             out.append(d)
         return out
 

@@ -61,14 +61,18 @@ class UnoWorker:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
         self._lines = queue.Queue()
         try:
-            self.proc = subprocess.Popen(
-                [self.python, str(WORKER_SCRIPT), "--soffice", self.soffice,
-                 "--profile", str(self.profile), "--pipe", pipe],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                text=True, encoding="utf-8", env=env, start_new_session=True, bufsize=1)
+            # The worker's own stderr (tracebacks) goes to a log beside the profile.
+            with (self.profile.parent / f"worker{self.n}.log").open("ab") as errlog:
+                self.proc = subprocess.Popen(
+                    [self.python, str(WORKER_SCRIPT), "--soffice", self.soffice,
+                     "--profile", str(self.profile), "--pipe", pipe],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errlog,
+                    text=True, encoding="utf-8", env=env, start_new_session=True, bufsize=1)
         except OSError as exc:
             raise unavailable(f"{self.python}: {exc}") from exc
-        threading.Thread(target=self._read, args=(self.proc,), daemon=True,
+        # Each process gets its own queue: a late line from a killed worker must never be
+        # taken as the answer of its successor.
+        threading.Thread(target=self._read, args=(self.proc, self._lines), daemon=True,
                          name=f"convert-uno{self.n}-reader").start()
         hello = self._reply(START_TIMEOUT_S)
         if not isinstance(hello, dict) or not hello.get("ready"):
@@ -79,12 +83,13 @@ class UnoWorker:
         self.count = 0
         log.debug("uno worker %d ready (soffice pgid %d)", self.n, self.soffice_pgid)
 
-    def _read(self, proc: subprocess.Popen[str]) -> None:
+    @staticmethod
+    def _read(proc: subprocess.Popen[str], lines: queue.Queue[object]) -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
             with contextlib.suppress(json.JSONDecodeError):
-                self._lines.put(json.loads(line))
-        self._lines.put(_EOF)
+                lines.put(json.loads(line))
+        lines.put(_EOF)
 
     def _reply(self, timeout: float) -> object:
         try:
@@ -168,6 +173,7 @@ class WorkerPool:
         self.workers = [UnoWorker(i, soffice, python, root, timeout_s) for i in range(n)]
         self.recycle_after = max(1, recycle_after)
         self.restarts = 0
+        self.recycled = 0
 
     def run(self, pairs: list[tuple[Path, Path]]) -> list[ConversionError | None]:
         results: list[ConversionError | None] = [None] * len(pairs)
@@ -214,6 +220,7 @@ class WorkerPool:
                 if worker.alive and worker.count >= self.recycle_after:
                     log.info("worker %d recycled after %d documents", worker.n, worker.count)
                     worker.stop()
+                    self.recycled += 1
 
         n = min(len(self.workers), len(pairs))
         threads = [threading.Thread(target=work, args=(w,), name=f"convert-uno{w.n}")
