@@ -193,3 +193,12 @@ def test_unreachable_tsa_signs_anyway_and_says_what_it_skipped(
     assert outcome.signed == 1
     assert any("TSA unreachable" in n for n in outcome.notes)
     assert sign.verify_pdfs([outcome.documents[0].signed_pdf], [pki.ca_pem])[0].valid
+
+
+def test_fast_marker_search_agrees_with_pdfplumber(pdfs):
+    fast = scan_pdf(pdfs["marked"], engine="pdfium")
+    slow = scan_pdf(pdfs["marked"], engine="pdfplumber")
+    assert fast.media == slow.media and fast.marker[0] == slow.marker[0]
+    assert all(abs(a - b) <= 1.5 for a, b in zip(fast.marker[1], slow.marker[1], strict=True))
+    assert scan_pdf(pdfs["plain"], engine="pdfium").marker is None
+    assert scan_pdf(pdfs["plain"], engine="pdfplumber").marker is None

@@ -155,6 +155,9 @@ class BatchSigner:
                  appearances: Appearances, timestamper=None) -> None:
         self.setup, self.officer, self.agency = setup, officer, agency
         self.app, self.timestamper = appearances, timestamper
+        # A fixed reservation spares pyHanko a dry-run signature per document to estimate the
+        # size: RSA-4096 + a few certificates fit in 16 KiB; a timestamp token needs more.
+        self.bytes_reserved = 16384 if timestamper is None else 32768
 
     def _sign(self, data: bytes, cred: Credential, field_name: str, page: int, box,
               style, params: dict[str, str], when: datetime) -> bytes:
@@ -168,7 +171,8 @@ class BatchSigner:
                                   new_field_spec=spec, timestamper=self.timestamper,
                                   signing_time=when)
         with cred.lock:         # one PKCS#11 session is never used by two threads at once
-            out = pdf_signer.sign_pdf(writer, appearance_text_params=params)
+            out = pdf_signer.sign_pdf(writer, appearance_text_params=params,
+                                      bytes_reserved=self.bytes_reserved)
         return out.getvalue()
 
     def sign_document(self, doc: RenderedDocument, roles: tuple[str, ...]) -> tuple[bytes, str]:
