@@ -201,3 +201,34 @@ def test_crash_after_placing_is_finished_not_redone(settings, reg, ws):
     assert Intake(settings, reg).take(f) is None
     assert not f.exists() and dest.read_bytes() == b"content a"
     assert rows(reg)[inc.sha256].state == "done"
+
+
+def test_a_claim_left_by_a_failed_batch_of_this_process_is_retried(settings, reg, ws):
+    f = old(ws / "inbox" / "a.pdf", b"content a")
+    assert Intake(settings, reg).take(f) is not None    # batch dies before archive/reject
+    again = Intake(settings, reg).take(f)               # the watcher's next batch
+    assert again is not None
+    Intake(settings, reg).archive(again)
+    assert [p.read_bytes() for p in archived(ws)] == [b"content a"]
+
+
+def test_same_content_twice_in_one_scan_is_taken_once(settings, reg, ws):
+    old(ws / "inbox" / "a.pdf", b"same")
+    old(ws / "inbox" / "b.pdf", b"same")
+    desk = Intake(settings, reg)
+    taken = [inc for p in desk.scan() if (inc := desk.take(p)) is not None]
+    assert len(taken) == 1
+
+
+def test_unreadable_input_goes_to_rejected_with_its_reason(settings, reg, ws):
+    from paperflow import extract
+
+    f = old(ws / "inbox" / "trang-web.pdf", b"<html><body>Het phien</body></html>")
+    desk = Intake(settings, reg)
+    inc = desk.take(f)
+    with pytest.raises(InputRejected) as exc:
+        extract.read(inc)
+    placed = desk.reject(inc, exc.value)
+    assert placed.read_bytes() == b"<html><body>Het phien</body></html>"
+    note = placed.with_name(placed.name + ".error.txt").read_text(encoding="utf-8")
+    assert "HTML" in note and "trang web" in note

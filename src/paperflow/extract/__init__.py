@@ -8,11 +8,12 @@ Anything that cannot be read raises InputRejected with a reason a clerk can act 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputRejected
+from ..errors import InputRejected, PaperflowError
 from ..models import Extracted, Incoming, InputKind
 from ..text import key
 from .certs import read_certificates
@@ -25,15 +26,34 @@ from .sniff import Kind, reject, sniff
 from .statements import decision_number
 from .subscribers import rows_to_subscribers
 
-__all__ = ["read", "read_path"]
+__all__ = ["read", "read_path", "InputRejected"]
+log = logging.getLogger("paperflow.extract")
 
 _PERSONNEL_WORDS = ("thay doi nhan su", "bien dong nhan su", "bien dong can bo", "nghi huu",
                     "dieu dong", "luan chuyen", "thay doi can bo")
 
 
 def read(incoming: Incoming) -> Extracted:
-    """What one inbox file says. Raises InputRejected when it cannot be read."""
-    return read_path(incoming.path, source=incoming.name)
+    """What one inbox file says. Raises InputRejected when it cannot be read.
+
+    A reader crashing on a strange file must not stop every later batch (the file would stay
+    in the inbox and be retried forever): unexpected errors quarantine the file too, with the
+    traceback in the log for the developers. Machine problems (ConversionError: a missing OCR
+    program) pass through, so the file waits in the inbox until the machine is fixed.
+    """
+    try:
+        return read_path(incoming.path, source=incoming.name)
+    except PaperflowError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the reader boundary, see above
+        log.exception("reader failed on %s", incoming.name)
+        raise reject(
+            f"Không đọc được tệp (lỗi {exc.__class__.__name__} khi đọc). Mở tệp bằng "
+            "Word/Excel/trình đọc PDF, lưu thành tệp mới rồi gửi lại; nếu vẫn lỗi, gửi tệp cho "
+            "bộ phận kỹ thuật.",
+            f"The file could not be read ({exc.__class__.__name__}). Re-save it from "
+            "Word/Excel/a PDF reader and send it again; if it still fails, pass it to IT.",
+            "unreadable") from exc
 
 
 def read_path(path: Path, *, source: str = "") -> Extracted:
