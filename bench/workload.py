@@ -128,10 +128,35 @@ def _commune_names(rng: random.Random):  # type: ignore[no-untyped-def]
         yield from combos
 
 
-def build_events(agencies: list[Agency], rng: random.Random) -> list[str]:
+@dataclass(frozen=True)
+class Event:
+    kind: str                   # merge_new | merge_keep | superior_change | dissolve (MergeKind)
+    sources: tuple[str, ...]
+    target: str                 # the new/kept name, the new superior, or "" (dissolve)
+    text: str                   # the statement as the decision words it
+
+
+def _keep(olds: list[str], target: str) -> Event:
+    return Event("merge_keep", tuple(olds), target, f"Sáp nhập {_join(olds)} vào {target}")
+
+
+def _new(olds: list[str], target: str) -> Event:
+    verb = "Hợp nhất" if len(olds) == 2 else "Sáp nhập"
+    return Event("merge_new", tuple(olds), target, f"{verb} {_join(olds)} thành {target}")
+
+
+def _move(a: str, superior: str) -> Event:
+    return Event("superior_change", (a,), superior, f"Chuyển {a} về trực thuộc {superior}")
+
+
+def _dissolve(a: str) -> Event:
+    return Event("dissolve", (a,), "", f"Giải thể {a}")
+
+
+def build_events(agencies: list[Agency], rng: random.Random) -> list[Event]:
     """The decisions' statements, in the forms INPUTS.md lists."""
     by_name = {a.name for a in agencies}
-    out: list[str] = []
+    out: list[Event] = []
     hy, tb = N.KEPT, N.MERGED
     merged_depts: set[str] = set()
     for srcs, tgt, keeps in N.DEPARTMENT_MERGES:
@@ -139,29 +164,28 @@ def build_events(agencies: list[Agency], rng: random.Random) -> list[str]:
         if keeps:
             olds += [_dept(tgt, tb)] if _dept(tgt, tb) in by_name else []
             if olds:
-                out.append(f"Sáp nhập {_join(olds)} vào {_dept(tgt, hy)}")
+                out.append(_keep(olds, _dept(tgt, hy)))
         elif olds:
-            verb = "Hợp nhất" if len(olds) == 2 else "Sáp nhập"
-            out.append(f"{verb} {_join(olds)} thành {_dept(tgt, hy)}")
+            out.append(_new(olds, _dept(tgt, hy)))
         merged_depts.update(olds)
     for a in agencies:
         if a.kind == "department" and a.province == tb and a.name not in merged_depts:
             base = a.name.removesuffix(f" tỉnh {tb}")
-            out.append(f"Sáp nhập {a.name} vào {_dept(base, hy)}")
+            out.append(_keep([a.name], _dept(base, hy)))
     communes: dict[str, list[Agency]] = {}
     for a in agencies:
         if a.kind == "district":
-            out.append(f"Giải thể {a.name}")
+            out.append(_dissolve(a.name))
         elif a.kind == "office":
             if rng.random() < 0.85:
-                out.append(f"Giải thể {a.name}")
+                out.append(_dissolve(a.name))
             else:
                 dept = "Sở Giáo dục và Đào tạo" if "Giáo dục" in a.name else "Sở Nội vụ"
-                out.append(f"Chuyển {a.name} về trực thuộc {_dept(dept, hy)}")
+                out.append(_move(a.name, _dept(dept, hy)))
         elif a.kind == "unit":
             new_sup = _new_superior(a.managing, hy, tb)
             if new_sup != a.managing:
-                out.append(f"Chuyển {a.name} về trực thuộc {new_sup}")
+                out.append(_move(a.name, new_sup))
         elif a.kind == "commune":
             communes.setdefault(a.managing, []).append(a)
     names = _commune_names(random.Random(rng.random()))
@@ -171,16 +195,15 @@ def build_events(agencies: list[Agency], rng: random.Random) -> list[str]:
             size = rng.choice((2, 3, 3, 4))
             take, rest = rest[:size], rest[size:]
             if len(take) == 1:
-                out.append(f"Chuyển {take[0].name} về trực thuộc {_ubnd_tinh(hy)}")
+                out.append(_move(take[0].name, _ubnd_tinh(hy)))
             elif rng.random() < 0.6:
                 new = f"Ủy ban nhân dân xã {next(names)}"
                 while new in by_name:
                     new = f"Ủy ban nhân dân xã {next(names)}"
-                verb = "Hợp nhất" if len(take) == 2 else "Sáp nhập"
-                out.append(f"{verb} {_join([c.name for c in take])} thành {new}")
+                out.append(_new([c.name for c in take], new))
             else:
-                out.append(f"Sáp nhập {_join([c.name for c in take[1:]])} vào {take[0].name}")
-                out.append(f"Chuyển {take[0].name} về trực thuộc {_ubnd_tinh(hy)}")
+                out.append(_keep([c.name for c in take[1:]], take[0].name))
+                out.append(_move(take[0].name, _ubnd_tinh(hy)))
     return out
 
 
@@ -379,7 +402,8 @@ def generate(scale: float, seed: int, dest: Path) -> dict:
     rng = random.Random(seed)
     n_agencies = max(12, round(AGENCIES_PER_SCALE * scale))
     agencies = build_agencies(n_agencies, rng)
-    statements = build_events(agencies, rng)
+    events = build_events(agencies, rng)
+    statements = [e.text for e in events]
     subs = build_subscribers(agencies, max(16, round(SUBSCRIBERS_PER_SCALE * scale)), rng)
     inbox = dest / "inbox"
     shutil.rmtree(dest, ignore_errors=True)
@@ -417,7 +441,7 @@ def generate(scale: float, seed: int, dest: Path) -> dict:
     summary = {
         "generator_version": GENERATOR_VERSION, "scale": scale, "seed": seed,
         "agencies": len(agencies), "agency_kinds": kinds, "statements": len(statements),
-        "statement_kinds": _statement_kinds(statements),
+        "statement_kinds": _statement_kinds(events),
         "subscribers": len(subs), "organisations": sum(s.type == "organization" for s in subs),
         "persons_not_needed": sum(bool(s.note) for s in subs),
         "certificates": len(subs), "workbooks": n_wb,
@@ -432,12 +456,10 @@ def generate(scale: float, seed: int, dest: Path) -> dict:
     return summary
 
 
-def _statement_kinds(statements: list[str]) -> dict[str, int]:
+def _statement_kinds(events: list[Event]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for s in statements:
-        k = ("merge_new" if " thành " in s else "merge_keep" if s.startswith("Sáp nhập")
-             else "superior_change" if s.startswith("Chuyển") else "dissolve")
-        out[k] = out.get(k, 0) + 1
+    for e in events:
+        out[e.kind] = out.get(e.kind, 0) + 1
     return out
 
 
