@@ -17,12 +17,15 @@ import hashlib
 import logging
 import os
 import tempfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -57,16 +60,25 @@ def _font_source() -> Path:
     raise FileNotFoundError("no serif TrueType font (install fonts-liberation2)")
 
 
-@lru_cache(maxsize=4)
-def prepared_font(cache_dir: Path) -> Path:
-    """The appearance font: subset + 1000 upem, built once and kept in the workspace state."""
+STATIC_TEXT = "Ký bởi: \nThời gian ký: 0123456789/:+-T; "
+
+
+@lru_cache(maxsize=8)
+def prepared_font(cache_dir: Path, chars: str = "") -> Path:
+    """The appearance font: subset (to `chars`, or the whole Vietnamese repertoire) at 1000
+    units per em, built once and kept in the workspace state.
+
+    A batch's texts are known before it starts (signer names, numbers, digits), so cutting the
+    font to exactly those characters makes each signature's own subsetting cheap.
+    """
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
     src = _font_source()
-    stamp = hashlib.sha256(f"{src}:{src.stat().st_mtime_ns}:v1".encode()).hexdigest()[:12]
-    out = cache_dir / f"pf-serif-{stamp}.ttf"
+    wanted = sorted({ord(c) for c in chars if c.isprintable()}) if chars else _REPERTOIRE
+    key = f"{src}:{src.stat().st_mtime_ns}:v2:{','.join(map(str, wanted))}"
+    out = cache_dir / f"pf-serif-{hashlib.sha256(key.encode()).hexdigest()[:16]}.ttf"
     if out.is_file():
         return out
     font = TTFont(str(src))
@@ -75,7 +87,8 @@ def prepared_font(cache_dir: Path) -> Path:
     opts.name_IDs = ["*"]
     opts.notdef_outline = True
     sub = subset.Subsetter(opts)
-    sub.populate(unicodes=_REPERTOIRE)
+    sub.populate(unicodes=wanted)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)   # its INFO lines are noise here
     sub.subset(font)
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
@@ -208,6 +221,41 @@ def attachment_box(media: Media) -> Box:
     return (x2 - ATTACH_W, y2 - ATTACH_H, x2, y2)
 
 
+class CachedImage(PdfImage):
+    """A PdfImage whose pixels are compressed once and reused in every PDF of the batch.
+
+    pyHanko's PdfImage re-encodes the PNG (RGB + alpha soft mask, deflate) per document.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        rgba = self.image.convert("RGBA")
+        self._rgb = zlib.compress(rgba.convert("RGB").tobytes())
+        self._alpha = zlib.compress(rgba.getchannel("A").tobytes())
+
+    def _xobject(self, data: bytes, colour: str, smask=None) -> generic.StreamObject:
+        d = {pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Image"),
+             pdf_name("/Width"): generic.NumberObject(self.image.width),
+             pdf_name("/Height"): generic.NumberObject(self.image.height),
+             pdf_name("/ColorSpace"): pdf_name(colour),
+             pdf_name("/BitsPerComponent"): generic.NumberObject(8),
+             pdf_name("/Filter"): pdf_name("/FlateDecode")}
+        if smask is not None:
+            d[pdf_name("/SMask")] = smask
+        return generic.StreamObject(d, encoded_data=data)
+
+    @property
+    def image_ref(self) -> generic.IndirectObject:
+        writer = self.writer
+        assert writer is not None
+        ref = self._image_ref
+        if ref is None or ref.get_pdf_handler() is not writer:
+            smask = writer.add_object(self._xobject(self._alpha, "/DeviceGray"))
+            ref = self._image_ref = writer.add_object(
+                self._xobject(self._rgb, "/DeviceRGB", smask))
+        return ref
+
+
 def vn_time(t: datetime) -> str:
     """'dd/mm/yyyy HH:MM:SS +07:00' as Vietnamese signing tools print it."""
     off = t.strftime("%z")
@@ -218,8 +266,10 @@ class Appearances:
     """Styles built once per batch; text differs per document via text params."""
 
     def __init__(self, cache_dir: Path, *, signature_image: Path | None,
-                 seal_image: Path | None, font_file: Path | None = None) -> None:
-        font = str(font_file or prepared_font(cache_dir))
+                 seal_image: Path | None, font_file: Path | None = None,
+                 texts: tuple[str, ...] = ()) -> None:
+        chars = "".join(sorted(set(STATIC_TEXT + "".join(texts)))) if texts else ""
+        font = str(font_file or prepared_font(cache_dir, chars))
         small = TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=7), font_size=7,
                              leading=8)
         ten = TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=10), font_size=10)
@@ -230,7 +280,7 @@ class Appearances:
             # image in the upper part of the box, the text under it
             self.officer = TextStampStyle(
                 stamp_text=signed_text, text_box_style=small, border_width=0,
-                background=PdfImage(str(signature_image)), background_opacity=1.0,
+                background=CachedImage(signature_image), background_opacity=1.0,
                 background_layout=SimpleBoxLayoutRule(
                     x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MAX,
                     margins=Margins(bottom=20)),
@@ -244,7 +294,7 @@ class Appearances:
                 inner_content_layout=SimpleBoxLayoutRule(
                     x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID))
         if seal_image is not None:
-            self.seal = StaticStampStyle(background=PdfImage(str(seal_image)), border_width=0)
+            self.seal = StaticStampStyle(background=CachedImage(seal_image), border_width=0)
         else:
             self.seal = self.officer if signature_image is None else TextStampStyle(
                 stamp_text=signed_text, text_box_style=small, border_width=0,

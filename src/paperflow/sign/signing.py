@@ -248,8 +248,10 @@ def sign_batch(docs: Sequence[RenderedDocument], settings: Settings, *,
             assert setup.agency is not None
             agency = open_credential(setup.agency)
             stack.callback(agency.close)
+        texts = tuple(c.cn for c in (officer, agency) if c is not None) + tuple(
+            outcome.documents[i].number or outcome.documents[i].pdf.stem for i, _r in todo)
         app = Appearances(setup.cache_dir, signature_image=setup.signature_image,
-                          seal_image=setup.seal_image)
+                          seal_image=setup.seal_image, texts=texts)
         batch = BatchSigner(setup, officer, agency, app, _probe_tsa(setup.tsa_url, outcome.notes))
         for n, (i, roles) in enumerate(todo, 1):
             doc = outcome.documents[i]
