@@ -85,3 +85,13 @@ def test_kind_comes_from_content_not_extension(documents, tmp_path, as_incoming)
     disguised = tmp_path / "danh-sach.xlsx"
     disguised.write_bytes(documents["decision_docx"].read_bytes())
     assert extract.read(as_incoming(disguised)).kind is InputKind.DECISION
+
+
+def test_plain_text_decision(tmp_path, as_incoming):
+    p = tmp_path / "qd.txt"
+    p.write_text("QUYẾT ĐỊNH\nSố: 9/QĐ-UBND\nĐiều 1. Giải thể Trung tâm A, theo đề nghị của "
+                 "Sở Nội vụ.\n", encoding="utf-8")
+    result = extract.read(as_incoming(p))
+    (e,) = result.merge_events
+    assert (e.kind, e.sources, e.decision) == (MergeKind.DISSOLVE, ("Trung tâm A",),
+                                               "Quyết định số 9/QĐ-UBND")

@@ -21,7 +21,7 @@ from .columns import HEADER_WINDOW, find_header
 from .decisions import events_from_document, events_from_table
 from .documents import DocText, read_docx, read_pdf
 from .forms import is_request_form, read_request
-from .sheets import read_csv, read_xlsx
+from .sheets import read_csv, read_text, read_xlsx
 from .sniff import Kind, reject, sniff
 from .statements import decision_number
 from .subscribers import rows_to_subscribers
@@ -65,7 +65,16 @@ def read_path(path: Path, *, source: str = "") -> Extracted:
     if kind is Kind.XLSX:
         return _from_sheets(read_xlsx(path), source)
     if kind is Kind.CSV:
-        return _from_sheets(read_csv(path), source)
+        try:
+            return _from_sheets(read_csv(path), source)
+        except InputRejected as exc:
+            if exc.code != "no_header":
+                raise
+            # not a table: plain text (an OCR'd or typed decision saved as .txt)
+            try:
+                return _from_document(DocText(text=read_text(path)), source)
+            except InputRejected:
+                raise exc from None
     doc = read_docx(path) if kind is Kind.DOCX else read_pdf(path)
     return _from_document(doc, source)
 

@@ -75,7 +75,8 @@ def read_xlsx(path: Path) -> list[tuple[str, list[Row]]]:
     return sheets
 
 
-def read_csv(path: Path) -> list[tuple[str, list[Row]]]:
+def read_text(path: Path) -> str:
+    """A text file's content, whatever the encoding clerks' tools saved it in."""
     data = path.read_bytes()
     if len(data) > 20 * 1024 * 1024:
         raise _too_big(f"{len(data) // (1024 * 1024)} MB")
@@ -90,6 +91,11 @@ def read_csv(path: Path) -> list[tuple[str, list[Row]]]:
     else:  # pragma: no cover - cp1258 decodes almost anything
         raise reject("Không đọc được bảng mã của tệp CSV. Lưu lại dạng 'CSV UTF-8'.",
                      "Cannot decode the CSV file. Save it as 'CSV UTF-8'.", "bad_csv")
+    return text
+
+
+def read_csv(path: Path) -> list[tuple[str, list[Row]]]:
+    text = read_text(path)
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:

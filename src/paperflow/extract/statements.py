@@ -52,6 +52,8 @@ _TAIL = re.compile(
     r"\s*(?:[,;:(]|\bthi\b|\btheo\b|\bke tu\b|\btu ngay\b|\bke tu ngay\b|\bnham\b|"
     r"\bde\b|\bco tru so\b|\bve viec\b|\bvoi ten\b|\bsau khi\b|\bky tu\b|\bcu the\b|"
     r"\bgom\b|\bbao gom\b|\bhoat dong\b|\bvoi\b)")
+_TAIL_WORDS = re.compile(r"\s*[,;]?\s*(?:[:(]|\b(?:thi|theo|ke tu|tu ngay|nham|de|co tru so|ve viec|"
+                         r"voi ten|sau khi|ky tu|cu the|gom|bao gom|hoat dong|voi)\b)")
 _TAIL_TRUC = re.compile(rf"\s+{_TRUC_THUOC}\s+")
 # Agency head words: where a "và" starts another name rather than continuing one.
 _HEADS = (
@@ -130,6 +132,9 @@ def split_names(original: str) -> list[str]:
     lead = _LEAD.match(fold(original))
     if lead:
         original = original[lead.end():]
+    tail = _TAIL_WORDS.search(fold(original))    # ", theo đề nghị của …" is not a name
+    if tail and tail.start() > 0:
+        original = original[:tail.start()]
     for piece in re.split(r"\s*[,;]\s*", original):
         piece = re.sub(r"^(?:và|va)\s+", "", piece.strip(), flags=re.IGNORECASE)
         f = fold(piece)
