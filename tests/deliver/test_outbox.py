@@ -178,3 +178,26 @@ def test_prepare_batch_returns_paths_inside_the_staging_folder(tmp_path: Path, p
     mails = deliver.prepare_batch(settings, reg, BATCH, docs, staging)
     assert all(m.is_relative_to(staging / "mail") for m in mails) and len(mails) == 3
     assert deliver.write_manifest(staging, docs, mails) == staging / "manifest.json"
+
+
+def test_own_agency_is_its_own_clerks_mailbox(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    own = resolve_recipient(settings, "SỞ NỘI VỤ TỈNH HƯNG YÊN")
+    assert own.address == "vanthu@snv.hungyen.gov.vn"
+
+
+def test_a_sheet_that_is_never_signed_is_sent_as_is(tmp_path: Path, pdfs,
+                                                    no_summary_pdf) -> None:
+    settings = settings_for(tmp_path / "ws")
+    reg = make_register(tmp_path / "t.db")
+    staging = settings.outbox / f".{BATCH}.partial"
+    docs = stage_docs(pdfs, staging)
+    sheet = replace(docs[0], type="import_sheet", request="", path=docs[0].attachments[1],
+                    pdf=None, signed_pdf=None, attachments=(), number="",
+                    subject="V/v gửi bảng nhập liệu hệ thống đăng ký")
+    mails = deliver.prepare_batch(settings, reg, BATCH, [sheet], staging)
+    assert [r.state for r in mail_rows(reg)] == ["pending"]
+    folder = next(staging.glob("01-*"))
+    assert sorted(p.name for p in (folder / "2-gui-di").iterdir()) == [
+        mails[0].name, "danh-sach-thay-doi.xlsx"]
+    assert not (folder / "1-in-truoc").exists()

@@ -63,8 +63,16 @@ def _link(src: Path, dest_dir: Path) -> Path:
     return dest
 
 
+def awaits_signature(doc: RenderedDocument) -> bool:
+    """A document meant to be signed that is not: its PDF is unsigned or it never became one.
+    (An .xlsx that travels as is, like the CA's import sheet, is never signed.)"""
+    if doc.signed_pdf is not None:
+        return False
+    return doc.pdf is not None or doc.path.suffix.lower() == ".docx"
+
+
 def _needs_paper(settings: Settings, doc: RenderedDocument) -> bool:
-    return settings.mail.paper_signing or doc.signed_pdf is None or doc.type in PRINTED_TYPES
+    return settings.mail.paper_signing or awaits_signature(doc) or doc.type in PRINTED_TYPES
 
 
 def _record(session: Session, batch: str, mail: Mail, eml_rel: str, state: str, answer: str,
@@ -114,7 +122,7 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                 files = [doc.signed_pdf or doc.pdf or doc.path]
                 if doc.type != "list":
                     files += list(doc.attachments)
-                if doc.signed_pdf is not None:
+                if not awaits_signature(doc):
                     rf.to_send.extend(files)
                     if _needs_paper(settings, doc) and doc.pdf is not None:
                         rf.to_print.append(doc.pdf)     # a paper original as well
@@ -136,7 +144,7 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                         f"Chưa có địa chỉ thư của '{rf.name}': thêm vào [mail] addresses "
                         "trong config.toml (no address configured; not sent)")
                     log.warning("no e-mail address for %s: %s written, not sent", rf.name, eml.name)
-                elif doc.signed_pdf is None:
+                elif awaits_signature(doc):
                     state, answer = "held", (
                         "Văn bản chưa ký số: ký rồi gửi lại (not signed yet; not sent)")
                 else:

@@ -20,6 +20,7 @@ from docx.shared import Cm, Pt
 from ..config import Settings
 from ..errors import PaperflowError
 from ..models import RenderedDocument
+from .outbox import awaits_signature
 
 if TYPE_CHECKING:
     from .outbox import RecipientFolder
@@ -57,9 +58,11 @@ def _para(doc, text: str, *, bold: bool = False, size: int = 13, center: bool = 
     return p
 
 
-def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:  # type: ignore[no-untyped-def]
+def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]],  # type: ignore[no-untyped-def]
+           widths_cm: Sequence[float] = ()) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.autofit = False
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
@@ -70,6 +73,9 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:  
         for cell, text in zip(cells, row, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(text).font.size = Pt(11)
+    for col, width in zip(table.columns, widths_cm, strict=False):
+        for cell in col.cells:      # Word reads the cell widths, LibreOffice the grid
+            cell.width = Cm(width)
 
 
 def build_summary_docx(settings: Settings, batch: str, folder: Path,
@@ -91,10 +97,12 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     _para(doc, "1. Lô này gồm", bold=True)
     rows = []
     for i, d in enumerate(docs, 1):
-        signed = "đã ký số" if d.signed_pdf else "chưa ký số"
+        signed = ("đã ký số" if d.signed_pdf else "chưa ký số" if awaits_signature(d)
+                  else "không ký")
         rows.append([str(i), TYPE_VI.get(d.type, d.type), d.number or "(chưa cấp số)",
                      d.recipient, signed])
-    _table(doc, ["STT", "Loại", "Số, ký hiệu", "Nơi nhận", "Chữ ký"], rows)
+    _table(doc, ["STT", "Loại", "Số, ký hiệu", "Nơi nhận", "Chữ ký"], rows,
+           widths_cm=(1.2, 4.0, 3.3, 5.5, 2.0))
 
     _para(doc, "2. Theo từng nơi nhận", bold=True)
     for rf in recipients:
@@ -114,7 +122,7 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     if any(rf.to_print for rf in recipients):
         steps.append("In các văn bản trong thư mục 1-in-truoc của từng nơi nhận; trình ký tay, "
                      "đóng dấu; biên bản bàn giao đi kèm thiết bị lưu khóa, hồ sơ.")
-    if any(d.signed_pdf is None and d.type != "list" for d in docs):
+    if any(awaits_signature(d) and d.type != "list" for d in docs):
         steps.append("Văn bản chưa ký số: chạy 'paperflow sign' với thiết bị lưu khóa của "
                      "người ký và của cơ quan, sau đó gửi lại.")
     if any(state == "held" and m.recipient.address == "" for rf in recipients
