@@ -42,7 +42,7 @@ def test_killed_listener_is_restarted_and_the_rest_converts(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if any(p.with_suffix(".pdf").exists() for p in paths):
-                for pid in soffice_bins(settings.state / "lo" / "0"):
+                for pid in soffice_bins(settings.state / "lo" / "slot0" / "0"):
                     os.kill(pid, signal.SIGKILL)
                     killed.append(pid)
                 return
@@ -94,6 +94,21 @@ def test_recycling_and_exit_leave_no_process_zombie_or_lock(tmp_path):
     profiles = settings.state / "lo"
     assert [p for p in profiles.rglob("*") if p.name == ".lock" or ".~lock" in p.name] == []
     assert not [p.name for p in outbox.iterdir() if p.suffix not in (".docx", ".pdf")]
+
+
+def test_two_converters_at_once_use_separate_profiles(tmp_path):
+    settings = make_settings(tmp_path / "ws", workers=1)
+    outbox = tmp_path / "outbox"
+    a, b = make_docx(outbox / "a.docx"), make_docx(outbox / "b.docx")
+    with Converter(settings) as first, Converter(settings) as second:
+        assert first.convert([a]) == [a.with_suffix(".pdf")]
+        assert second.convert([b]) == [b.with_suffix(".pdf")]
+        roots = (first.root, second.root)
+        assert roots[0] != roots[1]
+    # Slots are free again: the next converter reuses the first one's profiles.
+    with Converter(settings) as third:
+        third.convert([a])
+        assert third.root == roots[0]
 
 
 def test_a_converter_that_never_converts_starts_nothing(tmp_path):

@@ -11,6 +11,7 @@ Only when LibreOffice cannot run at all is ConversionError raised.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import subprocess
@@ -74,7 +75,8 @@ class Converter:
                 f"[convert] mode không hợp lệ: '{self.requested_mode}' (auto, uno, batch).",
                 f"Invalid [convert] mode '{self.requested_mode}' (auto, uno, batch).",
             )
-        self.root = settings.state / "lo"
+        self.root: Path | None = None           # this converter's profile slot, once claimed
+        self._slot_lock = None
         self.failures: list[tuple[Path, ConversionError]] = []
         self.mode: str | None = None            # decided on first use
         self._soffice: str | None = None
@@ -94,6 +96,31 @@ class Converter:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        if self._slot_lock is not None:
+            self._slot_lock.close()             # releases the flock
+            self._slot_lock = None
+            self.root = None
+
+    def _claim_slot(self) -> Path:
+        """A set of profiles no other converter uses now (another `paperflow run`, the watcher,
+        a second Converter in this process): a shared profile silently loses conversions."""
+        if self.root is not None:
+            return self.root
+        base = self.settings.state / "lo"
+        base.mkdir(parents=True, exist_ok=True)
+        for k in range(100):
+            fh = (base / f"slot{k}.flock").open("a")
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fh.close()
+                continue
+            self._slot_lock = fh
+            self.root = base / f"slot{k}"
+            return self.root
+        raise ConversionError(
+            f"Quá nhiều tiến trình chuyển đổi đang chạy trong {base}.",
+            f"Too many converters are running in {base}.")
 
     def stats(self) -> dict[str, object]:
         """What the workers did: mode, documents per worker, restarts after a crash or hang,
@@ -130,6 +157,7 @@ class Converter:
         if not pairs:
             return []
         self._decide_mode()
+        self._claim_slot()
         results = self._pool_run(pairs) if self.mode == "uno" else self._batch_run(pairs)
         made = []
         for (src, target), err in zip(pairs, results, strict=True):
@@ -169,6 +197,7 @@ class Converter:
 
         def work(w: int) -> None:
             idx = list(range(w, len(pairs), n))
+            assert self.root is not None
             runner = BatchRunner(soffice, self.root / f"batch{w}", self.timeout_s)
             try:
                 for i, res in zip(idx, runner.run([pairs[i] for i in idx]), strict=True):
@@ -190,7 +219,7 @@ class Converter:
         from .pool import WorkerPool
 
         if self._pool is None:
-            assert self._soffice is not None
+            assert self._soffice is not None and self.root is not None
             self._pool = WorkerPool(self._soffice, self.uno_python, self.root, self.workers,
                                     self.timeout_s, self.recycle_after)
         return self._pool.run(pairs)
