@@ -201,3 +201,22 @@ def test_a_sheet_that_is_never_signed_is_sent_as_is(tmp_path: Path, pdfs,
     assert sorted(p.name for p in (folder / "2-gui-di").iterdir()) == [
         mails[0].name, "danh-sach-thay-doi.xlsx"]
     assert not (folder / "1-in-truoc").exists()
+
+
+def test_attachments_named_by_their_docx_travel_as_the_signed_pdf(tmp_path: Path, pdfs,
+                                                                   no_summary_pdf) -> None:
+    """render names a dispatch's list by its .docx (before convert and sign ran)."""
+    settings = settings_for(tmp_path / "ws")
+    reg = make_register(tmp_path / "t.db")
+    staging = settings.outbox / f".{BATCH}.partial"
+    dispatch, lst, *_ = stage_docs(pdfs, staging)
+    list_docx = staging / "ds-ca.docx"
+    list_docx.write_bytes(b"docx")
+    lst = replace(lst, path=list_docx)
+    dispatch = replace(dispatch, attachments=(list_docx, dispatch.attachments[1]))
+    mails = deliver.prepare_batch(settings, reg, BATCH, [dispatch, lst], staging)
+    msg = message_from_bytes(mails[0].read_bytes(), policy=policy.default)
+    assert [p.get_filename() for p in msg.iter_attachments()] == [
+        "cv-ca-ky.pdf", "ds-ca-ky.pdf", "danh-sach-thay-doi.xlsx"]
+    send_dir = next(staging.glob("01-*")) / "2-gui-di"
+    assert "ds-ca.docx" not in {p.name for p in send_dir.iterdir()}

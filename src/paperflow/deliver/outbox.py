@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email import policy
 from pathlib import Path
@@ -94,6 +94,20 @@ def _record(session: Session, batch: str, mail: Mail, eml_rel: str, state: str, 
     return state
 
 
+def _final_attachments(docs: list[RenderedDocument]) -> list[RenderedDocument]:
+    """Attachments named by their .docx/.pdf stand for the list document's final form: the
+    signed PDF when signed, else its PDF (render names them before convert and sign run)."""
+    final: dict[Path, Path] = {}
+    for d in docs:
+        best = d.signed_pdf or d.pdf
+        if best is not None:
+            final[d.path] = final.get(d.path, best)
+            if d.pdf is not None:
+                final[d.pdf] = best
+    return [replace(d, attachments=tuple(dict.fromkeys(final.get(a, a) for a in d.attachments)))
+            if d.attachments else d for d in docs]
+
+
 def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedDocument],
                   folder: Path) -> list[Path]:
     """Write the batch's .eml files, recipient folders and summary into the staging `folder`.
@@ -110,6 +124,7 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
             recipients[name] = RecipientFolder(name, folder / f"{n:02d}-{slug(name or 'khac')}")
         return recipients[name]
 
+    docs = _final_attachments(docs)
     attached = {a for d in docs if d.type != "list" for a in d.attachments}
     emls: list[Path] = []
     try:

@@ -74,6 +74,7 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]],  # type: i
             cell.text = ""
             cell.paragraphs[0].add_run(text).font.size = Pt(11)
     for col, width in zip(table.columns, widths_cm, strict=False):
+        col.width = Cm(width)
         for cell in col.cells:      # Word reads the cell widths, LibreOffice the grid
             cell.width = Cm(width)
 
