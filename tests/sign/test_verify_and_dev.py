@@ -174,3 +174,10 @@ def test_demo_pki_end_to_end_in_a_fresh_process(pdfs, tmp_path):
     assert (pki / "signature-demo.png").is_file() and (pki / "seal-demo.png").is_file()
     ca = x509.load_pem_x509_certificate((pki / "demo-ca.pem").read_bytes())
     assert "TEST DEMO" in ca.subject.rfc4514_string()
+
+
+def test_trust_roots_come_from_the_config_relative_to_the_workspace(tmp_path):
+    from paperflow.config import Settings, SigningSettings
+
+    s = Settings(workspace=tmp_path, signing=SigningSettings(trust_roots=("ca.pem", "/x/r.pem")))
+    assert sign.trust_roots(s) == [tmp_path / "ca.pem", Path("/x/r.pem")]

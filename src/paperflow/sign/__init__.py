@@ -2,7 +2,7 @@
 
 Public surface used by the pipeline and the CLI:
 - `can_prompt()`, `sign_documents(docs, settings)`, `sign_batch(...)` (with notes),
-- `verify_pdfs(paths, trust_roots)` → `PdfVerification`s,
+- `verify_pdfs(paths, trust_roots)` → `PdfVerification`s; `trust_roots(settings)` for the CLI,
 - `demo.ensure_demo_pki(settings)`.
 """
 
@@ -16,13 +16,13 @@ from .errors import (
     TokenFailure,
     WrongPin,
 )
-from .signing import SignOutcome, sign_batch, sign_documents, signed_path
+from .signing import SignOutcome, sign_batch, sign_documents, signed_path, trust_roots
 from .tokens import can_prompt
 from .verify import PdfVerification, SignatureReport, verify_pdfs
 
 __all__ = [
     "AlreadySigned", "CertificateNotValidNow", "KeyCertificateMismatch", "PinLocked",
     "PinUnavailable", "TokenAbsent", "TokenFailure", "WrongPin", "SignOutcome", "sign_batch",
-    "sign_documents", "signed_path", "can_prompt", "PdfVerification", "SignatureReport",
+    "sign_documents", "signed_path", "trust_roots", "can_prompt", "PdfVerification", "SignatureReport",
     "verify_pdfs",
 ]

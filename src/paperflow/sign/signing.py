@@ -100,6 +100,16 @@ def resolve_setup(settings: Settings) -> SignSetup:
                      tsa_url=sg.tsa_url, cache_dir=cache, place=settings.agency.place)
 
 
+def trust_roots(settings: Settings) -> list[Path]:
+    """The trust roots `paperflow verify` should use: configured ones, plus the demo CA."""
+    roots = [settings.resolve(r) for r in settings.signing.trust_roots]
+    if settings.signing.demo:
+        from .demo import ensure_demo_pki
+
+        roots.append(ensure_demo_pki(settings).ca_pem)
+    return roots
+
+
 def signed_path(pdf: Path) -> Path:
     return pdf.with_name(f"{pdf.stem}.signed.pdf")
 
