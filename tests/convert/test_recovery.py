@@ -58,6 +58,7 @@ def test_killed_listener_is_restarted_and_the_rest_converts(tmp_path):
         assert conv.failures == []
         assert conv.stats()["restarts"] >= 1
         assert "Văn bản thứ 11" in pdf_text(made[-1])
+    assert list(Path("/tmp").glob(f"OSL_PIPE_*_paperflow-{os.getpid()}-*")) == []
     assert sorted(p.suffix for p in outbox.iterdir()) == [".docx"] * 12 + [".pdf"] * 12
 
 
@@ -90,6 +91,7 @@ def test_recycling_and_exit_leave_no_process_zombie_or_lock(tmp_path):
         assert processes_under(settings.state)                  # the new listener is up
     assert processes_under(settings.state) == []
     assert zombie_children() == []
+    assert list(Path("/tmp").glob(f"OSL_PIPE_*_paperflow-{os.getpid()}-*")) == []
     profiles = settings.state / "lo"
     assert [p for p in profiles.rglob("*") if p.name == ".lock" or ".~lock" in p.name] == []
     assert not [p.name for p in outbox.iterdir() if p.suffix not in (".docx", ".pdf")]

@@ -52,12 +52,14 @@ class UnoWorker:
         self.total = 0                  # over the worker's life, for stats
         self.proc: subprocess.Popen[str] | None = None
         self.soffice_pgid: int | None = None
+        self.pipe = ""
         self._lines: queue.Queue[object] = queue.Queue()
 
     def start(self) -> None:
         self.profile.mkdir(parents=True, exist_ok=True)
         self._clean_outdir()
         pipe = f"paperflow-{os.getpid()}-{self.n}-{uuid.uuid4().hex[:8]}"
+        self.pipe = pipe
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
         self._lines = queue.Queue()
         try:
@@ -158,6 +160,15 @@ class UnoWorker:
         kill_group(self.soffice_pgid)
         self.proc = None
         shutil.rmtree(self.outdir, ignore_errors=True)
+        self._remove_pipe()
+
+    def _remove_pipe(self) -> None:
+        """soffice leaves its named-pipe socket in /tmp (always when killed): remove ours."""
+        if not self.pipe:
+            return
+        for folder in ("/tmp", "/var/tmp"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{folder}/OSL_PIPE_{os.getuid()}_{self.pipe}")
 
     def kill(self) -> None:
         """Kill soffice's process group; the worker (a subreaper) reaps it and exits on EOF."""
