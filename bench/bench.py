@@ -166,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plan-only", action="store_true", help="time plan.build_plan alone")
     ap.add_argument("--workdir", type=Path, default=None, help="keep the workspace here")
     ap.add_argument("--json", type=Path, default=None, help="write all figures here")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="where generated workloads are kept (default bench/.cache)")
     args = ap.parse_args(argv)
     if args.plan_only:
         from plan_only import run
@@ -178,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"machine: {machine()}")
     t0 = time.perf_counter()
-    cache = W.cached(args.scale, args.seed)
+    cache = W.cached(args.scale, args.seed, args.cache)
     wl = json.loads((cache / "workload.json").read_text(encoding="utf-8"))
     print(f"workload ready in {time.perf_counter() - t0:.1f} s: {cache}")
     tmp = None if args.workdir else tempfile.mkdtemp(prefix="pf-bench-")

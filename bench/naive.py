@@ -57,10 +57,10 @@ def sign_once(pdf_in: Path, pdf_out: Path, module: str, token: str, key: str, pi
             text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(FONT), font_size=7))
         with pdf_in.open("rb") as f:
             writer = IncrementalPdfFileWriter(f)
-            out = signers.sign_pdf(
-                writer, signers.PdfSignatureMetadata(field_name=field), signer=signer,
-                new_field_spec=fields.SigFieldSpec(field, on_page=0, box=box),
-                stamp_style=style)
+            pdf_signer = signers.PdfSigner(
+                signers.PdfSignatureMetadata(field_name=field), signer=signer,
+                stamp_style=style, new_field_spec=fields.SigFieldSpec(field, on_page=0, box=box))
+            out = pdf_signer.sign_pdf(writer)
             pdf_out.write_bytes(out.getvalue())
     finally:
         session.close()
