@@ -50,6 +50,16 @@ case "$mode" in
     ;;
   test)
     shift || true
+    # The register on PostgreSQL as well as SQLite: a local server on loopback, a scratch database.
+    if [ -z "${PAPERFLOW_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null; then
+      ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
+      if ! pg_lsclusters -h 2>/dev/null | grep -q "^$ver main"; then $SUDO pg_createcluster "$ver" main >/dev/null; fi
+      $SUDO pg_ctlcluster "$ver" main start 2>/dev/null || true
+      as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
+      as_pg "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='paperflow'\" | grep -q 1 || psql -qc \"CREATE ROLE paperflow LOGIN PASSWORD 'paperflow'\"" >/dev/null
+      as_pg "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='paperflow_test'\" | grep -q 1 || createdb -O paperflow paperflow_test" >/dev/null
+      export PAPERFLOW_TEST_PG_URL="postgresql+psycopg://paperflow:paperflow@127.0.0.1/paperflow_test"
+    fi
     set +e
     .venv/bin/python -m pytest -q "$@"
     rc=$?

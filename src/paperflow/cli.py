@@ -115,11 +115,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from .sign import verify_pdfs
 
     settings = _settings(args)
-    roots = [settings.resolve(r) for r in (args.trust_root or settings.signing.trust_roots)]
-    if settings.signing.demo and not roots:
-        from .sign.demo import ensure_demo_pki
+    from .sign import trust_roots
 
-        roots = [ensure_demo_pki(settings).ca_pem]
+    roots = [Path(r) for r in args.trust_root] if args.trust_root else trust_roots(settings)
     reports = verify_pdfs([Path(p) for p in args.files], roots)
     for rep in reports:
         for line in rep.lines():
@@ -149,7 +147,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     with Register.open(settings) as reg:
         report = send_pending(settings, reg, batch=args.batch, retry_failed=args.retry_failed)
     print(report)
-    return 0 if not getattr(report, "failed", 0) else int(ExitCode.DELIVERY)
+    return 0 if report.ok else int(ExitCode.DELIVERY)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -69,6 +69,9 @@ class ConvertSettings:
     soffice: str = "soffice"
     workers: int = 2
     timeout_s: float = 120.0
+    mode: str = "auto"                  # auto | uno (persistent workers) | batch (soffice calls)
+    uno_python: str = "/usr/bin/python3"  # the Python that has LibreOffice's `uno` (python3-uno)
+    recycle_after: int = 200            # restart a worker after this many documents
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from .convert import Converter
 from .errors import InputRejected, PaperflowError
 from .models import Incoming, Plan, RenderedDocument
 from .register import Register
+from .text import key
 
 log = logging.getLogger("paperflow")
 
@@ -78,6 +79,12 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
         except InputRejected as exc:
             desk.reject(incoming, exc)
             result.rejected.append((incoming.name, exc.en))
+            continue
+        except PaperflowError as exc:
+            # A fault of this machine (e.g. tesseract missing), not of the file: it stays in the
+            # inbox, claimed by this run only, and is retried by the next batch.
+            log.error("cannot process %s now: %s", incoming.name, exc.en)
+            result.errors.append(f"{incoming.name}: {exc.clerk_message()}")
             continue
         desk.archive(incoming)
         result.taken.append(incoming.name)
@@ -142,21 +149,31 @@ def produce_batch(
     progress(f"render: {len(docs)} documents")
     with Converter(settings) as conv:
         docs = conv.convert_documents(docs)
-    progress("convert: PDFs ready")
-    if sign_now:
-        try:
-            chosen = [d for d in docs if not only or d.path.stem in only or d.path.name in only]
-            signed = {d.path: d for d in sign.sign_documents(chosen, settings)}
-            docs = [signed.get(d.path, d) for d in docs]
-            result.signed = sum(1 for d in docs if d.signed_pdf)
-            progress(f"sign: {result.signed} signed")
-        except PaperflowError as exc:
-            result.unsigned_reason = exc.clerk_message()
-            result.errors.append(exc.clerk_message())
-            progress(f"sign: stopped: {exc.en}")
-    else:
-        result.unsigned_reason = "Chưa ký: chạy 'paperflow sign' (Not signed yet: run 'paperflow sign')"
-    result.mails = deliver.prepare_batch(settings, reg, the_plan.batch, docs, staging)
+        for path, exc in conv.failures:
+            result.errors.append(f"{path.name}: {exc.clerk_message()}")
+        progress(f"convert: {sum(1 for d in docs if d.pdf)} PDFs"
+                 + (f", {len(conv.failures)} failed" if conv.failures else ""))
+        if sign_now:
+            if settings.signing.demo:
+                progress("sign: DEMO — token SoftHSM và CA THỬ NGHIỆM, không dùng cho văn bản "
+                         "thật (DEMO token and TEST CA: not for real documents)")
+            try:
+                ours = key(settings.agency.name)
+                chosen = [d for d in docs if key(d.sender) == ours
+                          and (not only or d.path.stem in only or d.path.name in only)]
+                signed = {d.path: d for d in sign.sign_documents(chosen, settings)}
+                docs = [signed.get(d.path, d) for d in docs]
+                result.signed = sum(1 for d in docs if d.signed_pdf)
+                progress(f"sign: {result.signed} signed")
+            except PaperflowError as exc:
+                result.unsigned_reason = exc.clerk_message()
+                result.errors.append(exc.clerk_message())
+                progress(f"sign: stopped: {exc.en}")
+        else:
+            result.unsigned_reason = ("Chưa ký: chạy 'paperflow sign' "
+                                      "(Not signed yet: run 'paperflow sign')")
+        result.mails = deliver.prepare_batch(settings, reg, the_plan.batch, docs, staging,
+                                             converter=conv)
     deliver.write_manifest(staging, docs, result.mails)
     _swap_in(staging, final)
     docs = [_rebase(d, staging, final) for d in docs]
@@ -164,7 +181,10 @@ def produce_batch(
     result.mails = [final / m.relative_to(staging) for m in result.mails]
     reg.record_documents(the_plan.batch, docs, folder=final)
     if settings.mail.send:          # side effects last: only a complete batch is sent
-        deliver.send_pending(settings, reg, batch=the_plan.batch)
+        try:
+            deliver.send_pending(settings, reg, batch=the_plan.batch)
+        except PaperflowError as exc:   # the mail stays pending: `paperflow send` retries
+            result.errors.append(exc.clerk_message())
     return final
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from paperflow.config import PlanSettings, Settings
+from paperflow.config import AgencySettings, PlanSettings, Settings
 from paperflow.models import Certificate, MergeEvent, MergeKind, Subscriber
 from paperflow.register.snapshot import RegisterSnapshot
 
@@ -53,7 +53,13 @@ def merge(kind: MergeKind, sources, target, **kw) -> MergeEvent:
                       **kw)
 
 
+# The issuing agency in these tests is an ordinary agency (not the focal point): its requests go
+# to the focal point, sent by the subscriber's managing agency. The focal point's own view
+# (it files with the CA) is tested in test_routing.py.
+CLERK_AGENCY = AgencySettings(name="Văn phòng Ủy ban nhân dân tỉnh Hưng Yên", abbreviation="VP")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(workspace=tmp_path, plan=PlanSettings(
+    return Settings(workspace=tmp_path, agency=CLERK_AGENCY, plan=PlanSettings(
         today=TODAY, focal_points={"Hưng Yên": FOCAL_HY}))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from paperflow.config import PlanSettings, Settings
+from paperflow.config import AgencySettings, PlanSettings, Settings
 from paperflow.models import (
     Certificate,
     Extracted,
@@ -53,7 +53,9 @@ def extracted() -> Extracted:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(workspace=tmp_path, plan=PlanSettings(
+    # an ordinary issuing agency: its requests go to the focal point (see tests/plan/test_routing.py)
+    return Settings(workspace=tmp_path, agency=AgencySettings(
+        name="Văn phòng Ủy ban nhân dân tỉnh Hưng Yên", abbreviation="VP"), plan=PlanSettings(
         today=date(2025, 7, 2), focal_points={"Hưng Yên": "Sở KH&CN tỉnh Hưng Yên"}))
 
 
@@ -116,8 +118,8 @@ def test_record_documents_moves_requests_to_generated_then_signed(settings, tmp_
 
 
 @pytest.mark.parametrize(("doc_type", "first"), [
-    ("dispatch", "01/SKHCN-CĐS"), ("handover_tokens", "01/BB-SKHCN"), ("report", "01/BC-SKHCN"),
-    ("list", "01/DS-SKHCN")])
+    ("dispatch", "01/VP-CĐS"), ("handover_tokens", "01/BB-VP"), ("report", "01/BC-VP"),
+    ("list", "01/DS-VP")])
 def test_numbering_per_type_and_year(settings, doc_type, first):
     with Register.open(settings) as reg:
         n = reg.numberer(settings)

@@ -109,7 +109,7 @@ def _final_attachments(docs: list[RenderedDocument]) -> list[RenderedDocument]:
 
 
 def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedDocument],
-                  folder: Path) -> list[Path]:
+                  folder: Path, *, converter: Any | None = None) -> list[Path]:
     """Write the batch's .eml files, recipient folders and summary into the staging `folder`.
 
     Returns the .eml paths (inside `folder`). mail_log rows name them relative to outbox/ as
@@ -183,5 +183,5 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
 
     from .summary import write_summary
 
-    write_summary(settings, batch, folder, list(recipients.values()), docs)
+    write_summary(settings, batch, folder, list(recipients.values()), docs, converter)
     return emls

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -148,18 +148,20 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     return out
 
 
-def convert_summary(settings: Settings, docx: Path, sender: str) -> Path | None:
-    """PDF of the summary through paperflow.convert.Converter; None (logged) when unavailable."""
-    try:
-        from ..convert import Converter
-    except ImportError:
-        log.warning("summary left as .docx: paperflow.convert is not available")
-        return None
+def convert_summary(settings: Settings, docx: Path, sender: str,
+                    converter: Any | None = None) -> Path | None:
+    """PDF of the summary through the batch's running Converter (a new one only when none is
+    given: a cold LibreOffice start costs seconds); None (logged) when unavailable."""
+    from ..convert import Converter
+
     doc = RenderedDocument(path=docx, type="report", request="", recipient="", sender=sender,
                            subject="Tóm tắt lô")
     try:
-        with Converter(settings) as conv:
-            converted = conv.convert_documents([doc])
+        if converter is not None:
+            converted = converter.convert_documents([doc])
+        else:
+            with Converter(settings) as conv:
+                converted = conv.convert_documents([doc])
     except PaperflowError as exc:
         log.warning("summary left as .docx: %s", exc.en)
         return None
@@ -169,6 +171,6 @@ def convert_summary(settings: Settings, docx: Path, sender: str) -> Path | None:
 
 def write_summary(settings: Settings, batch: str, folder: Path,
                   recipients: Sequence[RecipientFolder],
-                  docs: Sequence[RenderedDocument]) -> Path:
+                  docs: Sequence[RenderedDocument], converter: Any | None = None) -> Path:
     docx = build_summary_docx(settings, batch, folder, recipients, docs)
-    return convert_summary(settings, docx, settings.agency.name) or docx
+    return convert_summary(settings, docx, settings.agency.name, converter) or docx

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from cryptography import x509
@@ -44,9 +45,14 @@ def _serial(n: int) -> str:
     return normalise_serial(text if len(text) % 2 == 0 else "0" + text)
 
 
-def _subject(name: x509.Name) -> tuple[tuple[str, str], ...]:
+def _subject(cert: x509.Certificate) -> tuple[tuple[str, str], ...]:
     out = []
-    for attr in name:
+    with warnings.catch_warnings():
+        # cryptography counts 64 UTF-8 *bytes* per attribute and warns when reading issued
+        # Vietnamese names (X.520 counts characters); the plan stage checks the real limit.
+        warnings.simplefilter("ignore", UserWarning)
+        attrs = list(cert.subject)
+    for attr in attrs:
         short = _SHORT.get(attr.oid) or attr.rfc4514_attribute_name
         value = attr.value if isinstance(attr.value, str) else attr.value.hex()
         out.append((short, nfc(value)))
@@ -57,7 +63,7 @@ def to_certificate(cert: x509.Certificate, source: str) -> Certificate:
     issuer = cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
     return Certificate(
         serial=_serial(cert.serial_number),
-        subject=_subject(cert.subject),
+        subject=_subject(cert),
         issuer=nfc(issuer[0].value) if issuer else nfc(cert.issuer.rfc4514_string()),
         not_before=cert.not_valid_before_utc.date(),
         not_after=cert.not_valid_after_utc.date(),

@@ -116,8 +116,22 @@ def focal_point(ctx: Context, province: str) -> str:
     return ""
 
 
+def _is_us(ctx: Context, name: str) -> bool:
+    return bool(name) and key(name) == key(ctx.settings.agency.name)
+
+
 def route(ctx: Context, province: str) -> str:
-    return focal_point(ctx, province) or CA_NAME
+    """Where a request goes: the focal point; the CA when there is none, or when the focal
+    point is the issuing agency itself (it files with the CA: 23/BCY-CTSBMTT)."""
+    fp = focal_point(ctx, province)
+    return CA_NAME if not fp or _is_us(ctx, fp) else fp
+
+
+def filer(ctx: Context, direct: str, province: str) -> str:
+    """Who sends the request: the directly managing agency — unless the issuing agency is the
+    province's authorised focal point, which collects the agencies' lists and files them with the
+    CA itself (23/BCY-CTSBMTT; Hưng Yên dispatch 2.2)."""
+    return ctx.settings.agency.name if _is_us(ctx, focal_point(ctx, province)) else direct
 
 
 def full_province(ctx: Context, short: str) -> str:
@@ -129,8 +143,9 @@ def full_province(ctx: Context, short: str) -> str:
 
 def sko_khcn(ctx: Context, province: str) -> str:
     """Rule 5: tokens go to the province's Sở KHCN (the configured focal point when given)."""
-    return focal_point(ctx, province) or (
+    fp = focal_point(ctx, province) or (
         f"Sở Khoa học và Công nghệ {full_province(ctx, province)}" if province else CA_NAME)
+    return CA_NAME if _is_us(ctx, fp) else fp   # the Sở KHCN itself sends them on to the CA
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from ..config import CA_NAME
 from ..models import Action, MergeKind, PlanWarning, Subscriber
 from ..text import key
 from .changes import compute
-from .common import R_ORG, R_PROVINCE, Context, province_of, route
+from .common import R_ORG, R_PROVINCE, Context, filer, province_of, route
 from .events import Event, Rename, superiors
 
 
@@ -31,7 +31,7 @@ def _action(ctx: Context, s: Subscriber, action: str, reason: str, *, rule: str 
     return Action(kind="certificate", action=action, rule=rule, reason=reason,
                   serial=s.cert_serial, subscriber=s, changes=changes,
                   route_to=route(ctx, province_of(ctx, s, cert)),
-                  sender=_sender(ctx, s, superior))
+                  sender=filer(ctx, _sender(ctx, s, superior), province_of(ctx, s, cert)))
 
 
 def _holders(ctx: Context, names: tuple[str, ...]) -> list[Subscriber]:

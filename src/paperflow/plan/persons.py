@@ -16,6 +16,7 @@ from .common import (
     R_PERSON,
     R_PROVINCE,
     Context,
+    filer,
     is_leader,
     province_of,
     route,
@@ -36,7 +37,7 @@ def _act(ctx: Context, s: Subscriber, action: str, rule: str, reason: str,
     return Action(kind="certificate", action=action, rule=rule, reason=reason,
                   serial=s.cert_serial, subscriber=s, changes=changes,
                   route_to=route_to or route(ctx, province_of(ctx, s, cert)),
-                  sender=_sender(ctx, s, renames))
+                  sender=filer(ctx, _sender(ctx, s, renames), province_of(ctx, s, cert)))
 
 
 def person_actions(ctx: Context, renames: dict[str, Rename]

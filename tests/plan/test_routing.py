@@ -1,0 +1,35 @@
+"""Routing from the focal point's own desk: the Sở KHCN that is the province's authorised focal
+point collects the agencies' requests and files them with the CA itself (23/BCY-CTSBMTT;
+Hưng Yên dispatch 2.1–2.2) — never a dispatch addressed to itself."""
+
+from pathlib import Path
+
+from paperflow.config import CA_NAME, PlanSettings, Settings
+from paperflow.models import MergeKind
+from paperflow.plan import build_plan
+
+from .conftest import FOCAL_HY, TODAY, merge, org, person, snap
+
+TC = "Sở Tài chính tỉnh Hưng Yên"
+KHDT = "Sở Kế hoạch và Đầu tư tỉnh Hưng Yên"
+
+
+def focal_settings(tmp_path: Path) -> Settings:
+    # the default issuing agency is Sở KHCN Hưng Yên, the focal point itself
+    return Settings(workspace=tmp_path, plan=PlanSettings(
+        today=TODAY, focal_points={"Hưng Yên": FOCAL_HY}))
+
+
+def test_focal_point_files_with_the_ca_as_sender(tmp_path):
+    settings = focal_settings(tmp_path)
+    assert settings.agency.name == FOCAL_HY
+    snapshot = snap(
+        org(KHDT, "A1"), org(TC, "A2"),
+        person("Nguyễn Văn Bình", KHDT, "P1"),
+        events=[merge(MergeKind.MERGE_KEEP, [KHDT], TC)])
+    plan = build_plan(snapshot, settings, batch="b")
+    certs = [a for a in plan.actions if a.kind == "certificate" and a.action != "keep"]
+    assert certs
+    for a in certs:
+        assert a.route_to == CA_NAME, a
+        assert a.sender == FOCAL_HY, a
