@@ -111,7 +111,7 @@ def report(wl: dict, job: dict, naive: dict | None) -> list[str]:
              f"{docs} documents {job['documents_by_type']}, {job['pdfs']} PDFs, "
              f"{job['signed_documents']} signed, {sigs} signatures, {job['mails']} .eml",
              "",
-             f"{'stage':<10}{'wall s':>9}{'share':>8}   per second"]
+             f"{'stage':<10}{'wall s':>9}{'share':>8}{'cpu s':>8}{'child s':>9}   per second"]
     rate = {"intake": (job["taken"], "files"), "render": (docs, "docs"),
             "convert": (job["pdfs"], "PDFs"), "sign": (sigs, "signatures"),
             "deliver": (job["mails"], "mails")}
@@ -119,7 +119,9 @@ def report(wl: dict, job: dict, naive: dict | None) -> list[str]:
         s = st.get(name, 0.0)
         n, what = rate.get(name, (0, ""))
         per = f"{n / s:8.1f} {what}/s" if s > 0 and n else ""
-        lines.append(f"{name:<10}{s:9.2f}{s / total * 100 if total else 0:7.1f}%   {per}")
+        c = job.get("stage_cpu", {}).get(name, {"self": 0.0, "children": 0.0})
+        lines.append(f"{name:<10}{s:9.2f}{s / total * 100 if total else 0:7.1f}%"
+                     f"{c['self']:8.1f}{c['children']:9.1f}   {per}")
     lines.append(f"{'total':<10}{total:9.2f}{100:7.1f}%   {docs / total:8.1f} docs/s, "
                  f"{sigs / total:.1f} signatures/s")
     lines.append("")

@@ -128,12 +128,19 @@ def main(workspace: Path, out: Path) -> int:
     sampler.start()
     cpu0 = os.times()
     t0 = time.perf_counter()
-    result = pipeline.run_once(settings, progress=lambda m: marks.append((time.perf_counter(), m)))
+    cpus: list[os.times_result] = []
+
+    def progress(msg: str) -> None:
+        marks.append((time.perf_counter(), msg))
+        cpus.append(os.times())
+
+    result = pipeline.run_once(settings, progress=progress)
     t_end = time.perf_counter()
     cpu1 = os.times()
     sampler.stop.set()
     sampler.join()
     stages = _stages(t0, marks, t_end)
+    stage_cpu = _stage_cpu(cpu0, marks, cpus, cpu1)
     docs = result.documents
     report = {
         "ok": result.ok and bool(result.batch),
@@ -142,6 +149,7 @@ def main(workspace: Path, out: Path) -> int:
         "import_s": import_s,
         "total_s": t_end - t0,
         "stages": stages,
+        "stage_cpu": stage_cpu,
         "progress": [(round(t - t0, 3), m) for t, m in marks],
         "timers": {k: {"s": v[0], "calls": v[1]} for k, v in sorted(TIMERS.items())},
         "taken": len(result.taken),
@@ -166,18 +174,53 @@ def main(workspace: Path, out: Path) -> int:
     return 0 if report["ok"] else 1
 
 
+NAMES = ["intake", "plan", "render", "convert", "sign"]
+
+
+def _stage_ends(marks: list[tuple[float, str]]) -> dict[str, int]:
+    """Stage → index of its LAST progress message (a stage may report more than once, e.g.
+    sign's DEMO notice before it signs); deliver is what follows until run_once returns."""
+    ends: dict[str, int] = {}
+    for i, (_, msg) in enumerate(marks):
+        head = msg.split(":", 1)[0].split(" ", 1)[0].strip().lower()
+        if head in NAMES:
+            ends[head] = i
+    return ends
+
+
 def _stages(t0: float, marks: list[tuple[float, str]], t_end: float) -> dict[str, float]:
-    """Progress messages → stage durations. A stage ends at its own message."""
-    names = ["intake", "plan", "render", "convert", "sign"]
     out: dict[str, float] = {}
     last = t0
-    for t, msg in marks:
-        head = msg.split(":", 1)[0].split(" ", 1)[0].strip().lower()
-        if head in names and head not in out:
-            out[head] = t - last
-            last = t
+    ends = _stage_ends(marks)
+    for name in NAMES:
+        if name in ends:
+            t = marks[ends[name]][0]
+            out[name], last = max(0.0, t - last), max(last, t)
+        else:
+            out[name] = 0.0
     out["deliver"] = t_end - last
     return out
+
+
+def _stage_cpu(cpu0: Any, marks: list[tuple[float, str]], cpus: list[Any],
+               cpu1: Any) -> dict[str, dict[str, float]]:
+    """CPU seconds per stage: this process (paperflow, pyHanko, SoftHSM) and its children
+    (LibreOffice, once they have exited): on a busy machine wall time alone would hide what
+    each stage costs."""
+    out: dict[str, dict[str, float]] = {}
+    last = cpu0
+    ends = _stage_ends(marks)
+    for name in NAMES:
+        c = cpus[ends[name]] if name in ends else last
+        out[name], last = _cpu_between(last, c), c
+    out["deliver"] = _cpu_between(last, cpu1)
+    return out
+
+
+def _cpu_between(a: Any, b: Any) -> dict[str, float]:
+    return {"self": (b.user - a.user) + (b.system - a.system),
+            "children": (b.children_user - a.children_user)
+            + (b.children_system - a.children_system)}
 
 
 def _count(items: Any) -> dict[str, int]:
