@@ -102,15 +102,15 @@ def _workbook(dest: Path) -> None:
     ws.title = "Danh sách"
     ws["A1"] = "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN"
     ws["A2"] = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
-    ws.merge_cells("A4:L4")
+    ws.merge_cells("A4:M4")
     ws["A4"] = "DANH SÁCH THUÊ BAO CHỨNG THƯ CHỮ KÝ SỐ CHUYÊN DÙNG CÔNG VỤ CẦN RÀ SOÁT"
     ws["A4"].font = Font(bold=True, size=13)
     ws["A4"].alignment = Alignment(horizontal="center")
-    ws.merge_cells("A5:L5")
+    ws.merge_cells("A5:M5")
     ws["A5"] = "(Kèm theo Công văn số      /SKHCN-CĐS ngày    tháng 7 năm 2025)"
     headers = ["STT", "Loại thuê bao", "Họ và tên /\nTên cơ quan, tổ chức", "Cơ quan/đơn vị\ncông tác",
                "Chức vụ", "Số định danh cá nhân", "Thư điện tử", "Số hiệu chứng thư\n(Serial)",
-               "Số serial thiết bị", "Ngày hết hạn", "Ghi chú", "Mạng sử dụng"]
+               "Số serial thiết bị", "Ngày hết hạn", "Ghi chú", "Mạng sử dụng", "Tỉnh/TP"]
     for col, h in enumerate(headers, 1):
         cell = ws.cell(row=7, column=col, value=h)
         cell.font = Font(bold=True)
@@ -123,14 +123,15 @@ def _workbook(dest: Path) -> None:
         if i % 3 == 0:
             shown = "0x" + serial.lower()
         values = [i, kind, name, unit, title, cccd, email, shown, tok,
-                  until if i % 2 else until.strftime("%d/%m/%Y"), note, net]
+                  until if i % 2 else until.strftime("%d/%m/%Y"), note, net, HY]
         for col, v in enumerate(values, 1):
             c = ws.cell(row=7 + i, column=col, value=v)
             if col == 10 and isinstance(v, date):
                 c.number_format = "dd/mm/yyyy"
         if ou:
             ws.cell(row=7 + i, column=4, value=f"{ou}, {agency}")
-    for col, width in zip("ABCDEFGHIJKL", (5, 10, 38, 40, 16, 16, 26, 22, 12, 12, 22, 18), strict=True):
+    widths = (5, 10, 38, 40, 16, 16, 26, 22, 12, 12, 22, 18, 12)
+    for col, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         ws.column_dimensions[col].width = width
     wb.save(dest)
 
