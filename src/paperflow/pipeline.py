@@ -9,12 +9,14 @@ outbox/<batch>/ only when complete, so no half-written batch is ever visible.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -107,23 +109,75 @@ def run_once(
     with Register.open(settings) as reg:
         result = ingest(settings, reg)
         progress(f"intake: {len(result.taken)} taken, {len(result.rejected)} rejected")
+        sign_now = _pins_available(settings) if sign_now is None else sign_now
+        resume_unfinished(settings, reg, result, sign_now=sign_now, progress=progress)
         the_plan = plan.build_plan(reg.snapshot(), settings, batch="")
         if not the_plan.actions:
             progress("plan: nothing to do")
             return result
-        batch = new_batch_id(settings, reg)
-        the_plan = replace(the_plan, batch=batch)
-        new_actions = reg.record_plan(the_plan)
-        if not new_actions:
-            progress("plan: every action already planned in an earlier batch")
-            return result
-        the_plan = replace(the_plan, actions=tuple(new_actions))
-        result.batch = batch
-        progress(f"plan {batch}: {len(the_plan.actions)} actions, {len(the_plan.warnings)} warnings")
-        sign_now = _pins_available(settings) if sign_now is None else sign_now
-        result.folder = produce_batch(settings, reg, the_plan, result, sign_now=sign_now,
-                                      progress=progress)
+        with ExitStack() as held:
+            # The name is chosen, locked for production and recorded under one lock: two
+            # watchers on one workspace must never both produce one batch.
+            with _flock(settings, "plan"):
+                batch = new_batch_id(settings, reg)
+                held.enter_context(_flock(settings, f"batch-{batch}"))
+                the_plan = replace(the_plan, batch=batch)
+                new_actions = reg.record_plan(the_plan)
+            if not new_actions:
+                progress("plan: every action already planned in an earlier batch")
+                return result
+            the_plan = replace(the_plan, actions=tuple(new_actions))
+            result.batch = batch
+            progress(f"plan {batch}: {len(the_plan.actions)} actions, "
+                     f"{len(the_plan.warnings)} warnings")
+            result.folder = produce_batch(settings, reg, the_plan, result, sign_now=sign_now,
+                                          progress=progress)
     return result
+
+
+@contextmanager
+def _flock(settings: Settings, name: str, *, wait: bool = True) -> Iterator[bool]:
+    """An exclusive lock between the processes sharing this workspace; yields False when
+    `wait` is off and another process holds it."""
+    folder = settings.state / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{name}.lock").open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+def resume_unfinished(settings: Settings, reg: Register, result: BatchResult, *,
+                      sign_now: bool, progress: Callable[[str], None] = lambda _m: None) -> None:
+    """Produce the batches the register planned whose folder never appeared: the process died
+    while producing them (their actions are recorded, so no later plan would bring them back).
+    Mail rows of the dead attempt were never sent (sending follows the rename); they are
+    dropped, since the attempt's .eml names are reused by the new files."""
+    from sqlalchemy import delete, select
+
+    from .deliver.journal import MailRecord
+    from .register.schema import BatchRow
+
+    with reg.session() as s:
+        names = list(s.scalars(select(BatchRow.batch).order_by(BatchRow.created_at)))
+    for name in names:
+        if (settings.outbox / name).is_dir():
+            continue
+        with _flock(settings, f"batch-{name}", wait=False) as mine:
+            if not mine or (settings.outbox / name).is_dir():
+                continue                    # another process is producing it right now
+            with reg.session() as s:
+                s.execute(delete(MailRecord).where(
+                    MailRecord.batch == name,
+                    MailRecord.state.in_(("pending", "held", "failed"))))
+            progress(f"resume {name}: interrupted earlier, produced again")
+            part = BatchResult(batch=name)
+            produce_batch(settings, reg, reg.load_plan(name), part, sign_now=sign_now,
+                          progress=progress)
+            result.errors += part.errors
 
 
 def produce_batch(
