@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, DateTime, String, create_engine, event, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..errors import RegisterError
@@ -66,7 +66,15 @@ def open_engine(url: str) -> Engine:
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(engine)
+        for attempt in range(3):
+            try:
+                Base.metadata.create_all(engine)
+                break
+            except OperationalError as exc:
+                # two processes opening a new register at once: the other created the tables
+                # between our check and our CREATE; the next round sees them
+                if "already exists" not in str(exc) or attempt == 2:
+                    raise
         with engine.begin() as conn:
             done = set(conn.scalars(select(Migration.name)))
             for name, fn in MIGRATIONS:
