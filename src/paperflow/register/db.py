@@ -66,14 +66,14 @@ def open_engine(url: str) -> Engine:
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        for attempt in range(3):
+        for attempt in range(50):     # each round finds more tables made by the other
             try:
                 Base.metadata.create_all(engine)
                 break
             except OperationalError as exc:
                 # two processes opening a new register at once: the other created the tables
                 # between our check and our CREATE; the next round sees them
-                if "already exists" not in str(exc) or attempt == 2:
+                if "already exists" not in str(exc) or attempt == 49:
                     raise
         with engine.begin() as conn:
             done = set(conn.scalars(select(Migration.name)))
