@@ -198,7 +198,8 @@ def produce_batch(
     (staging / "plan.json").write_text(
         json.dumps(the_plan.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
 
-    numbers = reg.numberer(settings) if sign_now else None
+    numbers = _stable_numbers(reg, settings, final, staging) if sign_now else None
+    signed_before = {p.name for p in final.glob("*.signed.pdf")} if final.is_dir() else set()
     docs = render.render_batch(the_plan, settings, staging, numbers=numbers)
     progress(f"render: {len(docs)} documents")
     with Converter(settings) as conv:
@@ -214,7 +215,8 @@ def produce_batch(
             try:
                 ours = key(settings.agency.name)
                 chosen = [d for d in docs if key(d.sender) == ours
-                          and (not only or d.path.stem in only or d.path.name in only)]
+                          and (not only or d.path.stem in only or d.path.name in only
+                               or f"{d.path.stem}.signed.pdf" in signed_before)]
                 signed = {d.path: d for d in sign.sign_documents(chosen, settings)}
                 docs = [signed.get(d.path, d) for d in docs]
                 result.signed = sum(1 for d in docs if d.signed_pdf)
@@ -242,6 +244,29 @@ def produce_batch(
     return final
 
 
+def _stable_numbers(reg: Register, settings: Settings, final: Path,
+                    staging: Path) -> Callable[[str], str]:
+    """Numbers of a batch's documents, assigned once: a batch issued again (`sign --only`, a
+    resumed signing) keeps the numbers it had — recorded in the batch's numbers.json — and only
+    a document new to the batch takes the next number of the year."""
+    try:
+        previous = json.loads((final / "numbers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    fresh = reg.numberer(settings)
+    used: dict[str, list[str]] = {}
+
+    def numbers(doc_type: str) -> str:
+        seq = used.setdefault(doc_type, [])
+        old = previous.get(doc_type, [])
+        seq.append(old[len(seq)] if len(seq) < len(old) else fresh(doc_type))
+        (staging / "numbers.json").write_text(json.dumps(used, ensure_ascii=False),
+                                              encoding="utf-8")
+        return seq[-1]
+
+    return numbers
+
+
 def _swap_in(staging: Path, final: Path) -> None:
     """Make `staging` visible as `final` in one rename; a previous version is removed after."""
     old = final.with_name(f".{final.name}.old")
@@ -260,19 +285,29 @@ def _rebase(doc: RenderedDocument, old: Path, new: Path) -> RenderedDocument:
                    attachments=tuple(new / a.relative_to(old) for a in doc.attachments))
 
 
+def _waits_for_signature(folder: Path, settings: Settings) -> bool:
+    """True while a PDF that this agency issues has no signed copy yet. Drafts written for other
+    agencies (they print and sign them) never make a batch wait."""
+    try:
+        entries = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = entries.get("files", entries) if isinstance(entries, dict) else entries
+    ours = key(settings.agency.name)
+    for e in files:
+        path = str(e.get("path", "")) if isinstance(e, dict) else ""
+        if (path.endswith(".pdf") and not path.endswith(".signed.pdf") and "/" not in path
+                and e.get("type") not in ("mail", "report", "other")
+                and key(e.get("sender", "")) == ours
+                and not (folder / path).with_suffix(".signed.pdf").exists()):
+            return True
+    return False
+
+
 def unsigned_batches(settings: Settings) -> list[str]:
-    """Batches in the outbox whose manifest lists a PDF not yet signed."""
-    out = []
-    for manifest in sorted(settings.outbox.glob("*/manifest.json")):
-        try:
-            entries = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        files = entries.get("files", entries) if isinstance(entries, dict) else entries
-        if any(str(e.get("path", "")).endswith(".pdf") and not e.get("signed")
-               and e.get("type") != "mail" for e in files if isinstance(e, dict)):
-            out.append(manifest.parent.name)
-    return out
+    """Batches in the outbox with documents of this agency still to be issued and signed."""
+    return [m.parent.name for m in sorted(settings.outbox.glob("*/manifest.json"))
+            if _waits_for_signature(m.parent, settings)]
 
 
 def sign_pending(
@@ -286,7 +321,14 @@ def sign_pending(
     per batch; the drafts are replaced by the issued, signed documents atomically."""
     total = 0
     with Register.open(settings) as reg:
+        if batch and not (settings.outbox / batch / "manifest.json").exists():
+            raise PaperflowError(f"Không tìm thấy lô '{batch}' trong outbox/.",
+                                 f"No batch '{batch}' in outbox/.")
         for name in [batch] if batch else unsigned_batches(settings):
+            if not _waits_for_signature(settings.outbox / name, settings):
+                # Issued already: signing again would give the documents new numbers.
+                progress(f"{name}: đã ký, không có gì chờ ký (already signed; nothing waits)")
+                continue
             the_plan = reg.load_plan(name)
             result = BatchResult(batch=name)
             produce_batch(settings, reg, the_plan, result, sign_now=True, only=only,

@@ -36,19 +36,21 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
     """Write `folder/manifest.json` and return its path."""
     entries: dict[Path, dict[str, Any]] = {}
 
-    def add(path: Path | None, type_: str, request: str, recipient: str, signed: bool) -> None:
+    def add(path: Path | None, type_: str, request: str, recipient: str, signed: bool,
+            sender: str = "", number: str = "") -> None:
         if path is None or path in entries or not path.exists():
             return
         entries[path] = {"path": path.relative_to(folder).as_posix(), "type": type_,
-                         "request": request, "recipient": recipient, "signed": signed}
+                         "request": request, "recipient": recipient, "signed": signed,
+                         "sender": sender, "number": number}
 
     for d in docs:
-        add(d.signed_pdf, d.type, d.request, d.recipient, True)
-        add(d.pdf, d.type, d.request, d.recipient, False)
-        add(d.path, d.type, d.request, d.recipient, False)
+        add(d.signed_pdf, d.type, d.request, d.recipient, True, d.sender, d.number)
+        add(d.pdf, d.type, d.request, d.recipient, False, d.sender, d.number)
+        add(d.path, d.type, d.request, d.recipient, False, d.sender, d.number)
     for d in docs:      # lists only named as attachments (e.g. an .xlsx travelling as is)
         for a in d.attachments:
-            add(a, "list", d.request, d.recipient, False)
+            add(a, "list", d.request, d.recipient, False, d.sender, d.number)
     for m in mails:
         recipient, request = _eml_headers(m)
         add(m, "mail", request, recipient, False)
@@ -77,7 +79,8 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
             original = by_hash.get(sha)
             if original is None:    # a file no stage declared: still list it, honestly typed
                 others.append({"path": rel.as_posix(), "type": "other", "request": "",
-                               "recipient": "", "signed": False, "sha256": sha, "copies": []})
+                               "recipient": "", "signed": False, "sender": "", "number": "",
+                               "sha256": sha, "copies": []})
                 continue
         entries[original]["copies"].append(rel.as_posix())
 

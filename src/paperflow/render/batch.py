@@ -119,14 +119,18 @@ def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: 
                  giver: str, receiver: str, items: list[dict], rule_text: str, out: _Out,
                  subject: str) -> RenderedDocument:
     issuer = C.own_issuer(settings)
-    ctx = C.common(settings, issuer, doc_type=doc_type, subject=subject, numbers=numbers,
-                   recipient=receiver)
+    # Our register numbers (and our token signs) only minutes we are a party to; a hand-over
+    # between two other agencies is a draft they print, number and sign themselves.
+    ours = key(settings.agency.name) in (key(giver), key(receiver))
+    ctx = C.common(settings, issuer, doc_type=doc_type, subject=subject,
+                   numbers=numbers if ours else None, recipient=receiver)
     ctx.update(giver=giver, receiver=receiver, items=items, rule_text=rule_text,
                giver_signer="", receiver_signer="")
     stem = f"BB-{'thiet-bi' if doc_type == 'handover_tokens' else 'ho-so'}-{slug(giver, limit=30)}"
     path = _render(settings, template, ctx, out.path(stem, ".docx"))
     return RenderedDocument(path=path, type=doc_type, request="", recipient=receiver,
-                            sender=giver, subject=f"V/v {subject}", number=ctx["number"])
+                            sender=settings.agency.name if ours else giver,
+                            subject=f"V/v {subject}", number=ctx["number"])
 
 
 def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
