@@ -33,3 +33,14 @@ def test_focal_point_files_with_the_ca_as_sender(tmp_path):
     for a in certs:
         assert a.route_to == CA_NAME, a
         assert a.sender == FOCAL_HY, a
+
+
+def test_recalled_org_tokens_come_from_the_absorbing_agency_to_the_focal_point(tmp_path):
+    settings = focal_settings(tmp_path)
+    snapshot = snap(org(KHDT, "A1", token="TK1"), org(TC, "A2", token="TK2"),
+                    events=[merge(MergeKind.MERGE_KEEP, [KHDT], TC)])
+    plan = build_plan(snapshot, settings, batch="b")
+    (recall,) = [a for a in plan.actions if a.kind == "token" and a.action == "recall"]
+    assert recall.token_serial == "TK1"
+    assert recall.sender == TC                  # Sở Tài chính now holds KH&ĐT's token …
+    assert recall.hand_over_to == FOCAL_HY      # … and hands it to the Sở KHCN (rule 5)

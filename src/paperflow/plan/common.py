@@ -143,9 +143,10 @@ def full_province(ctx: Context, short: str) -> str:
 
 def sko_khcn(ctx: Context, province: str) -> str:
     """Rule 5: tokens go to the province's Sở KHCN (the configured focal point when given)."""
-    fp = focal_point(ctx, province) or (
+    # When the Sở KHCN is the issuing agency itself, the agencies hand the tokens to it (it is
+    # a party to the minutes, numbers and signs them) and it sends them on to the CA.
+    return focal_point(ctx, province) or (
         f"Sở Khoa học và Công nghệ {full_province(ctx, province)}" if province else CA_NAME)
-    return CA_NAME if _is_us(ctx, fp) else fp   # the Sở KHCN itself sends them on to the CA
 
 
 @dataclass(frozen=True)

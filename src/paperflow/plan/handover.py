@@ -41,6 +41,10 @@ def token_actions(ctx: Context, revocations: list[Action], renames: dict[str, Re
                 reason=f"Ông/bà {s.name} không còn nhu cầu sử dụng chứng thư: bàn giao thiết bị "
                        f"{s.token_serial} cho {agency} (cơ quan quản lý trực tiếp)."))
             sender = agency
+        elif s.type == "organization":
+            # the token is held by the organisation, or by the agency that absorbed it
+            hit = renames.get(key(s.name))
+            sender = hit.new if hit else s.name
         else:
             sender = rev.sender
         if is_party_network(s):
