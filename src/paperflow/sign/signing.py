@@ -266,7 +266,19 @@ def sign_batch(docs: Sequence[RenderedDocument], settings: Settings, *,
         for n, (i, roles) in enumerate(todo, 1):
             doc = outcome.documents[i]
             assert doc.pdf is not None
-            data, note = batch.sign_document(doc, roles)
+            try:
+                data, note = batch.sign_document(doc, roles)
+            except SigningError:
+                raise
+            except Exception as exc:  # the token was unplugged mid-batch, or its library failed
+                raise E.TokenFailure(
+                    f"Token ngừng hoạt động khi đang ký {doc.pdf.name} ({type(exc).__name__}): "
+                    "có thể token đã bị rút ra. Cắm lại token rồi chạy 'paperflow sign'; các "
+                    "tệp đã ký được giữ nguyên.",
+                    f"The token stopped working while signing {doc.pdf.name} "
+                    f"({type(exc).__name__}): it may have been unplugged. Plug it back in and "
+                    "run 'paperflow sign'; what was signed is kept.",
+                ) from exc
             target = signed_path(doc.pdf)
             _write_atomically(target, data)
             outcome.documents[i] = replace(doc, signed_pdf=target)
