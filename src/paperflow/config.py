@@ -62,6 +62,9 @@ class PlanSettings:
     # province name → its authorised focal point (rule 10/13)
     focal_points: dict[str, str] = field(default_factory=dict)
     keep_certificate_of: dict[str, str] = field(default_factory=dict)  # new name → agency (rule 1)
+    # who receives the implementing dispatch passing a central one on (seeds 001, 002)
+    implementing_recipients: tuple[str, ...] = (
+        "Văn phòng UBND tỉnh", "Các sở, ban, ngành tỉnh", "UBND các xã, phường")
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,10 @@ class SigningSettings:
     trust_roots: tuple[str, ...] = ()
     demo: bool = False              # use (and create) the workspace's demo SoftHSM token + test CA
     signature_image: str = ""
-    tsa_url: str = ""
+    tsa_url: str = ""               # RFC 3161 time-stamping server; "" = no timestamp
+    tsa_timeout_s: float = 10.0     # per TSA request; an unreachable TSA is given up once per batch
+    embed_revocation: bool = True   # embed CRL/OCSP of the signer's chain when it names any
+    revocation_timeout_s: float = 10.0  # per CRL/OCSP download (once per batch)
     organization: OrgSigningSettings | None = None
     # development only: sign with a .p12/.pfx file instead of the token (password from
     # PAPERFLOW_P12_PASSWORD, or PAPERFLOW_ORG_P12_PASSWORD for [signing.organization])

@@ -1,15 +1,22 @@
-"""Real SoftHSM2 tokens, a test CA and LibreOffice-made PDFs, built once per test session."""
+"""Real SoftHSM2 tokens, a test CA, LibreOffice-made PDFs and a local TSA + CRL server
+(127.0.0.1 only), built once per test session."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
@@ -143,3 +150,115 @@ def make_settings():
 def make_doc():
     """make_doc(folder, source_pdf, name, type_="dispatch", number=...) → RenderedDocument."""
     return _make_doc
+
+
+# --- A local TSA and CRL server (127.0.0.1 only) ------------------------------------------------
+
+@dataclass
+class LocalPkiServer:
+    """RFC 3161 answers at /tsa (mode: ok | garbage | 500) and the test CA's CRL at /ca.crl."""
+
+    port: int
+    tsa_pem: Path
+    mode: str = "ok"
+    revoked: set[int] = field(default_factory=set)
+    hits: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def _tsa_cert(ca: demo.TestCa):
+    key = rsa.generate_private_key(65537, 2048)
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(demo._name(CN="paperflow TEST TSA", C="VN"))
+            .issuer_name(ca.cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
+                                         False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                           critical=True)
+            .sign(ca.key, hashes.SHA256()))
+    return cert, key
+
+
+def _crl(ca: demo.TestCa, revoked: set[int]) -> bytes:
+    now = datetime.now(UTC)
+    b = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
+         .last_update(now - timedelta(hours=1)).next_update(now + timedelta(days=7)))
+    for serial in sorted(revoked):
+        b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(serial)
+                                      .revocation_date(now - timedelta(hours=2)).build())
+    return b.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+@pytest.fixture(scope="session")
+def local_pki_server(pki, tmp_path_factory):
+    from asn1crypto import keys as akeys
+    from asn1crypto import tsp
+    from asn1crypto import x509 as ax509
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    cert, key = _tsa_cert(pki.ca)
+    stamper = DummyTimeStamper(
+        tsa_cert=ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=akeys.PrivateKeyInfo.load(key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption())))
+    tsa_pem = tmp_path_factory.mktemp("tsa") / "tsa.pem"
+    tsa_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    state = LocalPkiServer(port=0, tsa_pem=tsa_pem)
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_args):      # keep pytest output clean
+            pass
+
+        def _reply(self, code: int, ctype: str, body: bytes) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            with lock:
+                state.hits[self.path] = state.hits.get(self.path, 0) + 1
+            if self.path == "/ca.crl":
+                self._reply(200, "application/pkix-crl", _crl(pki.ca, state.revoked))
+            else:
+                self._reply(404, "text/plain", b"not found")
+
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with lock:
+                state.hits[self.path] = state.hits.get(self.path, 0) + 1
+            if state.mode == "500":
+                self._reply(500, "text/plain", b"internal error")
+            elif state.mode == "garbage":
+                self._reply(200, "application/timestamp-reply", b"\x30\x03garbage")
+            else:
+                resp = stamper.request_tsa_response(tsp.TimeStampReq.load(body))
+                self._reply(200, "application/timestamp-reply", resp.dump())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def crl_tokens(pki, local_pki_server) -> dict[str, x509.Certificate]:
+    """Tokens whose certificates name the local CRL: 'crlsigner' (good), 'revoked'."""
+    person = demo._name(CN="Lê Thị Cúc", O=AGENCY.name, C="VN")
+    url = f"{local_pki_server.url}/ca.crl"
+    certs = {label: demo.make_token(pki.conf, pki.ca, label=label, key_label="signer",
+                                    subject=person, pin=PIN, crl_url=url)
+             for label in ("crlsigner", "revoked")}
+    local_pki_server.revoked.add(certs["revoked"].serial_number)
+    return certs

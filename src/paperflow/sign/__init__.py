@@ -9,6 +9,7 @@ Public surface used by the pipeline and the CLI:
 from .errors import (
     AlreadySigned,
     CertificateNotValidNow,
+    CertificateRevoked,
     KeyCertificateMismatch,
     PinLocked,
     PinUnavailable,
@@ -21,8 +22,8 @@ from .tokens import can_prompt
 from .verify import PdfVerification, SignatureReport, verify_pdfs
 
 __all__ = [
-    "AlreadySigned", "CertificateNotValidNow", "KeyCertificateMismatch", "PinLocked",
-    "PinUnavailable", "TokenAbsent", "TokenFailure", "WrongPin", "SignOutcome", "sign_batch",
-    "sign_documents", "signed_path", "trust_roots", "can_prompt", "PdfVerification", "SignatureReport",
-    "verify_pdfs",
+    "AlreadySigned", "CertificateRevoked", "CertificateNotValidNow", "KeyCertificateMismatch",
+    "PinLocked", "PinUnavailable", "TokenAbsent", "TokenFailure", "WrongPin", "SignOutcome",
+    "sign_batch", "sign_documents", "signed_path", "trust_roots", "can_prompt", "PdfVerification",
+    "SignatureReport", "verify_pdfs",
 ]

@@ -116,11 +116,12 @@ def _softhsm_util(conf: Path, *args: str) -> str:
 def make_token(
     conf: Path, ca: TestCa, *, label: str, key_label: str, subject: x509.Name, pin: str,
     not_before: datetime | None = None, not_after: datetime | None = None,
-    mismatched: bool = False, module: str = SOFTHSM_LIB,
+    mismatched: bool = False, module: str = SOFTHSM_LIB, crl_url: str = "",
 ) -> x509.Certificate:
     """Initialise a SoftHSM token, generate an RSA key ON it and store its certificate there.
 
-    `mismatched=True` stores a certificate for a different key (to test that error).
+    `mismatched=True` stores a certificate for a different key (to test that error);
+    `crl_url` adds a CRL distribution point (the demo certificates have none).
     """
     from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
 
@@ -140,7 +141,7 @@ def make_token(
                 int.from_bytes(pub[Attribute.PUBLIC_EXPONENT], "big"),
                 int.from_bytes(pub[Attribute.MODULUS], "big")).public_key()
         now = datetime.now(UTC)
-        cert = (
+        builder = (
             x509.CertificateBuilder().subject_name(subject).issuer_name(ca.cert.subject)
             .public_key(public_key).serial_number(x509.random_serial_number())
             .not_valid_before(not_before or now - timedelta(days=1))
@@ -150,8 +151,11 @@ def make_token(
                                          False), critical=True)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                 ca.key.public_key()), False)
-            .sign(ca.key, hashes.SHA256())
         )
+        if crl_url:
+            builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                [x509.UniformResourceIdentifier(crl_url)], None, None, None)]), False)
+        cert = builder.sign(ca.key, hashes.SHA256())
         session.create_object({
             Attribute.CLASS: ObjectClass.CERTIFICATE,
             Attribute.CERTIFICATE_TYPE: CertificateType.X_509,

@@ -115,3 +115,16 @@ def pin_unavailable(env: str, label: str) -> PinUnavailable:
         f"No PIN for token '{label}': set {env} or run 'paperflow sign' in a terminal to "
         "type it.",
     )
+
+
+class CertificateRevoked(SigningError):
+    code = "certificate_revoked"
+
+
+def cert_revoked(who: str) -> CertificateRevoked:
+    return CertificateRevoked(
+        f"Chứng thư số của {who} đã bị THU HỒI theo danh sách thu hồi (CRL/OCSP) của CA: không ký "
+        "bằng chứng thư này. Liên hệ tổ chức cung cấp dịch vụ để cấp chứng thư số mới.",
+        f"The certificate of {who} is REVOKED according to the CA's revocation list (CRL/OCSP): "
+        "do not sign with it. Ask the certificate authority for a new certificate.",
+    )

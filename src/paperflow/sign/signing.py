@@ -4,11 +4,12 @@ Order (Nghị định 30/2020 Điều 13–17): the person with authority signs,
 signature (its seal). Attachments (doc.type == "list") carry the agency's signature alone.
 Each output `<stem>.signed.pdf` is written atomically beside the unsigned PDF, which is never
 modified; an output already complete from an earlier run is kept, so a batch resumes.
+An RFC 3161 timestamp and the chain's revocation info are added when available (trustinfo.py);
+whatever is skipped is said in the outcome's notes, never silently, never failing the batch.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import tempfile
@@ -24,13 +25,26 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 
 from ..config import Settings
-from ..errors import SigningError
+from ..errors import ConfigError, SigningError
 from ..models import RenderedDocument
 from . import errors as E
 from .appearance import Appearances, attachment_box, officer_placement, scan_pdf, seal_box, vn_time
 from .tokens import Credential, TokenSpec, open_credential
+from .trustinfo import probe_tsa, revocation_context, revocation_urls, tsa_failed_note
 
 log = logging.getLogger("paperflow.sign")
+
+
+class _PrefetchedRevinfo(logging.Filter):
+    """pyHanko warns on every signature that fetching is off when revocation info is embedded;
+    ours is fetched once per batch on purpose (trustinfo.py), so that warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Validation/revocation info will be embedded, but "
+                                              "fetching is not allowed")
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_PrefetchedRevinfo())
 
 VN_TZ = timezone(timedelta(hours=7), "+07")      # Vietnam: UTC+7 all year, no DST
 OFFICER_FIELD, SEAL_FIELD = "PF_Officer", "PF_Seal"
@@ -47,6 +61,10 @@ class SignSetup:
     tsa_url: str
     cache_dir: Path
     place: str
+    tsa_timeout_s: float = 10.0
+    embed_revocation: bool = True
+    revocation_timeout_s: float = 10.0
+    trust_roots: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -82,7 +100,8 @@ def resolve_setup(settings: Settings) -> SignSetup:
             agency=TokenSpec("agency", pki.module, pki.agency_token, pki.agency_key,
                              "PAPERFLOW_ORG_PIN", default_pin=demo_pin("PAPERFLOW_ORG_PIN")),
             signature_image=pki.signature_image, seal_image=pki.seal_image,
-            tsa_url=sg.tsa_url, cache_dir=cache, place=settings.agency.place)
+            tsa_url=sg.tsa_url, cache_dir=cache, place=settings.agency.place,
+            **_network(settings))
     officer = TokenSpec("officer", sg.pkcs11_module, sg.token_label, sg.key_label,
                         "PAPERFLOW_PIN", pkcs12=settings.resolve(sg.pkcs12) if sg.pkcs12 else None)
     agency = None
@@ -97,7 +116,15 @@ def resolve_setup(settings: Settings) -> SignSetup:
     return SignSetup(officer=officer, agency=agency,
                      signature_image=_image(settings, sg.signature_image),
                      seal_image=_image(settings, org.seal_image) if org else None,
-                     tsa_url=sg.tsa_url, cache_dir=cache, place=settings.agency.place)
+                     tsa_url=sg.tsa_url, cache_dir=cache, place=settings.agency.place,
+                     **_network(settings))
+
+
+def _network(settings: Settings) -> dict:
+    sg = settings.signing
+    return {"tsa_timeout_s": sg.tsa_timeout_s, "embed_revocation": sg.embed_revocation,
+            "revocation_timeout_s": sg.revocation_timeout_s,
+            "trust_roots": tuple(trust_roots(settings))}
 
 
 def trust_roots(settings: Settings) -> list[Path]:
@@ -142,52 +169,74 @@ class _TimedSigner(signers.PdfSigner):
         return session
 
 
-def _probe_tsa(url: str, notes: list[str]):
-    if not url:
-        return None
-    from pyhanko.sign.timestamps import HTTPTimeStamper
-
-    stamper = HTTPTimeStamper(url, timeout=10)
-    try:
-        asyncio.run(stamper.async_dummy_response("sha256"))
-    except Exception as exc:
-        notes.append(f"Không kết nối được máy chủ cấp dấu thời gian {url}: đã ký không kèm dấu "
-                     f"thời gian (TSA unreachable, signed without RFC 3161 timestamp: "
-                     f"{type(exc).__name__})")
-        return None
-    return stamper
-
-
 class BatchSigner:
     """Holds the open credentials, appearances and TSA for one batch."""
 
     def __init__(self, setup: SignSetup, officer: Credential | None, agency: Credential | None,
-                 appearances: Appearances, timestamper=None) -> None:
+                 appearances: Appearances, timestamper=None, revocation=None,
+                 notes: list[str] | None = None) -> None:
         self.setup, self.officer, self.agency = setup, officer, agency
         self.app, self.timestamper = appearances, timestamper
+        # role → no-fetch ValidationContext holding the batch's CRLs/OCSPs (absent: none)
+        self.revocation: dict[str, object] = dict(revocation or {})
+        self.notes = notes if notes is not None else []
+        self.current = ""       # the document being signed, for notes
+
+    @property
+    def bytes_reserved(self) -> int:
         # A fixed reservation spares pyHanko a dry-run signature per document to estimate the
-        # size: RSA-4096 + a few certificates fit in 16 KiB; a timestamp token needs more.
-        self.bytes_reserved = 16384 if timestamper is None else 32768
+        # size: RSA-4096 + a few certificates fit in 16 KiB; a timestamp token or CRLs need more.
+        n = 16384 + (16384 if self.timestamper is not None else 0)
+        vc = self.revocation.get("officer") or self.revocation.get("agency")
+        if vc is not None:
+            n += sum(len(c.dump()) for c in vc.crls) + sum(len(o.dump()) for o in vc.ocsps)
+        return n
 
     def _sign(self, data: bytes, cred: Credential, field_name: str, page: int, box,
               style, params: dict[str, str], when: datetime) -> bytes:
-        writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+        vc = self.revocation.get(cred.spec.role)
         meta = signers.PdfSignatureMetadata(
             field_name=field_name, md_algorithm="sha256", location=self.setup.place,
-            reason="Ký số văn bản điện tử (Nghị định 30/2020/NĐ-CP)")
+            reason="Ký số văn bản điện tử (Nghị định 30/2020/NĐ-CP)",
+            # adbe.pkcs7.detached (pyHanko's default here): the CRLs/OCSPs go into the signed
+            # CMS attribute adobe-revinfo-archival, so the signature itself covers them and no
+            # DSS revision is appended after it
+            embed_validation_info=vc is not None, validation_context=vc)
         spec = fields.SigFieldSpec(field_name, on_page=page,
                                    box=tuple(int(round(v)) for v in box))
-        pdf_signer = _TimedSigner(meta, signer=cred.signer, stamp_style=style,
-                                  new_field_spec=spec, timestamper=self.timestamper,
-                                  signing_time=when)
-        with cred.lock:         # one PKCS#11 session is never used by two threads at once
-            out = pdf_signer.sign_pdf(writer, appearance_text_params=params,
-                                      bytes_reserved=self.bytes_reserved)
-        return out.getvalue()
+
+        def attempt() -> bytes:
+            writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+            pdf_signer = _TimedSigner(meta, signer=cred.signer, stamp_style=style,
+                                      new_field_spec=spec, timestamper=self.timestamper,
+                                      signing_time=when)
+            with cred.lock:     # one PKCS#11 session is never used by two threads at once
+                out = pdf_signer.sign_pdf(writer, appearance_text_params=params,
+                                          bytes_reserved=self.bytes_reserved)
+            return out.getvalue()
+
+        if self.timestamper is None:
+            return attempt()
+        try:
+            return attempt()
+        except SigningError:
+            raise
+        except Exception as exc:
+            # The TSA answered the batch's probe but fails now: sign without it (one more
+            # signature on the token) and stop asking it for the rest of the batch.
+            url = getattr(self.timestamper, "url", "?")
+            self.timestamper = None
+            try:
+                result = attempt()
+            except Exception:
+                raise exc from None
+            self.notes.append(tsa_failed_note(url, self.current, exc))
+            return result
 
     def sign_document(self, doc: RenderedDocument, roles: tuple[str, ...]) -> tuple[bytes, str]:
         """The signed bytes, and a note ('' when nothing to say)."""
         assert doc.pdf is not None
+        self.current = doc.pdf.name
         data = doc.pdf.read_bytes()
         layout = scan_pdf(doc.pdf)
         note = ""
@@ -213,6 +262,36 @@ class BatchSigner:
             data = self._sign(data, self.agency, SEAL_FIELD, place.page, box, self.app.seal,
                               {"cn": self.agency.cn, "when": vn_time(when)}, when)
         return data, note
+
+
+def _revocation(setup: SignSetup, creds: dict[str, Credential | None], stamper,
+                notes: list[str]) -> dict[str, object]:
+    """Per role, the batch's revocation info (fetched once), or nothing and a note why."""
+    if not setup.embed_revocation:
+        return {}
+    roots = None
+    out: dict[str, object] = {}
+    for role, cred in creds.items():
+        if cred is None:
+            continue
+        others = [c for c in cred.signer.cert_registry if c != cred.cert]
+        if roots is None and revocation_urls(cred.cert, others):
+            roots = _roots(setup.trust_roots, notes)     # read only when something is fetched
+        vc = revocation_context(cred.cert, others, roots or [], stamper, who=f"'{cred.cn}'",
+                                timeout_s=setup.revocation_timeout_s, notes=notes)
+        if vc is not None:
+            out[role] = vc
+    return out
+
+
+def _roots(paths: Sequence[Path], notes: list[str]) -> list:
+    from .verify import _load_roots
+
+    try:
+        return _load_roots(list(paths))
+    except ConfigError as err:
+        notes.append(f"{err.vi} ({err.en})")
+        return []
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
@@ -262,7 +341,10 @@ def sign_batch(docs: Sequence[RenderedDocument], settings: Settings, *,
             outcome.documents[i].number or outcome.documents[i].pdf.stem for i, _r in todo)
         app = Appearances(setup.cache_dir, signature_image=setup.signature_image,
                           seal_image=setup.seal_image, texts=texts)
-        batch = BatchSigner(setup, officer, agency, app, _probe_tsa(setup.tsa_url, outcome.notes))
+        stamper = probe_tsa(setup.tsa_url, setup.tsa_timeout_s, outcome.notes)
+        revocation = _revocation(setup, {"officer": officer, "agency": agency}, stamper,
+                                 outcome.notes)
+        batch = BatchSigner(setup, officer, agency, app, stamper, revocation, outcome.notes)
         for n, (i, roles) in enumerate(todo, 1):
             doc = outcome.documents[i]
             assert doc.pdf is not None

@@ -40,6 +40,11 @@ class SignatureReport:
     modified_after: str          # "" | "signatures/forms only" | "other changes"
     valid: bool                  # intact, trusted, and later changes allowed
     problem: str = ""
+    timestamp_time: datetime | None = None   # RFC 3161 time from the TSA, when there is one
+    timestamp_trusted: bool = False          # the TSA's token verifies and chains to a root
+    timestamp_tsa: str = ""                  # the TSA certificate's common name
+    revocation_crls: int = 0                 # CRLs / OCSP responses embedded in the signature
+    revocation_ocsps: int = 0
 
     def line(self, index: int) -> str:
         when = self.signing_time.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S +07:00") \
@@ -60,6 +65,20 @@ class SignatureReport:
                          "signing: allowed)")
         else:
             parts.append("    TỆP ĐÃ BỊ SỬA SAU KHI KÝ (document modified after signing)")
+        if self.timestamp_time is None:
+            parts.append("    Dấu thời gian (RFC 3161 timestamp): không có (none)")
+        else:
+            ts = self.timestamp_time.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S +07:00")
+            trust = "tin cậy (trusted)" if self.timestamp_trusted else \
+                "KHÔNG tin cậy (NOT trusted)"
+            parts.append(f"    Dấu thời gian (RFC 3161 timestamp): {ts} do {self.timestamp_tsa} "
+                         f"cấp (from the TSA), {trust}")
+        if self.revocation_crls or self.revocation_ocsps:
+            parts.append(f"    Thông tin thu hồi nhúng trong chữ ký (embedded revocation info): "
+                         f"{self.revocation_crls} CRL, {self.revocation_ocsps} OCSP")
+        else:
+            parts.append("    Thông tin thu hồi nhúng trong chữ ký (embedded revocation info): "
+                         "không có (none)")
         if self.problem:
             parts.append(f"    Lỗi (problem): {self.problem}")
         return "\n".join(parts)
@@ -71,6 +90,8 @@ class PdfVerification:
     signatures: tuple[SignatureReport, ...] = ()
     error: str = ""
     notes: tuple[str, ...] = field(default=())
+    dss_crls: int = 0            # the document security store (PAdES LTV), if the file has one
+    dss_ocsps: int = 0
 
     @property
     def valid(self) -> bool:
@@ -84,6 +105,9 @@ class PdfVerification:
         elif not self.signatures:
             out.append("  Tệp không có chữ ký số (the PDF has no digital signature)")
         out.extend(s.line(i) for i, s in enumerate(self.signatures, 1))
+        if self.dss_crls or self.dss_ocsps:
+            out.append(f"  Kho xác thực của tệp (document security store, DSS): {self.dss_crls} "
+                       f"CRL, {self.dss_ocsps} OCSP")
         return out
 
 
@@ -99,6 +123,31 @@ def _load_roots(paths: Sequence[Path]):
                 f"Cannot read trust root '{p}' (trust_roots in config.toml): {exc}. Use the "
                 "CA's .pem or .cer file.") from exc
     return roots
+
+
+def _revinfo_counts(embedded) -> tuple[int, int]:
+    """CRLs and OCSP responses in the signed adobe-revinfo-archival attribute."""
+    from pyhanko.sign.general import find_cms_attribute_iter
+
+    crls = ocsps = 0
+    try:
+        for ria in find_cms_attribute_iter(embedded.signer_info["signed_attrs"],
+                                           "adobe_revocation_info_archival"):
+            crls += len(ria["crl"]) if ria["crl"] else 0
+            ocsps += len(ria["ocsp"]) if ria["ocsp"] else 0
+    except (ValueError, KeyError, TypeError):     # malformed attribute: report none
+        return 0, 0
+    return crls, ocsps
+
+
+def _timestamp(st) -> tuple[datetime | None, bool, str]:
+    ts = st.timestamp_validity
+    if ts is None:
+        return None, False, ""
+    cert = ts.signing_cert
+    tsa = (cert.subject.native.get("common_name", "") or cert.subject.human_friendly) \
+        if cert is not None else "?"
+    return ts.timestamp, bool(ts.intact and ts.valid and ts.trusted), tsa
 
 
 def _report(embedded, roots) -> SignatureReport:
@@ -128,10 +177,22 @@ def _report(embedded, roots) -> SignatureReport:
     elif not st.trusted:
         problem = str(st.trust_problem_indic or "untrusted")
     valid = bool(st.bottom_line) and modified != "other changes"
+    ts_time, ts_trusted, tsa = _timestamp(st)
+    crls, ocsps = _revinfo_counts(embedded)
     return SignatureReport(
         field=embedded.field_name, signer_cn=cn, subject=subject,
         signing_time=st.signer_reported_dt, intact=st.intact, trusted=st.trusted,
-        covers_whole_file=whole, modified_after=modified, valid=valid, problem=problem)
+        covers_whole_file=whole, modified_after=modified, valid=valid, problem=problem,
+        timestamp_time=ts_time, timestamp_trusted=ts_trusted, timestamp_tsa=tsa,
+        revocation_crls=crls, revocation_ocsps=ocsps)
+
+
+def _dss_counts(reader) -> tuple[int, int]:
+    try:
+        dss = reader.root["/DSS"]
+    except KeyError:
+        return 0, 0
+    return len(dss.get("/CRLs", ())), len(dss.get("/OCSPs", ()))
 
 
 def verify_pdf(path: Path, roots) -> PdfVerification:
@@ -139,11 +200,12 @@ def verify_pdf(path: Path, roots) -> PdfVerification:
         with path.open("rb") as fh:
             reader = PdfFileReader(fh, strict=False)
             reports = tuple(_report(e, roots) for e in reader.embedded_signatures)
+            dss = _dss_counts(reader) if reports else (0, 0)
     except FileNotFoundError:
         return PdfVerification(path, error="Không tìm thấy tệp (file not found)")
     except Exception as exc:
         return PdfVerification(path, error=f"Không đọc được PDF (cannot read PDF): {exc}")
-    return PdfVerification(path, reports)
+    return PdfVerification(path, reports, dss_crls=dss[0], dss_ocsps=dss[1])
 
 
 def verify_pdfs(paths: Sequence[Path], trust_roots: Sequence[Path]) -> list[PdfVerification]:
