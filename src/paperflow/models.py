@@ -20,6 +20,7 @@ class InputKind(StrEnum):
     DECISION = "decision"
     REQUEST_FORM = "request_form"
     PERSONNEL = "personnel"
+    CENTRAL_DISPATCH = "central_dispatch"   # a công văn from Ban Cơ yếu / a ministry to pass on
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,30 @@ class Request:
 
 
 @dataclass(frozen=True)
+class CentralDispatch:
+    """A central dispatch (công văn of Ban Cơ yếu Chính phủ or a ministry, like 275 and 393)
+    that the province passes on to its agencies in an implementing dispatch."""
+
+    number: str                     # "275/BCY-CTSBMTT"; "/BCY-CTSBMTT" when the copy has none yet
+    date: date | None               # the date of the dispatch (None: not readable)
+    issuer: str                     # "Ban Cơ yếu Chính phủ"
+    subject: str                    # the "V/v" line without "V/v"
+    points: tuple[tuple[str, str], ...] = ()   # (("1.", "Về quản lý …"), ("1.1.", "…"), …)
+    source: str = ""
+    signer: str = ""
+    ocr: bool = False               # read from a scan: the points may carry OCR damage
+
+    @property
+    def date_short(self) -> str:
+        """'16/5/2025', '14/01/2025' — as dispatches cite dates (NĐ 30: 0 before months 1–2)."""
+        d = self.date
+        if d is None:
+            return ""
+        month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+        return f"{d.day:02d}/{month}/{d.year}"
+
+
+@dataclass(frozen=True)
 class Extracted:
     """What one input file yielded."""
 
@@ -114,6 +139,7 @@ class Extracted:
     merge_events: tuple[MergeEvent, ...] = ()
     requests: tuple[Request, ...] = ()
     warnings: tuple[str, ...] = ()
+    central_dispatches: tuple[CentralDispatch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +152,7 @@ class PlanWarning:
 class Action:
     """One decision of the plan; serialises to DESIGN.md's plan.json entry."""
 
-    kind: str                       # certificate | token | dossier
+    kind: str                       # certificate | token | dossier | dispatch
     action: str                     # change_info|revoke|keep|renew|restore_token|issue_new|recall|hand_over
     rule: str                       # e.g. "275/BCY-CTSBMTT 1.1"
     reason: str                     # a Vietnamese sentence a clerk can check
@@ -139,6 +165,7 @@ class Action:
     hand_over_to: str = ""
     from_: str = ""                 # dossier: from agency
     to: str = ""                    # dossier: to agency
+    central: CentralDispatch | None = None  # dispatch: the central dispatch passed on
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
@@ -156,6 +183,13 @@ class Action:
         elif self.kind == "token":
             out.update(token_serial=self.token_serial, action=self.action,
                        hand_over_to=self.hand_over_to)
+        elif self.kind == "dispatch":
+            c = self.central
+            out.update({"from": self.from_, "to": self.to, "action": self.action})
+            out["central"] = None if c is None else {
+                "number": c.number, "date": c.date.isoformat() if c.date else None,
+                "issuer": c.issuer, "subject": c.subject,
+                "points": [[label, text] for label, text in c.points]}
         else:
             out.update({"from": self.from_, "to": self.to, "action": self.action})
         out["sender"] = self.sender

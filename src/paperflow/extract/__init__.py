@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import InputRejected, PaperflowError
 from ..models import Extracted, Incoming, InputKind
 from ..text import key
+from .central import central_warnings, read_central
 from .certs import read_certificates
 from .columns import HEADER_WINDOW, find_header
 from .decisions import events_from_document, events_from_table
@@ -168,6 +169,10 @@ def _from_document(doc: DocText, source: str) -> Extracted:
                 kind = _sheet_kind(table, found[1], found[0])
                 return Extracted(kind=kind, subscribers=tuple(subs),
                                  warnings=tuple(warnings + warns))
+    central = read_central(doc.text, source=source, ocr=doc.ocr)
+    if central is not None:         # before the statements: 275 quotes "sáp nhập … thành …"
+        return Extracted(kind=InputKind.CENTRAL_DISPATCH, central_dispatches=(central,),
+                         warnings=tuple(warnings + central_warnings(central, source)))
     events = events_from_document(doc.text, doc.tables, source=source,
                                   decision=decision_number(doc.text), ocr=doc.ocr)
     if not events:

@@ -9,6 +9,7 @@ from ..models import Action, Plan, PlanWarning
 from ..register.snapshot import RegisterSnapshot
 from ..text import key
 from .common import R_ORG_LIST, Context, focal_point, full_province, province_of
+from .dispatches import dispatch_actions
 from .events import renames as renames_of
 from .events import resolve_events
 from .handover import dossier_actions, token_actions
@@ -73,7 +74,8 @@ def _focal_warnings(ctx: Context, actions: list[Action]) -> list[PlanWarning]:
 
 def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
                provinces: ProvinceData | None = None) -> Plan:
-    """Every certificate, token and dossier that must change, with the rule and a reason."""
+    """Every certificate, token and dossier that must change, and every central dispatch to
+    pass on, with the rule and a reason."""
     ctx = Context(snapshot=snapshot, settings=settings,
                   today=settings.plan.today or date.today(),
                   provinces=provinces or load_2025(),
@@ -96,5 +98,8 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
     dossiers = dossier_actions(ctx, events)
     actions = sorted(_dedupe(certs + tokens + dossiers), key=sort_key)
     warnings += _org_list_warning(ctx, actions, events) + _focal_warnings(ctx, actions)
+    implementing, w = dispatch_actions(ctx)     # central dispatches passed on, after the rest
+    actions += implementing
+    warnings += w
     unique = sorted(set(warnings), key=lambda x: (x.code, x.message))
     return Plan(batch=batch, actions=tuple(actions), warnings=tuple(unique))

@@ -25,6 +25,9 @@ def action_key(a: Action) -> str:
     if not (a.serial or a.token_serial or a.from_) and a.subscriber:
         ident += [a.subscriber.type, a.subscriber.name, a.subscriber.id_number,
                   a.subscriber.agency]
+    if a.kind == "dispatch" and a.central is not None:
+        # one implementing dispatch per central dispatch (its number and date), ever
+        ident += [a.central.number, a.central.date.isoformat() if a.central.date else ""]
     text = json.dumps(ident, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

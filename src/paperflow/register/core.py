@@ -18,6 +18,7 @@ from ..config import Settings
 from ..errors import RegisterError
 from ..models import (
     Action,
+    CentralDispatch,
     Certificate,
     Extracted,
     MergeEvent,
@@ -31,6 +32,7 @@ from . import batches, numbering
 from .db import open_engine
 from .schema import (
     AuditRow,
+    CentralDispatchRow,
     CertificateRow,
     IncomingRequestRow,
     MergeEventRow,
@@ -117,6 +119,11 @@ class Register:
             orgs = [Organisation(name=r.name, managing_agency=r.managing_agency,
                                  province=r.province, history=tuple(hist.get(r.key, ())))
                     for r in s.scalars(select(OrganisationRow))]
+            centrals = [CentralDispatch(number=r.number, date=r.issued, issuer=r.issuer,
+                                        subject=r.subject,
+                                        points=tuple((lb, t) for lb, t in r.points),
+                                        source=r.source, signer=r.signer, ocr=r.ocr)
+                        for r in s.scalars(select(CentralDispatchRow))]
         return RegisterSnapshot(
             subscribers=tuple(sorted(subs, key=lambda x: (x.type, key(x.agency), key(x.name),
                                                           x.cert_serial, x.id_number))),
@@ -125,6 +132,8 @@ class Register:
             requests=tuple(sorted(reqs, key=lambda r: (r.request, key(r.subscriber.name),
                                                        r.subscriber.id_number, r.source))),
             organisations=tuple(sorted(orgs, key=lambda o: key(o.name))),
+            central_dispatches=tuple(sorted(centrals, key=lambda c: (c.date or date.min,
+                                                                     c.number))),
         )
 
     # --- plans and documents -------------------------------------------------------------

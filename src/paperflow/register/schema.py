@@ -8,10 +8,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import Base
+from .db import Base, migration
 
 
 class OrganisationRow(Base):
@@ -166,3 +177,25 @@ class AuditRow(Base):
     who: Mapped[str] = mapped_column(String(200))           # host user @ host
     what: Mapped[str] = mapped_column(String(60))           # store | plan | documents | number …
     detail: Mapped[str] = mapped_column(Text, default="")   # source file, batch, counts
+
+
+class CentralDispatchRow(Base):
+    """A central dispatch (275, 393/BCY-CTSBMTT …) to pass on; one row per number and date."""
+
+    __tablename__ = "central_dispatches"
+    ident: Mapped[str] = mapped_column(String(200), primary_key=True)    # "number|yyyy-mm-dd"
+    number: Mapped[str] = mapped_column(String(120))
+    issued: Mapped[date | None] = mapped_column(Date, nullable=True)     # the dispatch's date
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    points: Mapped[list] = mapped_column(JSON)                           # [[label, text], …]
+    signer: Mapped[str] = mapped_column(Text, default="")
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+@migration("0001-central-dispatches")
+def _central_dispatches(conn: Connection) -> None:
+    # Registers made before central dispatches were read get the table here (create_all makes
+    # it for new ones; checkfirst keeps this a no-op then).
+    CentralDispatchRow.__table__.create(conn, checkfirst=True)

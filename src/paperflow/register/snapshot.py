@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..models import Action, Certificate, MergeEvent, MergeKind, Request, Subscriber
+from ..models import (
+    Action,
+    CentralDispatch,
+    Certificate,
+    MergeEvent,
+    MergeKind,
+    Request,
+    Subscriber,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class RegisterSnapshot:
     merge_events: tuple[MergeEvent, ...] = ()
     requests: tuple[Request, ...] = ()
     organisations: tuple[Organisation, ...] = ()
+    central_dispatches: tuple[CentralDispatch, ...] = ()    # by date, then number
 
     def certificate(self, serial: str) -> Certificate | None:
         for c in self.certificates:
@@ -52,10 +61,29 @@ def subscriber_from_dict(d: dict[str, Any]) -> Subscriber:
     return Subscriber(**kw)
 
 
+def central_to_dict(c: CentralDispatch) -> dict[str, Any]:
+    out = dataclasses.asdict(c)
+    out["date"] = c.date.isoformat() if c.date else None
+    out["points"] = [list(p) for p in c.points]
+    return out
+
+
+def central_from_dict(d: dict[str, Any]) -> CentralDispatch:
+    names = {f.name for f in dataclasses.fields(CentralDispatch)}
+    kw = {k: v for k, v in d.items() if k in names}
+    kw["date"] = date.fromisoformat(d["date"]) if d.get("date") else None
+    kw["points"] = tuple(tuple(p) for p in d.get("points", ()))
+    return CentralDispatch(**kw)
+
+
 def action_to_dict(a: Action) -> dict[str, Any]:
     out = dataclasses.asdict(a)
     out["subscriber"] = subscriber_to_dict(a.subscriber) if a.subscriber else None
     out["changes"] = [list(c) for c in a.changes]
+    if a.central is not None:
+        out["central"] = central_to_dict(a.central)
+    else:
+        out.pop("central", None)
     return out
 
 
@@ -64,6 +92,7 @@ def action_from_dict(d: dict[str, Any]) -> Action:
     kw = {k: v for k, v in d.items() if k in names}
     kw["subscriber"] = subscriber_from_dict(d["subscriber"]) if d.get("subscriber") else None
     kw["changes"] = tuple(tuple(c) for c in d.get("changes", ()))
+    kw["central"] = central_from_dict(d["central"]) if d.get("central") else None
     return Action(**kw)
 
 
@@ -73,5 +102,6 @@ def merge_event_sort_key(e: MergeEvent) -> tuple:
 
 __all__ = [
     "Organisation", "RegisterSnapshot", "subscriber_to_dict", "subscriber_from_dict",
-    "action_to_dict", "action_from_dict", "merge_event_sort_key", "MergeKind",
+    "action_to_dict", "action_from_dict", "central_to_dict", "central_from_dict",
+    "merge_event_sort_key", "MergeKind",
 ]

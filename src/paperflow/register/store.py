@@ -10,9 +10,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Certificate, Extracted, MergeEvent, MergeKind, Request, Subscriber
+from ..models import (
+    CentralDispatch,
+    Certificate,
+    Extracted,
+    MergeEvent,
+    MergeKind,
+    Request,
+    Subscriber,
+)
 from ..text import key, nfc, normalise_serial
 from .schema import (
+    CentralDispatchRow,
     CertificateRow,
     IncomingRequestRow,
     MergeEventRow,
@@ -179,6 +188,29 @@ def store_request(session: Session, r: Request) -> None:
         session.flush()
 
 
+def _lines(text: str) -> str:
+    """NFC line by line: a point's list items ("- …") keep their own lines."""
+    return "\n".join(x for x in (nfc(x) for x in text.split("\n")) if x)
+
+
+def central_ident(c: CentralDispatch) -> str:
+    """Number and date: a dispatch dropped again (or as scan and as .docx) is one row."""
+    return f"{nfc(c.number)}|{c.date.isoformat() if c.date else ''}"
+
+
+def store_central(session: Session, c: CentralDispatch) -> None:
+    row = session.get(CentralDispatchRow, central_ident(c))
+    values = {"number": nfc(c.number), "issued": c.date, "issuer": nfc(c.issuer),
+              "subject": nfc(c.subject), "points": [[nfc(lb), _lines(t)] for lb, t in c.points],
+              "signer": nfc(c.signer), "ocr": bool(c.ocr), "source": nfc(c.source)}
+    if row is None:
+        session.add(CentralDispatchRow(ident=central_ident(c), **values))
+        session.flush()
+    elif row.ocr and not c.ocr:
+        for k, v in values.items():     # the text copy reads better than an earlier scan
+            setattr(row, k, v)
+
+
 def store_extracted(session: Session, extracted: Extracted) -> dict[str, int]:
     for c in extracted.certificates:
         store_certificate(session, c)
@@ -189,6 +221,11 @@ def store_extracted(session: Session, extracted: Extracted) -> dict[str, int]:
         store_merge_event(session, e)
     for r in extracted.requests:
         store_request(session, r)
-    return {"subscribers": len(extracted.subscribers),
+    for c in extracted.central_dispatches:
+        store_central(session, c)
+    counts = {"subscribers": len(extracted.subscribers),
             "certificates": len(extracted.certificates),
             "merge_events": len(extracted.merge_events), "requests": len(extracted.requests)}
+    if extracted.central_dispatches:
+        counts["central_dispatches"] = len(extracted.central_dispatches)
+    return counts

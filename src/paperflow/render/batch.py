@@ -4,13 +4,13 @@ the summary — and the provincial implementing dispatch."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..config import CA_NAME, Settings
 from ..errors import TemplateError
-from ..models import Action, Plan, RenderedDocument
+from ..models import Action, CentralDispatch, Plan, RenderedDocument
 from ..text import key, nfc, safe_filename, slug
 from . import context as C
 from . import sheets
@@ -63,8 +63,41 @@ def render_batch(plan: Plan, settings: Settings, outdir: Path, *,
         sheets.write_import_sheet(path, rows)
         docs.append(RenderedDocument(path=path, type="import_sheet", request="", recipient=CA_NAME,
                                      sender=C.own_issuer(settings).name))
-    if plan.actions:
+    docs += _implementing([a for a in plan.actions if a.kind == "dispatch"], settings, outdir,
+                          numbers)
+    if any(a.kind != "dispatch" for a in plan.actions):   # nothing to sum up otherwise
         docs.append(_report(plan, settings, out, numbers))
+    return docs
+
+
+def restated_points(points: tuple[tuple[str, str], ...]) -> list[str]:
+    """The central dispatch's points as the template numbers them (one item per top-level
+    point): sub-points ("1.1. …") and list lines ("- …") follow as paragraphs of their item
+    ("\a" is docxtpl's paragraph break)."""
+    items: list[str] = []
+    for label, text in points:
+        lines = [nfc(x).strip() for x in text.split("\n") if x.strip()]
+        if label.count(".") == 1 or not items:
+            items.append("\a".join(lines))
+        else:
+            items[-1] += "\a" + "\a".join([f"{label} {lines[0] if lines else ''}", *lines[1:]])
+    return [i for i in items if i]
+
+
+def _implementing(actions: list[Action], settings: Settings, outdir: Path,
+                  numbers: Numbers) -> list[RenderedDocument]:
+    """The province's dispatch passing each central dispatch on (seeds 001, 002)."""
+    docs = []
+    for a in actions:
+        c: CentralDispatch | None = a.central
+        if a.action != "implement" or c is None:
+            continue
+        recipients = [r.strip() for r in nfc(a.to).split(";") if r.strip()]
+        central = {"number": c.number, "date": c.date_short, "issuer": c.issuer,
+                   "subject": c.subject, "points": restated_points(c.points),
+                   "recipients": recipients or None}
+        doc = render_implementing_dispatch(settings, central, outdir, numbers=numbers)
+        docs.append(replace(doc, request="implement", recipient=nfc(a.to) or doc.recipient))
     return docs
 
 
