@@ -248,3 +248,77 @@ def test_embedding_can_be_switched_off(pki, pdfs, tmp_path, make_settings, make_
     outcome = sign.sign_batch([make_doc(tmp_path, pdfs["marked"], "d")], settings)
     assert server.hits.get("/ca.crl", 0) == hits and outcome.notes == []
     assert _embedded_crls(outcome.documents[0].signed_pdf) == [[]]
+
+
+def test_oversized_revocation_info_is_not_embedded(pki, pdfs, tmp_path, make_settings, make_doc,
+                                                   server, crl_tokens, monkeypatch):
+    monkeypatch.setattr("paperflow.sign.trustinfo.MAX_EMBEDDED_REVINFO", 100)
+    settings = make_settings(tmp_path, pki, org=False, token="crlsigner")
+    outcome = sign.sign_batch([make_doc(tmp_path, pdfs["marked"], "d")], settings)
+    assert outcome.signed == 1
+    assert any("too large" in n and "quá lớn" in n for n in outcome.notes), outcome.notes
+    assert _embedded_crls(outcome.documents[0].signed_pdf) == [[]]
+
+
+def test_readme_signing_section_loads(tmp_path, monkeypatch):
+    """The [signing] example in the README is valid config (every new key documented)."""
+    import dataclasses
+    import re
+
+    from paperflow.config import SigningSettings, load_settings
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[signing\].*?)```", readme, re.S).group(1)
+    (tmp_path / "config.toml").write_text(block, encoding="utf-8")
+    monkeypatch.setenv("PAPERFLOW_SIGNING_EMBED_REVOCATION", "false")
+    sg = load_settings(tmp_path / "config.toml").signing
+    assert sg.tsa_timeout_s == 10.0 and sg.revocation_timeout_s == 10.0
+    assert sg.embed_revocation is False           # the environment overrides the file
+    documented = set(re.findall(r"^(\w+) =", block, re.M))
+    for f in ("tsa_url", "tsa_timeout_s", "embed_revocation", "revocation_timeout_s"):
+        assert f in documented and f in {x.name for x in dataclasses.fields(SigningSettings)}
+
+
+
+def test_verify_counts_a_pades_document_security_store(pki, pdfs, tmp_path, server):
+    """A PAdES signature made elsewhere keeps its CRL in the file's DSS: verify says so."""
+    import urllib.request
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+
+    from paperflow.sign.demo import _name
+
+    key = rsa.generate_private_key(65537, 2048)
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(_name(CN="Đỗ Minh Châu", C="VN"))
+            .issuer_name(pki.ca.cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
+                                         False), critical=True)
+            .sign(pki.ca.key, hashes.SHA256()))
+    (tmp_path / "k.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    (tmp_path / "c.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    signer = signers.SimpleSigner.load(str(tmp_path / "k.pem"), str(tmp_path / "c.pem"))
+    with urllib.request.urlopen(f"{server.url}/ca.crl", timeout=10) as resp:
+        crl = resp.read()
+    vc = ValidationContext(trust_roots=[load_cert_from_pemder(str(pki.ca_pem))], crls=[crl])
+    meta = signers.PdfSignatureMetadata(
+        field_name="Sig1", subfilter=fields.SigSeedSubFilter.PADES, embed_validation_info=True,
+        validation_context=vc, dss_settings=DSSContentSettings(
+            placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False))
+    out = tmp_path / "pades.pdf"
+    with pdfs["plain"].open("rb") as fh, out.open("wb") as o:
+        signers.sign_pdf(IncrementalPdfFileWriter(fh), meta, signer=signer, output=o)
+    [v] = sign.verify_pdfs([out], [pki.ca_pem])
+    assert v.valid, v.lines()
+    assert (v.dss_crls, v.dss_ocsps) == (1, 0)
+    assert "(document security store, DSS): 1 CRL, 0 OCSP" in "\n".join(v.lines())

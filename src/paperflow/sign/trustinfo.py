@@ -24,6 +24,10 @@ from . import errors as E
 
 log = logging.getLogger("paperflow.sign")
 
+# Every signature carries its own copy (hex-encoded: twice the size). A big CA's full CRL can
+# weigh megabytes, which would make every dispatch mailed to the CA that much heavier.
+MAX_EMBEDDED_REVINFO = 512 * 1024
+
 
 def _what(exc: BaseException) -> str:
     """A short technical reason, following the `raise ... from` chain to its root."""
@@ -136,6 +140,12 @@ def revocation_context(cert: ax509.Certificate, others: Sequence[ax509.Certifica
         notes.append(f"Không tải được thông tin thu hồi ({', '.join(urls)}) cho {who}: đã ký "
                      "không nhúng CRL/OCSP (revocation info unreachable: signed without "
                      "embedded CRL/OCSP)")
+        return None
+    size = sum(len(c.dump()) for c in crls) + sum(len(o.dump()) for o in ocsps)
+    if size > MAX_EMBEDDED_REVINFO:
+        notes.append(f"Thông tin thu hồi của {who} quá lớn ({size // 1024} KiB) để nhúng vào mỗi "
+                     f"chữ ký: đã ký không nhúng CRL/OCSP (revocation info too large, "
+                     f"{size // 1024} KiB per signature: not embedded)")
         return None
     if not tsa_ok:
         notes.append(f"Chứng thư của máy chủ cấp dấu thời gian không chuỗi tới trust_roots: không "

@@ -188,11 +188,13 @@ def _report(embedded, roots) -> SignatureReport:
 
 
 def _dss_counts(reader) -> tuple[int, int]:
-    try:
-        dss = reader.root["/DSS"]
-    except KeyError:
-        return 0, 0
-    return len(dss.get("/CRLs", ())), len(dss.get("/OCSPs", ()))
+    def count(key: str) -> int:
+        try:
+            return len(reader.root["/DSS"][key])    # [] dereferences indirect objects
+        except (KeyError, TypeError):
+            return 0
+
+    return count("/CRLs"), count("/OCSPs")
 
 
 def verify_pdf(path: Path, roots) -> PdfVerification:
