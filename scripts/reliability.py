@@ -1,0 +1,219 @@
+"""Run the fault suite (tests/faults) and regenerate docs/RELIABILITY.md from what it tried.
+
+    python scripts/reliability.py            # the CI-sized run (~6 min on 2 cores)
+    python scripts/reliability.py --long     # more drops, kills and fuzzed inputs
+    python scripts/reliability.py --no-write # run and print, leave the document alone
+
+Each test appends its counters (kills, files dropped, faults injected, inputs fuzzed, outcomes)
+to a JSON-lines file named by PAPERFLOW_FAULTS_REPORT; pytest's JUnit XML gives the outcome of
+every test. The document is written from those two only, so it always says what really ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET  # our own pytest output, not outside input
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = REPO / "docs" / "RELIABILITY.md"
+
+WHAT = {
+    "crash_watch": "`paperflow watch` (inotify intake, 5 s rescan) under a stream of drops over "
+                   "~70 s, SIGKILLed (whole process group and its LibreOffice workers) at random "
+                   "moments and restarted; then one clean `run --once` and `send`",
+    "two_watchers": "two `paperflow watch` processes (polling intake) on one workspace",
+    "register_open_race": "processes opening one new register at the same moment",
+    "fuzz_extract": "hypothesis mutations (flip/insert/delete/truncate/repeat bytes, also inside "
+                    "one XML part of the zip) of real .xlsx/.docx/.pdf/.cer through "
+                    "`extract.read`, in a worker under RLIMIT_AS 2 GB and a 60 s limit per input",
+    "hostile_files": "billion laughs (docx, xlsx), nested PDF arrays (200 000) and dictionaries "
+                     "(50 000), a looping page tree, a 20000×20000 image in a PDF, an "
+                     "80000×80000 PNG in a .docx, `../` and absolute member names in zips",
+    "hostile_names": "file names with Windows `..\\` separators, a leading dash, a newline, "
+                     "NFD accents, 245 bytes, a device name, a nested `rejected/`, a symlink "
+                     "out of the inbox, a hidden `..\\..\\` name",
+    "libreoffice_hang": "soffice frozen (SIGSTOP) in the middle of a batch, 8 s timeout",
+    "token_unplugged": "the SoftHSM token store removed after two signatures, then put back "
+                       "and `paperflow sign`",
+    "smtp_unreachable": "no SMTP server during the batch; then one, `send` twice",
+    "disk_full": "outbox/ on a 1 MB tmpfs (the batch needs ~3.5 MB); then space again",
+    "secrets": "full batch with known PINs and SMTP password (AUTH): every workspace file, the "
+               "SQLite db, logs, new /tmp files and the output scanned (plain, UTF-16, base64, "
+               "AUTH PLAIN forms)",
+    "secrets_ps": "process command lines sampled every 50 ms during a batch",
+}
+
+
+def run_suite(args: argparse.Namespace, report: Path, junit: Path) -> int:
+    env = dict(os.environ, PAPERFLOW_FAULTS_REPORT=str(report))
+    if args.long:
+        env.setdefault("PAPERFLOW_FUZZ_EXAMPLES", "3000")
+        env.setdefault("PAPERFLOW_FAULTS_UNITS", "90")
+        env.setdefault("PAPERFLOW_FAULTS_DROP_S", "150")
+        env.setdefault("PAPERFLOW_FAULTS_KILLS", "8")
+    if args.seed:
+        env["PAPERFLOW_FAULTS_SEED"] = str(args.seed)
+    cmd = [sys.executable, "-m", "pytest", "tests/faults", "-q", "-p", "no:cacheprovider",
+           f"--junitxml={junit}", *args.pytest]
+    print("$", " ".join(cmd), flush=True)
+    return subprocess.run(cmd, cwd=REPO, env=env).returncode
+
+
+def outcomes(junit: Path) -> list[tuple[str, str, float, str]]:
+    """(test, outcome, seconds, message) from pytest's JUnit XML."""
+    rows = []
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        outcome, message = "passed", ""
+        for child in case:
+            if child.tag in ("failure", "error"):
+                outcome, message = "FAILED", (child.get("message") or "")[:200]
+            elif child.tag == "skipped":
+                kind = child.get("type", "")
+                outcome = "xfail (known, reported)" if "xfail" in kind else "skipped"
+                message = (child.get("message") or "")[:300]
+        rows.append((case.get("name", ""), outcome, float(case.get("time", 0)), message))
+    return rows
+
+
+def tool_version(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr) else "?"
+
+
+def render(records: list[dict], tests: list[tuple[str, str, float, str]], rc: int,
+           args: argparse.Namespace) -> str:
+    by: dict[str, list[dict]] = defaultdict(list)
+    for r in records:
+        by[r.pop("test")].append(r)
+    total = sum(t[2] for t in tests)
+    passed = sum(1 for t in tests if t[1] == "passed")
+    lines = [
+        "# Reliability: what was tried, and what survived",
+        "",
+        "Generated by `python scripts/reliability.py"
+        + (" --long" if args.long else "") + "` — do not edit by hand.",
+        "",
+        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %z}",
+        f"- Machine: {socket.gethostname()}, {platform.platform()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}",
+        f"- LibreOffice: {tool_version(['soffice', '--version'])}; SoftHSM: "
+        f"{tool_version(['softhsm2-util', '--version'])}",
+        f"- Result: {passed} of {len(tests)} tests passed, pytest exit code {rc}, "
+        f"{total / 60:.1f} min",
+        "",
+        "## The promise",
+        "",
+        "Every file dropped ends as processed (in `archive/`) or rejected with a reason "
+        "(`inbox/rejected/NAME` + `NAME.error.txt`), exactly once; every certificate gets "
+        "exactly one action across all batches; every message is sent at most once and every "
+        "one logged as sent was received; no half-written document is ever visible in "
+        "`outbox/`.",
+        "",
+        "## Counts",
+        "",
+        "| fault run | what was done | counts |",
+        "| --- | --- | --- |",
+    ]
+    for name, rows in by.items():
+        merged: dict[str, object] = {}
+        for r in rows:
+            for k, v in r.items():
+                merged[k] = merged.get(k, 0) + v if isinstance(v, int) else v
+        counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in merged.items())
+        lines.append(f"| {name} | {WHAT.get(name, '')} | {counts} |")
+    kills = sum(r.get("kills", 0) for rs in by.values() for r in rs)
+    fuzzed = sum(r.get("inputs_fuzzed", 0) for rs in by.values() for r in rs)
+    dropped = sum(r.get("files_dropped", 0) for rs in by.values() for r in rs)
+    faults = sum(r.get("faults", 0) for rs in by.values() for r in rs)
+    lines += [
+        "",
+        f"Totals: {kills} SIGKILLs, {dropped} files dropped into watched inboxes, {faults} "
+        f"external-tool faults injected, {fuzzed} mutated inputs fuzzed.",
+        "",
+        "## Tests",
+        "",
+        "| test | outcome | seconds | note |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, outcome, secs, msg in tests:
+        lines.append(f"| {name} | {outcome} | {secs:.0f} | {msg.replace('|', '/')} |")
+    lines += [
+        "",
+        "## Found by these tests",
+        "",
+        "Fixed (each its own commit):",
+        "",
+        "- A batch killed while being produced was lost: its actions were already recorded, so "
+        "no later plan brought them back and its folder never appeared. `run_once` now "
+        "resumes such batches (dropping the dead attempt's unsent mail rows, whose `.eml` "
+        "names the new files reuse); the batch name is chosen and recorded under a workspace "
+        "lock so two watchers never produce one batch.",
+        "- Two processes opening a new register at the same moment failed with "
+        "'table already exists'.",
+        "- A token unplugged mid-batch escaped as a raw PKCS#11 exception "
+        "(`ObjectHandleInvalid`) and crashed the batch; it is now a `TokenFailure`: the batch "
+        "is produced unsigned and `paperflow sign` resumes it.",
+        "",
+        "Known and still open (strict xfail tests):",
+        "",
+        "- Disk full while writing the batch ends as 'Internal error: OSError [Errno 28]' with "
+        "thread tracebacks on stderr — nothing half-written is visible and the next run "
+        "resumes, but the clerk is not told 'disk full' in Vietnamese and English.",
+        "- A file named `rejected` in an inbox without a `rejected/` folder stops intake "
+        "(`FileExistsError` on every batch).",
+        "",
+        "Limits of these tests:",
+        "",
+        "- A mail being sent at the instant of a kill is left 'sending' and reported as "
+        "uncertain by `paperflow send` (not resent automatically, by design); the crash test "
+        "checks such a mail was received at most once.",
+        "- A resumed batch takes new dispatch numbers (the dead attempt's numbers stay unused "
+        "in the register's number book).",
+        "- Names starting with '.' are hidden/temporary files by the ignore rules: left in the "
+        "inbox, never processed or rejected.",
+        "- A scanned PDF of huge images is bounded only by the OCR tools' own time-outs "
+        "(pdftoppm 300 s, tesseract 180 s per page, up to 20 pages): a 60000×60000 image took "
+        "~60 s to reject.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--long", action="store_true", help="more drops, kills, fuzzed inputs")
+    ap.add_argument("--seed", type=int, default=0, help="random seed of the crash test")
+    ap.add_argument("--no-write", action="store_true", help="do not rewrite docs/RELIABILITY.md")
+    ap.add_argument("pytest", nargs="*", help="extra pytest arguments (after --)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="paperflow-reliability-") as tmp:
+        report, junit = Path(tmp) / "counts.jsonl", Path(tmp) / "junit.xml"
+        report.touch()
+        rc = run_suite(args, report, junit)
+        records = [json.loads(line) for line in report.read_text("utf-8").splitlines() if line]
+        tests = outcomes(junit) if junit.exists() else []
+    text = render(records, tests, rc, args)
+    if args.no_write:
+        print(text)
+    else:
+        DOC.parent.mkdir(parents=True, exist_ok=True)
+        DOC.write_text(text, encoding="utf-8")
+        print(f"wrote {DOC}")
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
