@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, DateTime, String, create_engine, event, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..errors import RegisterError
@@ -75,15 +75,22 @@ def open_engine(url: str) -> Engine:
                 # between our check and our CREATE; the next round sees them
                 if "already exists" not in str(exc) or attempt == 49:
                     raise
-        with engine.begin() as conn:
-            done = set(conn.scalars(select(Migration.name)))
-            for name, fn in MIGRATIONS:
-                if name in done:
-                    continue
-                fn(conn)
-                conn.execute(
-                    Migration.__table__.insert().values(name=name, applied_at=datetime.now(UTC))
-                )
+        for attempt in range(5):
+            try:
+                with engine.begin() as conn:
+                    done = set(conn.scalars(select(Migration.name)))
+                    for name, fn in MIGRATIONS:
+                        if name in done:
+                            continue
+                        fn(conn)
+                        conn.execute(Migration.__table__.insert().values(
+                            name=name, applied_at=datetime.now(UTC)))
+                break
+            except IntegrityError:
+                # another process applied the same migration first: our transaction (the
+                # migration included) rolled back; the next round sees it done
+                if attempt == 4:
+                    raise
         return engine
     except SQLAlchemyError as exc:
         raise RegisterError(
