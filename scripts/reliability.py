@@ -162,7 +162,7 @@ def render(records: list[dict], tests: list[tuple[str, str, float, str]], rc: in
         "names the new files reuse); the batch name is chosen and recorded under a workspace "
         "lock so two watchers never produce one batch.",
         "- Two processes opening a new register at the same moment failed with "
-        "'table already exists'.",
+        "'table already exists', or with a UNIQUE error when both applied the same migration.",
         "- A token unplugged mid-batch escaped as a raw PKCS#11 exception "
         "(`ObjectHandleInvalid`) and crashed the batch; it is now a `TokenFailure`: the batch "
         "is produced unsigned and `paperflow sign` resumes it.",
