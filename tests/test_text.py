@@ -50,3 +50,17 @@ def test_safe_filename_cannot_escape(name):
 
 def test_slug():
     assert slug("Sở Tài chính tỉnh Hưng Yên") == "so-tai-chinh-tinh-hung-yen"
+
+
+def test_name_index_finds_what_a_full_scan_finds():
+    from paperflow.text import NameIndex
+
+    names = [f"Ủy ban nhân dân xã {n}" for n in ("Trung Cường", "Trung Sơn", "Thịnh Tân", "Hà Thịnh",
+                                                  "Quỳnh Phụ", "An Khánh")] + [
+        "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Sở Tài chính tỉnh Thái Bình"]
+    index = NameIndex(names)
+    for query in ("UY BAN NHAN DAN XA THINH TAN", "S6 KHCN tinh Hung Yén", "xã Trung Son",
+                  "Sở Y tế tỉnh Đồng Nai", "Ủy ban nhân dân xã Hà Thinh"):
+        assert index.best(query) == best_match(query, names), query
+    assert index.exact("ủy ban nhân dân xã trung sơn") == "Ủy ban nhân dân xã Trung Sơn"
+    assert index.exact("Ủy ban nhân dân xã Khánh Văn") is None

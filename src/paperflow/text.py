@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # OCR and typing variants of agency words, folded before comparison.
@@ -45,27 +47,74 @@ def strip_diacritics(text: str) -> str:
 
 def key(text: object) -> str:
     """A comparison key: lower case, no diacritics, punctuation folded, abbreviations expanded."""
+    return _key(text if isinstance(text, str) else ("" if text is None else str(text)))
+
+
+@lru_cache(maxsize=200_000)
+def _key(text: str) -> str:
+    # Memoised: a province's names repeat thousands of times across a batch.
     bare = strip_diacritics(nfc(text)).lower()
     bare = re.sub(r"[\-–—_/.,;:()\"'“”]", " ", bare)
     words = [_ABBREVIATIONS.get(w, w) for w in bare.split()]
     return " ".join(" ".join(words).split())
 
 
+# The leading phrase naming an agency's type. Two agencies of one type share it, and it
+# dominates the ratio of short names: "Ủy ban nhân dân xã Minh Dũng" and "… xã Vĩnh Hưng" are
+# 0.93 alike as wholes, 0.56 on the names themselves.
+_TYPE_PREFIX = re.compile(
+    r"^(?:(?:uy ban nhan dan|hoi dong nhan dan|dang uy|van phong)\s+)?"
+    r"(?:xa|phuong|thi tran|thi xa|dac khu|huyen|quan|tinh|thanh pho|so|phong|ban|cuc|chi cuc"
+    r"|trung tam|truong|benh vien|tram)\s+")
+
+
+def _distinctive(k: str) -> str:
+    return _TYPE_PREFIX.sub("", k, count=1)
+
+
+def _ratio(ka: str, kb: str, full: float | None = None) -> float:
+    """The lower of the whole keys' ratio and the ratio without their type phrases."""
+    if full is None:
+        full = SequenceMatcher(None, ka, kb, autojunk=False).ratio()
+    da, db = _distinctive(ka), _distinctive(kb)
+    if (da, db) == (ka, kb) or not da or not db:
+        return full
+    return min(full, SequenceMatcher(None, da, db, autojunk=False).ratio())
+
+
 def similarity(a: str, b: str) -> float:
-    """0..1 similarity of two names on their keys (robust to lost diacritics and OCR noise)."""
+    """0..1 similarity of two names on their keys (robust to lost diacritics and OCR noise,
+    blind to the type phrase two agencies share)."""
     ka, kb = key(a), key(b)
     if not ka or not kb:
         return 0.0
     if ka == kb:
         return 1.0
-    return SequenceMatcher(None, ka, kb, autojunk=False).ratio()
+    return _ratio(ka, kb)
 
 
-def best_match(name: str, candidates: list[str], *, threshold: float = 0.85) -> tuple[str | None, float]:
-    """The candidate most similar to `name` and its score; None when below `threshold`."""
+def best_match(name: str, candidates: Iterable[str], *,
+               threshold: float = 0.85) -> tuple[str | None, float]:
+    """The candidate most similar to `name` and its score; None when below `threshold`.
+
+    Same result as comparing `similarity` with every candidate, but a candidate whose cheap upper
+    bounds (real_quick_ratio, quick_ratio) cannot beat the best so far is skipped."""
+    kn = key(name)
     best, score = None, 0.0
+    if not kn:
+        return None, 0.0
     for cand in candidates:
-        s = similarity(name, cand)
+        kc = key(cand)
+        if not kc:
+            continue
+        if kc == kn:
+            return cand, 1.0
+        sm = SequenceMatcher(None, kn, kc, autojunk=False)
+        if sm.real_quick_ratio() <= score or sm.quick_ratio() <= score:
+            continue
+        s = sm.ratio()
+        if s > score:
+            s = _ratio(kn, kc, s)       # never above the whole ratio: the pruning stays exact
         if s > score:
             best, score = cand, s
     return (best, score) if score >= threshold else (None, score)
@@ -91,3 +140,45 @@ def slug(text: str, *, limit: int = 60) -> str:
     """ASCII file-name slug of a Vietnamese name: 'Sở Tài chính' → 'so-tai-chinh'."""
     bare = re.sub(r"[^a-z0-9]+", "-", strip_diacritics(nfc(text)).lower()).strip("-")
     return bare[:limit].rstrip("-") or "x"
+
+
+class NameIndex:
+    """Fuzzy look-up of a name among many (a province's thousands of agencies).
+
+    Only the `shortlist` candidates sharing the most distinctive words with the name (weighted by
+    rarity; the name's four rarest indexed words) are compared with difflib; a name with no word
+    in the index at all (heavy OCR damage) is compared with every name."""
+
+    def __init__(self, names: Iterable[str], *, shortlist: int = 40) -> None:
+        self.names = list(dict.fromkeys(n for n in names if key(n)))
+        self.shortlist = shortlist
+        self._exact: dict[str, str] = {}
+        self._postings: dict[str, list[int]] = {}
+        for i, n in enumerate(self.names):
+            self._exact.setdefault(key(n), n)
+            for w in set(key(n).split()):
+                self._postings.setdefault(w, []).append(i)
+
+    def __contains__(self, name: str) -> bool:
+        return key(name) in self._exact
+
+    def exact(self, name: str) -> str | None:
+        """The indexed name with the same key (spelling, case, diacritics aside), if any."""
+        return self._exact.get(key(name))
+
+    def best(self, name: str, *, threshold: float = 0.85) -> tuple[str | None, float]:
+        """Like best_match(name, names), over the shortlist."""
+        k = key(name)
+        if k in self._exact:
+            return self._exact[k], 1.0
+        words = sorted((w for w in set(k.split()) if w in self._postings),
+                       key=lambda w: (len(self._postings[w]), w))[:4]
+        if not words:
+            return best_match(name, self.names, threshold=threshold)
+        weights: dict[int, float] = {}
+        for w in words:
+            ids = self._postings[w]
+            for i in ids:
+                weights[i] = weights.get(i, 0.0) + 1.0 / len(ids)
+        ranked = sorted(weights, key=lambda i: (-weights[i], i))[: self.shortlist]
+        return best_match(name, [self.names[i] for i in ranked], threshold=threshold)

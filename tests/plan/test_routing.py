@@ -44,3 +44,18 @@ def test_recalled_org_tokens_come_from_the_absorbing_agency_to_the_focal_point(t
     assert recall.token_serial == "TK1"
     assert recall.sender == TC                  # Sở Tài chính now holds KH&ĐT's token …
     assert recall.hand_over_to == FOCAL_HY      # … and hands it to the Sở KHCN (rule 5)
+
+
+def test_a_new_name_is_never_matched_to_a_look_alike_existing_agency(tmp_path):
+    """"Hợp nhất xã A và xã B thành xã Trung Sơn": the certificate gets "Trung Sơn", not the
+    existing "Trung Cường", although the two names share most of their letters."""
+    settings = focal_settings(tmp_path)
+    a, b = "Ủy ban nhân dân xã Nhân Hiệp", "Ủy ban nhân dân xã Lợi Nghĩa"
+    other, new = "Ủy ban nhân dân xã Trung Cường", "Ủy ban nhân dân xã Trung Sơn"
+    snapshot = snap(org(a, "C1"), org(b, "C2", until=TODAY.replace(year=2026)), org(other, "C3"),
+                    events=[merge(MergeKind.MERGE_NEW, [a, b], new)])
+    plan = build_plan(snapshot, settings, batch="b")
+    (changed,) = [x for x in plan.actions if x.kind == "certificate" and x.action == "change_info"]
+    assert changed.serial == "C1"
+    assert ("CN", a, new) in changed.changes
+    assert all(x.serial != "C3" or x.action == "keep" for x in plan.actions if x.kind == "certificate")

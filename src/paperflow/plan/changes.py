@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Certificate, PlanWarning, Subscriber
-from ..text import key, similarity
+from ..text import NameIndex, key
 from .common import FUZZY_OK, Context, fit, full_province
 from .events import Event, Rename
 from .provinces import province_key
@@ -37,12 +37,28 @@ def _renamed(value: str, renames: dict[str, Rename]) -> Rename | None:
     hit = renames.get(key(value))
     if hit:
         return hit
-    best, score = None, 0.0
-    for r in renames.values():
-        s = similarity(value, r.old)
-        if s > score:
-            best, score = r, s
-    return best if score >= FUZZY_OK else None
+    return fuzzy_rename(value, renames)
+
+
+def fuzzy_rename(value: str, renames: dict[str, Rename]) -> Rename | None:
+    """The rename whose old name `value` fuzzily matches (OCR, typing); memoised per value for
+    the renames of one plan (a unit's name recurs on every officer of it)."""
+    memo = _MEMO.get(id(renames))
+    if memo is None or memo[0] is not renames:
+        by_old = {r.old: r for r in renames.values()}
+        memo = (renames, {}, (by_old, NameIndex(by_old)))
+        _MEMO.clear()                   # one plan at a time: never grows
+        _MEMO[id(renames)] = memo
+    k = key(value)
+    if k not in memo[1]:
+        by_old, index = memo[2]
+        old, _score = index.best(value, threshold=FUZZY_OK)
+        memo[1][k] = by_old[old] if old is not None else None
+    return memo[1][k]
+
+
+_MEMO: dict[int, tuple[dict[str, Rename], dict[str, Rename | None],
+                       tuple[dict[str, Rename], NameIndex]]] = {}
 
 
 def _new_place(ctx: Context, value: str) -> tuple[str, str] | None:

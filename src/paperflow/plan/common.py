@@ -9,7 +9,7 @@ from datetime import date
 from ..config import CA_NAME, Settings
 from ..models import Certificate, MergeEvent, PlanWarning, Subscriber
 from ..register.snapshot import RegisterSnapshot
-from ..text import best_match, key, nfc
+from ..text import NameIndex, key, nfc
 from .provinces import ProvinceData
 
 # The clauses each action cites (DOMAIN.md rules 1–13).
@@ -54,9 +54,22 @@ class Context:
     today: date
     provinces: ProvinceData
     certs: dict[str, Certificate] = field(default_factory=dict, compare=False, hash=False)
+    # name key → the organisation subscribers holding a certificate under that name (built once:
+    # a province's hundreds of decisions each look up their agencies' holders)
+    org_holders: dict[str, list[tuple[int, Subscriber]]] = field(
+        default_factory=dict, compare=False, hash=False)
 
     def cert(self, serial: str) -> Certificate | None:
         return self.certs.get(serial)
+
+    def holders(self, names: tuple[str, ...]) -> list[Subscriber]:
+        """Organisation subscribers with a certificate named `names`, in snapshot order."""
+        if not self.org_holders and self.snapshot.subscribers:
+            for i, s in enumerate(self.snapshot.subscribers):
+                if s.type == "organization" and s.cert_serial:
+                    self.org_holders.setdefault(key(s.name), []).append((i, s))
+        found = {i: s for k in {key(n) for n in names} for i, s in self.org_holders.get(k, ())}
+        return [found[i] for i in sorted(found)]
 
 
 def fit(value: str) -> tuple[str, PlanWarning | None]:
@@ -156,13 +169,10 @@ class Resolved:
     known: bool
 
 
-def resolve(name: str, known: list[str]) -> Resolved:
+def resolve(name: str, known: list[str] | NameIndex) -> Resolved:
     """Match a decision's agency name against the register (diacritic-insensitive, fuzzy)."""
-    k = key(name)
-    for cand in known:
-        if key(cand) == k:
-            return Resolved(cand, 1.0, True)
-    cand, score = best_match(name, known, threshold=0.85)
+    index = known if isinstance(known, NameIndex) else NameIndex(known)
+    cand, score = index.best(name, threshold=0.85)
     if cand is None:
         return Resolved(nfc(name), score, False)
     return Resolved(cand, score, True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import MergeEvent, MergeKind, PlanWarning
-from ..text import key
+from ..text import NameIndex, key
 from .common import FUZZY_OK, Context, resolve, uncertain
 from .communes import commune_events
 
@@ -43,7 +43,7 @@ def known_names(ctx: Context) -> list[str]:
 
 
 def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
-    known = known_names(ctx)
+    known = NameIndex(known_names(ctx))
     keep_cfg = {key(k): v for k, v in ctx.settings.plan.keep_certificate_of.items()}
     out: list[Event] = []
     warnings: list[PlanWarning] = []
@@ -62,13 +62,19 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
             if got.known and got.score < FUZZY_OK:
                 warnings.append(uncertain(e, name, got))
             sources.append(got.name)
-        target = resolve(e.target, [n for n in known if n not in sources]) if e.target else None
         tname = e.target
-        if target and target.known and target.score >= FUZZY_OK:
-            tname = target.name
-        elif target and target.known and e.kind not in (MergeKind.MERGE_NEW, MergeKind.RENAME):
-            # a new name is expected to be unknown; a kept name or a superior must exist
-            warnings.append(uncertain(e, e.target, target))
+        if e.target and e.kind in (MergeKind.MERGE_NEW, MergeKind.RENAME):
+            # A new name is expected to be unknown: take the register's spelling of exactly that
+            # name if it has one, never a look-alike neighbour ("xã Trung Sơn" is not the
+            # existing "xã Trung Cường", however alike the two strings are).
+            tname = known.exact(e.target) or e.target
+        elif e.target:
+            # A kept name or a managing agency must exist (it may be one of the sources).
+            target = resolve(e.target, known)
+            if target.known and target.score >= FUZZY_OK:
+                tname = target.name
+            elif target.known:
+                warnings.append(uncertain(e, e.target, target))
         keep = e.keep_certificate_of or keep_cfg.get(key(tname), "")
         if keep:
             keep = resolve(keep, sources).name

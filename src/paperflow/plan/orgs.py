@@ -35,9 +35,7 @@ def _action(ctx: Context, s: Subscriber, action: str, reason: str, *, rule: str 
 
 
 def _holders(ctx: Context, names: tuple[str, ...]) -> list[Subscriber]:
-    keys = {key(n) for n in names}
-    return [s for s in ctx.snapshot.subscribers
-            if s.type == "organization" and s.cert_serial and key(s.name) in keys]
+    return ctx.holders(names)
 
 
 def org_actions(ctx: Context, events: list[Event], renames: dict[str, Rename]
