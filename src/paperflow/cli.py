@@ -7,6 +7,7 @@ clerk-readable messages (Vietnamese with the English beside it) in one place: `_
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import signal
@@ -40,16 +41,40 @@ def _clerk_errors() -> Iterator[None]:
     except KeyboardInterrupt as exc:
         print("Đã dừng theo yêu cầu. (Stopped.)", file=sys.stderr)
         raise _Exit(130) from exc
-    except Exception as exc:  # noqa: BLE001 — last line of defence, with the trace kept
-        log.error("internal error\n%s", traceback.format_exc())
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise _internal(exc) from exc
+        where = exc.filename or "thư mục làm việc"
         print(
-            "LỖI NỘI BỘ: paperflow gặp lỗi không mong đợi; không tệp nào bị mất. Gửi tệp "
-            ".paperflow/paperflow.log cho bộ phận CNTT.\n"
-            f"(Internal error: {exc.__class__.__name__}: {exc}. Nothing was lost; send "
-            ".paperflow/paperflow.log to IT.)",
+            f"LỖI / ERROR: Ổ đĩa đã đầy, hết dung lượng khi ghi {where}. Giải phóng dung lượng "
+            "(xóa bớt tệp cũ, dọn thùng rác) rồi chạy lại: không tệp nào bị mất, lô đang làm dở "
+            "sẽ được làm lại.\n"
+            f"(The disk is full: no space left while writing {where}. Free some space, then run "
+            "again: nothing was lost, the unfinished batch is redone.)",
             file=sys.stderr,
         )
         raise _Exit(int(ExitCode.FAILED)) from exc
+    except Exception as exc:  # noqa: BLE001 — last line of defence, with the trace kept
+        raise _internal(exc) from exc
+
+
+def _internal(exc: BaseException) -> _Exit:
+    log.error("internal error\n%s", "".join(traceback.format_exception(exc)))
+    print(
+        "LỖI NỘI BỘ: paperflow gặp lỗi không mong đợi; không tệp nào bị mất. Gửi tệp "
+        ".paperflow/paperflow.log cho bộ phận CNTT.\n"
+        f"(Internal error: {exc.__class__.__name__}: {exc}. Nothing was lost; send "
+        ".paperflow/paperflow.log to IT.)",
+        file=sys.stderr,
+    )
+    return _Exit(int(ExitCode.FAILED))
+
+
+def _log_thread_errors(args: threading.ExceptHookArgs) -> None:
+    """A worker thread's crash goes to the log, not as a traceback on the clerk's screen; the
+    batch reports the failure itself."""
+    log.error("error in thread %s", args.thread.name if args.thread else "?",
+              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -243,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return int(ExitCode.USAGE)
     fn = COMMANDS[args.command][0]
+    threading.excepthook = _log_thread_errors
     try:
         with _clerk_errors():
             return fn(args)

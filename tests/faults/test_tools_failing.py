@@ -168,9 +168,6 @@ def test_disk_full_leaves_nothing_visible_and_resumes(tmp_path):
     h.record("disk_full", faults=1, hidden_left_while_full=len(hidden))
 
 
-@pytest.mark.xfail(strict=True, reason="ENOSPC while writing the batch surfaces as 'Internal "
-                   "error: OSError [Errno 28]' (raised in a convert worker thread, tracebacks on "
-                   "stderr), not as a bilingual 'disk full' message saying what to do")
 def test_disk_full_gives_a_clear_bilingual_error(tmp_path):
     _ws, out, _visible, _hidden = _run_on_full_disk(tmp_path)
     assert "Internal error" not in out and "Traceback" not in out, out
