@@ -13,8 +13,10 @@ import fcntl
 import json
 import logging
 import os
+import queue
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
@@ -25,7 +27,7 @@ from . import deliver, extract, intake, plan, register, render, sign
 from .config import Settings
 from .convert import Converter
 from .errors import InputRejected, PaperflowError
-from .models import Incoming, Plan, RenderedDocument
+from .models import Extracted, Incoming, Plan, RenderedDocument
 from .register import Register
 from .text import key
 
@@ -62,10 +64,22 @@ def new_batch_id(settings: Settings, reg: Register) -> str:
     return f"{prefix}{n:03d}"
 
 
+# Files stored in one register transaction and archived with one fsync per folder. A group
+# is also closed after GROUP_S seconds, so a slow file (OCR) does not keep others waiting.
+GROUP_FILES = 200
+GROUP_S = 2.0
+
+
 def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = None) -> BatchResult:
-    """Take every arrived inbox file once: extract, store, archive — or quarantine with a reason."""
+    """Take every arrived inbox file once: extract, store, archive — or quarantine with a reason.
+
+    Files are stored and archived in groups (one transaction, one fsync per folder for the
+    group); each file is still claimed on its own, and until its group is archived it is
+    'taken' in the journal and still in the inbox — a crash then retries it, as before."""
     result = BatchResult()
     desk = intake.Intake(settings, reg)
+    group: list[tuple[Incoming, Extracted]] = []
+    opened = time.monotonic()
     for path in paths if paths is not None else desk.scan():
         try:
             incoming: Incoming | None = desk.take(path)
@@ -77,20 +91,55 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
             continue
         try:
             extracted = extract.read(incoming)
-            reg.store(extracted, source_sha=incoming.sha256, source_name=incoming.name)
         except InputRejected as exc:
             desk.reject(incoming, exc)
             result.rejected.append((incoming.name, exc.en))
             continue
         except PaperflowError as exc:
-            # A fault of this machine (e.g. tesseract missing), not of the file: it stays in the
-            # inbox, claimed by this run only, and is retried by the next batch.
-            log.error("cannot process %s now: %s", incoming.name, exc.en)
-            result.errors.append(f"{incoming.name}: {exc.clerk_message()}")
+            _not_now(result, incoming, exc)
             continue
-        desk.archive(incoming)
-        result.taken.append(incoming.name)
+        if not group:
+            opened = time.monotonic()
+        group.append((incoming, extracted))
+        if len(group) >= GROUP_FILES or time.monotonic() - opened >= GROUP_S:
+            _store_group(reg, desk, group, result)
+            group = []
+    _store_group(reg, desk, group, result)
     return result
+
+
+def _not_now(result: BatchResult, incoming: Incoming, exc: PaperflowError) -> None:
+    # A fault of this machine (e.g. tesseract missing), not of the file: it stays in the
+    # inbox, claimed by this run only, and is retried by the next batch.
+    log.error("cannot process %s now: %s", incoming.name, exc.en)
+    result.errors.append(f"{incoming.name}: {exc.clerk_message()}")
+
+
+def _store_group(reg: Register, desk: intake.Intake, group: list[tuple[Incoming, Extracted]],
+                 result: BatchResult) -> None:
+    """Store a group in one transaction, then archive it; if the group's transaction fails,
+    each file is stored alone, so only the file at fault is rejected or left for later."""
+    if not group:
+        return
+    stored: list[Incoming] = []
+    try:
+        reg.store_many([(ex, inc.sha256, inc.name) for inc, ex in group])
+        stored = [inc for inc, _ex in group]
+    except PaperflowError:
+        for incoming, extracted in group:
+            try:
+                reg.store(extracted, source_sha=incoming.sha256,
+                          source_name=incoming.name)
+            except InputRejected as exc:
+                desk.reject(incoming, exc)
+                result.rejected.append((incoming.name, exc.en))
+                continue
+            except PaperflowError as exc:
+                _not_now(result, incoming, exc)
+                continue
+            stored.append(incoming)
+    desk.archive_many(stored)
+    result.taken += [inc.name for inc in stored]
 
 
 def _pins_available(settings: Settings) -> bool:
@@ -200,31 +249,32 @@ def produce_batch(
 
     numbers = _stable_numbers(reg, settings, final, staging) if sign_now else None
     signed_before = {p.name for p in final.glob("*.signed.pdf")} if final.is_dir() else set()
-    docs = render.render_batch(the_plan, settings, staging, numbers=numbers)
-    progress(f"render: {len(docs)} documents")
+    ours = key(settings.agency.name)
+
+    def to_sign(d: RenderedDocument) -> bool:
+        return key(d.sender) == ours and (not only or d.path.stem in only
+                                          or d.path.name in only
+                                          or f"{d.path.stem}.signed.pdf" in signed_before)
+
+    if sign_now and settings.signing.demo:
+        progress("sign: DEMO — token SoftHSM và CA THỬ NGHIỆM, không dùng cho văn bản "
+                 "thật (DEMO token and TEST CA: not for real documents)")
     with Converter(settings) as conv:
-        docs = conv.convert_documents(docs)
+        line = _Line(settings, conv, to_sign if sign_now else None)
+        docs = line.run(render.iter_batch(the_plan, settings, staging, numbers=numbers),
+                        progress)
         for path, exc in conv.failures:
             result.errors.append(f"{path.name}: {exc.clerk_message()}")
         progress(f"convert: {sum(1 for d in docs if d.pdf)} PDFs"
                  + (f", {len(conv.failures)} failed" if conv.failures else ""))
         if sign_now:
-            if settings.signing.demo:
-                progress("sign: DEMO — token SoftHSM và CA THỬ NGHIỆM, không dùng cho văn bản "
-                         "thật (DEMO token and TEST CA: not for real documents)")
-            try:
-                ours = key(settings.agency.name)
-                chosen = [d for d in docs if key(d.sender) == ours
-                          and (not only or d.path.stem in only or d.path.name in only
-                               or f"{d.path.stem}.signed.pdf" in signed_before)]
-                signed = {d.path: d for d in sign.sign_documents(chosen, settings)}
-                docs = [signed.get(d.path, d) for d in docs]
+            if line.sign_error is not None:
+                result.unsigned_reason = line.sign_error.clerk_message()
+                result.errors.append(line.sign_error.clerk_message())
+                progress(f"sign: stopped: {line.sign_error.en}")
+            else:
                 result.signed = sum(1 for d in docs if d.signed_pdf)
                 progress(f"sign: {result.signed} signed")
-            except PaperflowError as exc:
-                result.unsigned_reason = exc.clerk_message()
-                result.errors.append(exc.clerk_message())
-                progress(f"sign: stopped: {exc.en}")
         else:
             result.unsigned_reason = ("Chưa ký: chạy 'paperflow sign' "
                                       "(Not signed yet: run 'paperflow sign')")
@@ -242,6 +292,122 @@ def produce_batch(
         except PaperflowError as exc:   # the mail stays pending: `paperflow send` retries
             result.errors.append(exc.clerk_message())
     return final
+
+
+class _Line:
+    """Render → convert → sign as a production line, so that both cores work: the caller's
+    thread renders (Python), a converter thread hands each group of rendered .docx to the
+    LibreOffice workers as soon as it is written (ours first, so signing can start), and one
+    signing thread signs our PDFs as they arrive — one thread only, since a PKCS#11 session
+    must never be used by two threads at once; each group is signed by `sign.sign_documents`,
+    which opens and closes its own session. The first signing error stops signing (as before:
+    nothing more is signed, the batch is produced unsigned and 'paperflow sign' resumes).
+    Documents keep their render order; each output is still written atomically by its stage.
+    """
+
+    def __init__(self, settings: Settings, conv: Converter,
+                 to_sign: Callable[[RenderedDocument], bool] | None) -> None:
+        self.settings, self.conv, self.to_sign = settings, conv, to_sign
+        self.docs: list[RenderedDocument] = []
+        self.sign_error: PaperflowError | None = None
+        self._lock = threading.Lock()
+        self._rendered: queue.Queue[int | None] = queue.Queue()
+        self._converted: queue.Queue[int | None] = queue.Queue()
+        self._failure: BaseException | None = None
+        self._signed_any = False
+
+    def run(self, rendering: Iterator[RenderedDocument],
+            progress: Callable[[str], None]) -> list[RenderedDocument]:
+        converter = threading.Thread(target=self._convert_loop, name="line-convert")
+        signer = threading.Thread(target=self._sign_loop, name="line-sign")
+        converter.start()
+        signer.start()
+        try:
+            for doc in rendering:
+                with self._lock:
+                    self.docs.append(doc)
+                    i = len(self.docs) - 1
+                if doc.path.suffix.lower() == ".docx":
+                    self._rendered.put(i)
+            progress(f"render: {len(self.docs)} documents")
+        finally:
+            self._rendered.put(None)
+            converter.join()
+            signer.join()
+        if self._failure is not None:
+            raise self._failure
+        if self.sign_error is not None:
+            # As when the whole batch was signed in one call: a batch whose signing stopped
+            # lists no document as signed ('paperflow sign' finds the signed files and resumes).
+            self.docs = [replace(d, signed_pdf=None) for d in self.docs]
+        if self.to_sign is not None and not self._signed_any and self.sign_error is None:
+            try:    # nothing of ours to sign: still check the signing setup, as before
+                sign.sign_documents([], self.settings)
+            except PaperflowError as exc:
+                self.sign_error = exc
+        return self.docs
+
+    @staticmethod
+    def _drain(q: queue.Queue[int | None]) -> tuple[list[int], bool]:
+        """Block for one item, then take whatever else is waiting; (items, ended)."""
+        items: list[int] = []
+        first = q.get()
+        if first is None:
+            return items, True
+        items.append(first)
+        while True:
+            try:
+                nxt = q.get_nowait()
+            except queue.Empty:
+                return items, False
+            if nxt is None:
+                return items, True
+            items.append(nxt)
+
+    def _convert_loop(self) -> None:
+        try:
+            self.conv.warm_up()
+            ended = False
+            while not ended:
+                idx, ended = self._drain(self._rendered)
+                if not idx:
+                    continue
+                with self._lock:
+                    chunk = [(i, self.docs[i]) for i in idx]
+                if self.to_sign is not None:        # ours first: signing starts sooner
+                    chunk.sort(key=lambda item: not self.to_sign(item[1]))  # type: ignore[misc]
+                done = self.conv.convert_documents([d for _i, d in chunk])
+                with self._lock:
+                    for (i, _d), d in zip(chunk, done, strict=True):
+                        self.docs[i] = d
+                for (i, _d), d in zip(chunk, done, strict=True):
+                    if self.to_sign is not None and d.pdf is not None and self.to_sign(d):
+                        self._converted.put(i)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            self._failure = exc
+        finally:
+            self._converted.put(None)
+
+    def _sign_loop(self) -> None:
+        ended = False
+        while not ended:
+            idx, ended = self._drain(self._converted)
+            if not idx or self.sign_error is not None or self._failure is not None:
+                continue
+            with self._lock:
+                chunk = [self.docs[i] for i in idx]
+            try:
+                self._signed_any = True
+                signed = sign.sign_documents(chunk, self.settings)
+            except PaperflowError as exc:
+                self.sign_error = exc
+                continue
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                self._failure = exc
+                continue
+            with self._lock:
+                for i, d in zip(idx, signed, strict=True):
+                    self.docs[i] = d
 
 
 def _stable_numbers(reg: Register, settings: Settings, final: Path,

@@ -13,11 +13,12 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -26,7 +27,15 @@ from ..errors import InputRejected, PaperflowError
 from ..models import Incoming
 from ..text import nfc, safe_filename
 from . import owner as owners
-from .files import candidates, finish_move, move_no_clobber, place, sha256_file, write_text_atomic
+from .files import (
+    candidates,
+    finish_move,
+    fsync_dir,
+    move_no_clobber,
+    place,
+    sha256_file,
+    write_text_atomic,
+)
 from .ignore import ignored_dir, ignored_path
 from .journal import IntakeRecord
 
@@ -289,6 +298,58 @@ class Intake:
         placed = self._move_recorded(incoming, dest)
         self._finish(incoming, "done", placed)
         return placed
+
+    def archive_many(self, incomings: Sequence[Incoming]) -> list[Path]:
+        """`archive` for a group of files, with the same steps in the same order, each step
+        done for the whole group at once: one journal commit recording every destination, the
+        hard links, ONE fsync per archive folder, the inbox names removed, one fsync per inbox
+        folder, one commit marking them 'done'.
+
+        Crash safety is that of `archive`: every destination is in the journal before any link
+        is made; no source is unlinked before the archive folder holding its link is fsynced
+        (so a crash leaves both names or only the inbox one, never neither); 'done' is written
+        only after the unlinks are durable. Recovery (`recover`, `_claim_existing`) works per
+        row whatever the group size, so a crash mid-group finishes or retries each file alone.
+        """
+        if not incomings:
+            return []
+        today = datetime.now()
+        folder = self.settings.archive / f"{today:%Y}" / f"{today:%m}"
+        folder.mkdir(parents=True, exist_ok=True)
+        dest: dict[str, Path] = {}
+        for inc in incomings:
+            want = folder / f"{inc.sha256[:8]}-{safe_filename(Path(inc.name).name)}"
+            dest[inc.sha256] = next(c for c in candidates(want)
+                                    if not c.exists() and c not in dest.values())
+        with self.engine.begin() as conn:
+            conn.execute(update(T).where(T.c.sha256 == bindparam("k"))
+                         .values(archived_as=bindparam("a"), reason=""),
+                         [{"k": inc.sha256, "a": self._rel(dest[inc.sha256])}
+                          for inc in incomings])
+        placed: dict[str, Path] = {}
+        for inc in incomings:
+            try:
+                place(inc.path, dest[inc.sha256], sync=False)
+                placed[inc.sha256] = dest[inc.sha256]
+            except FileExistsError:
+                # another process took the name meanwhile: this one file goes the slow way
+                # (it records its new name before linking, as `archive` does)
+                placed[inc.sha256] = self._move_recorded(inc, dest[inc.sha256])
+        for parent in {p.parent for p in placed.values()}:
+            fsync_dir(parent)
+        for inc in incomings:
+            finish_move(inc.path, placed[inc.sha256], sync=False)
+        for parent in {inc.path.parent for inc in incomings}:
+            fsync_dir(parent)
+        now = _now()
+        with self.engine.begin() as conn:
+            conn.execute(update(T).where(T.c.sha256 == bindparam("k"))
+                         .values(state="done", archived_as=bindparam("a"), finished_at=now),
+                         [{"k": inc.sha256, "a": self._rel(placed[inc.sha256])}
+                          for inc in incomings])
+        with self._lock:
+            self.active.difference_update(inc.sha256 for inc in incomings)
+        return [placed[inc.sha256] for inc in incomings]
 
     def reject(self, incoming: Incoming, error: PaperflowError) -> Path:
         """Move the original, unmodified, to inbox/rejected/ with NAME.error.txt beside it."""

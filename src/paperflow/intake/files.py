@@ -72,8 +72,10 @@ def _copy_into_place(src: Path, dst: Path) -> None:
             tmp.unlink()
 
 
-def place(src: Path, dst: Path) -> None:
-    """Put src's content at dst (which must not exist) durably; src is left in place."""
+def place(src: Path, dst: Path, *, sync: bool = True) -> None:
+    """Put src's content at dst (which must not exist) durably; src is left in place.
+    With sync=False the caller fsyncs dst's folder itself (once for many files) before it
+    removes any source."""
     try:
         os.link(src, dst)
     except FileExistsError:
@@ -83,7 +85,8 @@ def place(src: Path, dst: Path) -> None:
                              errno.EMLINK, errno.EACCES):
             raise
         _copy_into_place(src, dst)
-    fsync_dir(dst.parent)
+    if sync:
+        fsync_dir(dst.parent)
 
 
 def move_no_clobber(src: Path, dest: Path) -> Path:
@@ -99,11 +102,13 @@ def move_no_clobber(src: Path, dest: Path) -> Path:
     raise FileExistsError(dest)  # pragma: no cover - 100 000 namesakes
 
 
-def finish_move(src: Path, placed: Path) -> None:
-    """Second half of a move: drop the source once the copy is durable."""
+def finish_move(src: Path, placed: Path, *, sync: bool = True) -> None:
+    """Second half of a move: drop the source once the copy is durable (with sync=False the
+    caller fsyncs the source folder itself, once for many files)."""
     with contextlib.suppress(FileNotFoundError):
         src.unlink()
-    fsync_dir(src.parent)
+    if sync:
+        fsync_dir(src.parent)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
