@@ -57,13 +57,16 @@ def instrument() -> None:
     for owner, attr, name in [
         (extract, "read", "extract.read"),
         (Register, "store", "register.store"),
+        (Register, "store_many", "register.store_many"),
         (intake.Intake, "take", "intake.take"),
         (intake.Intake, "archive", "intake.archive"),
+        (intake.Intake, "archive_many", "intake.archive_many"),
         (Register, "snapshot", "register.snapshot"),
         (plan, "build_plan", "plan.build_plan"),
         (Register, "record_plan", "register.record_plan"),
         (render, "render_batch", "render.render_batch"),
         (Converter, "convert_documents", "convert.convert_documents"),
+        (Converter, "warm_up", "convert.warm_up"),
         (Converter, "__exit__", "convert.shutdown"),
         (sign, "sign_documents", "sign.sign_documents"),
         (pkcs11.types.SignMixin, "sign", "token.C_Sign"),
@@ -82,11 +85,17 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.period, self.peak_kb, self.peak_procs = period, 0, 0
         self.stop = threading.Event()
+        # CPU ticks last seen per descendant (LibreOffice workers): getrusage counts children
+        # only once they have exited, so the stage in which they worked would not show it.
+        self.child_ticks: dict[int, int] = {}
 
-    @staticmethod
-    def _tree_rss_kb(root: int) -> tuple[int, int]:
+    def children_cpu_s(self) -> float:
+        return sum(self.child_ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+    def _tree_rss_kb(self, root: int) -> tuple[int, int]:
         parent: dict[int, int] = {}
         rss: dict[int, int] = {}
+        ticks: dict[int, int] = {}
         for d in os.listdir("/proc"):
             if not d.isdigit():
                 continue
@@ -95,6 +104,7 @@ class MemorySampler(threading.Thread):
                     fields = f.read().rsplit(b")", 1)[1].split()
                 parent[int(d)] = int(fields[1])
                 rss[int(d)] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+                ticks[int(d)] = int(fields[11]) + int(fields[12])      # utime + stime
             except (OSError, IndexError, ValueError):
                 continue
         tree, frontier = {root}, [root]
@@ -104,6 +114,9 @@ class MemorySampler(threading.Thread):
                 if pp == p and c not in tree:
                     tree.add(c)
                     frontier.append(c)
+        for p in tree - {root}:
+            if p in ticks:
+                self.child_ticks[p] = max(self.child_ticks.get(p, 0), ticks[p])
         return sum(rss.get(p, 0) for p in tree), len(tree)
 
     def run(self) -> None:
@@ -167,6 +180,7 @@ def main(workspace: Path, out: Path) -> int:
         "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "maxrss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "peak_tree_mb": sampler.peak_kb / 1024,
+        "cpu_children_sampled_s": sampler.children_cpu_s(),
         "peak_tree_processes": sampler.peak_procs,
         "sample": _sample(docs),
     }

@@ -132,6 +132,25 @@ class Converter:
         return {"mode": self.mode, "per_worker": [], "restarts": 0, "recycled": 0}
 
     # -- public ----------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Start every LibreOffice worker now, in parallel, so the first documents do not wait
+        for a cold start (≈ 2–3 s each). Quiet on failure: the first conversion meets the same
+        problem and reports it as usual."""
+        try:
+            self._decide_mode()
+            self._claim_slot()
+        except ConversionError:
+            return
+        if self.mode != "uno":
+            return
+        from .pool import WorkerPool
+
+        if self._pool is None:
+            assert self._soffice is not None and self.root is not None
+            self._pool = WorkerPool(self._soffice, self.uno_python, self.root, self.workers,
+                                    self.timeout_s, self.recycle_after)
+        self._pool.start_all()
+
     def convert_documents(self, docs: Sequence[RenderedDocument]) -> list[RenderedDocument]:
         """Set `.pdf` on every .docx document that converts; other documents pass unchanged."""
         wanted = [d.path for d in docs if d.path.suffix.lower() == ".docx"]

@@ -250,6 +250,22 @@ class WorkerPool:
                 results[i] = err
         return results
 
+    def start_all(self) -> None:
+        """Start the workers that are not running, all at once (errors are met again, and
+        reported, by the next `run`)."""
+
+        def start(worker: UnoWorker) -> None:
+            if not worker.alive:
+                with contextlib.suppress(ConversionError):
+                    worker.start()
+
+        threads = [threading.Thread(target=start, args=(w,), name=f"convert-start{w.n}")
+                   for w in self.workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
     def close(self) -> None:
         threads = [threading.Thread(target=w.stop) for w in self.workers]
         for t in threads:

@@ -6,8 +6,8 @@ Templates: the workspace's templates/ first (clerk-edited), then the package def
 
 from __future__ import annotations
 
-from .batch import render_batch, render_implementing_dispatch
+from .batch import iter_batch, render_batch, render_implementing_dispatch
 from .engine import install_templates, lint_template, render_docx, template_path, template_tags
 
-__all__ = ["render_batch", "render_implementing_dispatch", "install_templates", "lint_template",
+__all__ = ["render_batch", "iter_batch", "render_implementing_dispatch", "install_templates", "lint_template",
            "render_docx", "template_path", "template_tags"]

@@ -3,7 +3,7 @@ the summary — and the provincial implementing dispatch."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -45,29 +45,36 @@ class _Out:
 def render_batch(plan: Plan, settings: Settings, outdir: Path, *,
                  numbers: Numbers = None) -> list[RenderedDocument]:
     """Every document of the batch, into `outdir`."""
+    return list(iter_batch(plan, settings, outdir, numbers=numbers))
+
+
+def iter_batch(plan: Plan, settings: Settings, outdir: Path, *,
+               numbers: Numbers = None) -> Iterator[RenderedDocument]:
+    """`render_batch` one document at a time, in the same order (numbers are taken in that
+    order too): each document is complete on disk when it is yielded, so the caller can
+    convert it while the next ones are rendered."""
     outdir.mkdir(parents=True, exist_ok=True)
     out = _Out(outdir, set())
-    docs: list[RenderedDocument] = []
     certs = [a for a in plan.actions if a.kind == "certificate"]
-    docs += _dispatches(certs, settings, out, numbers)
-    docs += _token_minutes([a for a in plan.actions if a.kind == "token"], settings, out, numbers)
-    docs += _dossier_minutes([a for a in plan.actions if a.kind == "dossier"], settings, out,
-                             numbers)
+    yield from _dispatches(certs, settings, out, numbers)
+    yield from _token_minutes([a for a in plan.actions if a.kind == "token"], settings, out,
+                              numbers)
+    yield from _dossier_minutes([a for a in plan.actions if a.kind == "dossier"], settings, out,
+                                numbers)
     orgs = [a for a in certs if a.subscriber and a.subscriber.type == "organization"]
     if orgs:
-        docs.append(_org_list(orgs, settings, out, numbers))
+        yield _org_list(orgs, settings, out, numbers)
     requested = [a for a in certs if a.action in REQUEST_ACTIONS and a.subscriber]
     if requested:
         path = out.path("Template_import_VGCA", ".xlsx")
         rows = [C.subscriber_row(i, a) for i, a in enumerate(requested, start=1)]
         sheets.write_import_sheet(path, rows)
-        docs.append(RenderedDocument(path=path, type="import_sheet", request="", recipient=CA_NAME,
-                                     sender=C.own_issuer(settings).name))
-    docs += _implementing([a for a in plan.actions if a.kind == "dispatch"], settings, outdir,
-                          numbers)
+        yield RenderedDocument(path=path, type="import_sheet", request="", recipient=CA_NAME,
+                               sender=C.own_issuer(settings).name)
+    yield from _implementing([a for a in plan.actions if a.kind == "dispatch"], settings,
+                             outdir, numbers)
     if any(a.kind != "dispatch" for a in plan.actions):   # nothing to sum up otherwise
-        docs.append(_report(plan, settings, out, numbers))
-    return docs
+        yield _report(plan, settings, out, numbers)
 
 
 def restated_points(points: tuple[tuple[str, str], ...]) -> list[str]:
@@ -85,9 +92,8 @@ def restated_points(points: tuple[tuple[str, str], ...]) -> list[str]:
 
 
 def _implementing(actions: list[Action], settings: Settings, outdir: Path,
-                  numbers: Numbers) -> list[RenderedDocument]:
+                  numbers: Numbers) -> Iterator[RenderedDocument]:
     """The province's dispatch passing each central dispatch on (seeds 001, 002)."""
-    docs = []
     for a in actions:
         c: CentralDispatch | None = a.central
         if a.action != "implement" or c is None:
@@ -97,8 +103,7 @@ def _implementing(actions: list[Action], settings: Settings, outdir: Path,
                    "subject": c.subject, "points": restated_points(c.points),
                    "recipients": recipients or None}
         doc = render_implementing_dispatch(settings, central, outdir, numbers=numbers)
-        docs.append(replace(doc, request="implement", recipient=nfc(a.to) or doc.recipient))
-    return docs
+        yield replace(doc, request="implement", recipient=nfc(a.to) or doc.recipient)
 
 
 def _render(settings: Settings, name: str, ctx: dict[str, Any], path: Path) -> Path:
@@ -106,7 +111,7 @@ def _render(settings: Settings, name: str, ctx: dict[str, Any], path: Path) -> P
 
 
 def _dispatches(certs: list[Action], settings: Settings, out: _Out,
-                numbers: Numbers) -> list[RenderedDocument]:
+                numbers: Numbers) -> Iterator[RenderedDocument]:
     groups: dict[tuple[str, str, str], list[Action]] = {}
     for a in certs:
         form = C.FORM_OF.get(a.action)
@@ -114,7 +119,6 @@ def _dispatches(certs: list[Action], settings: Settings, out: _Out,
             continue
         route = nfc(a.route_to) or CA_NAME
         groups.setdefault((nfc(a.sender), route, form), []).append(a)
-    docs = []
     for (sender, route, form), actions in groups.items():
         managing = next((a.subscriber.managing_agency for a in actions if a.subscriber), "")
         issuer = C.issuer_for(settings, sender, managing)
@@ -139,13 +143,12 @@ def _dispatches(certs: list[Action], settings: Settings, out: _Out,
         list_xlsx = sheets.write_list(out.path(f"{stem}-danh-sach", ".xlsx"),
                                       f"DANH SÁCH THUÊ BAO ĐỀ NGHỊ {ctx['request_title'].upper()}",
                                       subtitle, persons, orgs, DETAIL_HEADINGS[form])
-        docs.append(RenderedDocument(
+        yield RenderedDocument(
             path=path, type="dispatch", request=request, recipient=route, sender=issuer.name,
-            subject=f"V/v {subject}", number=ctx["number"], attachments=(list_docx, list_xlsx)))
-        docs.append(RenderedDocument(path=list_docx, type="list", request=request,
-                                     recipient=route, sender=issuer.name,
-                                     subject=f"V/v {subject}", number=ctx["number"]))
-    return docs
+            subject=f"V/v {subject}", number=ctx["number"], attachments=(list_docx, list_xlsx))
+        yield RenderedDocument(path=list_docx, type="list", request=request,
+                               recipient=route, sender=issuer.name,
+                               subject=f"V/v {subject}", number=ctx["number"])
 
 
 def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: str,
@@ -167,7 +170,7 @@ def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: 
 
 
 def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
-                   numbers: Numbers) -> list[RenderedDocument]:
+                   numbers: Numbers) -> Iterator[RenderedDocument]:
     """Rule 6: an officer hands the token to the managing agency (one minutes per officer);
     rule 5: an agency sends recalled tokens to the focal point (one minutes per agency)."""
     groups: dict[tuple[str, str], list[Action]] = {}
@@ -182,7 +185,6 @@ def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
             giver = a.sender or (s.agency if s else "") or C.own_issuer(settings).name
             receiver = a.hand_over_to or a.route_to or _focal_point(settings)
         groups.setdefault((nfc(giver), nfc(receiver)), []).append(a)
-    docs = []
     for (giver, receiver), actions in groups.items():
         items = []
         for n, a in enumerate(actions, start=1):
@@ -190,10 +192,9 @@ def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
             row["reason"] = nfc(a.reason)
             items.append(row)
         rule_text = _rule_text(actions)
-        docs.append(_minutes_doc(settings, numbers, "handover_tokens",
-                                 "bien_ban_ban_giao_thiet_bi.docx", giver, receiver, items,
-                                 rule_text, out, "bàn giao thiết bị lưu khóa bí mật"))
-    return docs
+        yield _minutes_doc(settings, numbers, "handover_tokens",
+                           "bien_ban_ban_giao_thiet_bi.docx", giver, receiver, items,
+                           rule_text, out, "bàn giao thiết bị lưu khóa bí mật")
 
 
 def _rule_text(actions: list[Action]) -> str:
@@ -207,13 +208,12 @@ def _rule_text(actions: list[Action]) -> str:
 
 
 def _dossier_minutes(dossiers: list[Action], settings: Settings, out: _Out,
-                     numbers: Numbers) -> list[RenderedDocument]:
+                     numbers: Numbers) -> Iterator[RenderedDocument]:
     """Rule 7: a merged agency hands its request dossiers over to the new agency."""
     groups: dict[tuple[str, str], list[Action]] = {}
     for a in dossiers:
         if a.action == "hand_over":
             groups.setdefault((nfc(a.from_), nfc(a.to)), []).append(a)
-    docs = []
     for (giver, receiver), actions in groups.items():
         items = []
         for n, a in enumerate(actions, start=1):
@@ -221,12 +221,11 @@ def _dossier_minutes(dossiers: list[Action], settings: Settings, out: _Out,
             items.append({"stt": str(n), "dossier": nfc(a.reason) or "Hồ sơ đề nghị",
                           "name": nfc(s.name) if s else "", "serial": nfc(a.serial),
                           "note": nfc(a.rule)})
-        docs.append(_minutes_doc(settings, numbers, "handover_dossiers",
-                                 "bien_ban_ban_giao_ho_so.docx", giver, receiver, items,
-                                 "Thực hiện khoản 3 Công văn số 275/BCY-CTSBMTT ngày 16/5/2025 "
-                                 "của Ban Cơ yếu Chính phủ.", out,
-                                 "bàn giao hồ sơ đề nghị chứng thực chữ ký số"))
-    return docs
+        yield _minutes_doc(settings, numbers, "handover_dossiers",
+                           "bien_ban_ban_giao_ho_so.docx", giver, receiver, items,
+                           "Thực hiện khoản 3 Công văn số 275/BCY-CTSBMTT ngày 16/5/2025 "
+                           "của Ban Cơ yếu Chính phủ.", out,
+                           "bàn giao hồ sơ đề nghị chứng thực chữ ký số")
 
 
 def _org_list(orgs: list[Action], settings: Settings, out: _Out,

@@ -7,10 +7,12 @@ repeated on each page, A4 (landscape where wide) fitted to the page width.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -63,14 +65,24 @@ def write_table(ws: Worksheet, title: str, subtitle: str,
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = BORDER
         ws.column_dimensions[get_column_letter(i)].width = width
+    # Styling a cell through openpyxl's descriptors hashes each Font/Alignment/Border into the
+    # workbook's style lists (≈ 0.1 ms a cell, seconds for a province's list): style one body
+    # cell of each kind, then give the others a copy of its style ids (openpyxl's own idiom in
+    # WorksheetCopy) — the same styles in the file.
+    styled: dict[bool, StyleArray] = {}
     for r, values in enumerate(rows, start=header_row + 1):
         for i, value in enumerate(values, start=1):
             c = ws.cell(r, i, value if value != "" else None)
+            as_text = i - 1 in text_columns
+            if as_text in styled:
+                c._style = copy(styled[as_text])
+                continue
             c.font = Font(name=FONT, size=12)
             c.alignment = Alignment(vertical="top", wrap_text=True)
             c.border = BORDER
-            if i - 1 in text_columns:
+            if as_text:
                 c.number_format = "@"
+            styled[as_text] = copy(c._style)
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
