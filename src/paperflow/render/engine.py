@@ -22,6 +22,7 @@ from docxtpl import DocxTemplate
 
 from ..config import Settings
 from ..errors import TemplateError
+from .tables import split_long_tables
 
 # Parts of a .docx that may hold template text.
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
@@ -162,6 +163,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> Path:
         ) from exc
     except jinja2.TemplateError as exc:
         raise _broken(template, exc) from exc
+    split_long_tables(tpl.docx.element.body)     # LibreOffice: linear time on long lists
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(str(out))
     return out
