@@ -118,7 +118,7 @@ def report(wl: dict, job: dict, naive: dict | None) -> list[str]:
     for name in ("intake", "plan", "render", "convert", "sign", "deliver"):
         s = st.get(name, 0.0)
         n, what = rate.get(name, (0, ""))
-        per = f"{n / s:8.1f} {what}/s" if s > 0 and n else ""
+        per = f"{n / s:8.1f} {what}/s" if s > 0.05 and n else ""   # 0: overlapped
         c = job.get("stage_cpu", {}).get(name, {"self": 0.0, "children": 0.0})
         lines.append(f"{name:<10}{s:9.2f}{s / total * 100 if total else 0:7.1f}%"
                      f"{c['self']:8.1f}{c['children']:9.1f}   {per}")
