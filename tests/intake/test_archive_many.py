@@ -1,0 +1,77 @@
+"""Intake.archive_many: a group archived with the same journal steps as `archive`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from paperflow.intake import Intake
+from paperflow.intake.journal import IntakeRecord
+
+T = IntakeRecord.__table__
+
+
+def _drop(path: Path, content: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    past = time.time() - 60
+    os.utime(path, (past, past))
+    return path
+
+
+def _rows(reg) -> dict[str, object]:
+    with reg.engine.connect() as conn:
+        return {r.name: r for r in conn.execute(select(T))}
+
+
+def test_a_group_is_archived_once_each_and_journaled_done(settings, reg, ws):
+    inbox = ws / "inbox"
+    for i in range(5):
+        _drop(inbox / ("sub" if i % 2 else "") / f"cert {i}.cer", f"certificate {i}".encode())
+    desk = Intake(settings, reg)
+    taken = [desk.take(p) for p in desk.scan()]
+    assert all(taken)
+    placed = desk.archive_many(taken)
+    assert [p.read_bytes() for p in placed] == [inc.path.name.replace("cert", "certificate")
+                                               .removesuffix(".cer").encode() for inc in taken]
+    assert not [p for p in inbox.rglob("*") if p.is_file()]
+    rows = _rows(reg)
+    assert {r.state for r in rows.values()} == {"done"}
+    assert sorted((ws / r.archived_as) for r in rows.values()) == sorted(placed)
+    # the same contents dropped again are duplicates, not processed a second time
+    for i in range(5):
+        _drop(inbox / f"again {i}.cer", f"certificate {i}".encode())
+    again = Intake(settings, reg)
+    assert [again.take(p) for p in again.scan()] == [None] * 5
+
+
+def test_a_dead_process_with_a_group_placed_but_not_unlinked_is_finished(settings, reg, ws):
+    """The crash window of a group: destinations journaled and linked, inbox names not yet
+    removed. The next desk (another process) finishes each move: one archived copy each."""
+    inbox = ws / "inbox"
+    for i in range(3):
+        _drop(inbox / f"c{i}.cer", f"content {i}".encode())
+    desk = Intake(settings, reg)
+    taken = [desk.take(p) for p in desk.scan()]
+    from paperflow.intake import desk as desk_module
+
+    real = desk_module.finish_move
+    desk_module.finish_move = lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed"))
+    try:
+        with contextlib.suppress(SystemExit):
+            desk.archive_many(taken)
+    finally:
+        desk_module.finish_move = real
+    assert len(list(inbox.glob("*.cer"))) == 3          # both names exist: nothing lost
+    with reg.engine.begin() as conn:                     # as if its owner had died
+        conn.execute(T.update().values(owner=f"{socket.gethostname()}:999999999:1"))
+    Intake(settings, reg)                                # recovery on start
+    assert not list(inbox.glob("*.cer"))
+    archived = [p for p in (ws / "archive").rglob("*.cer") if "duplicates" not in p.parts]
+    assert sorted(p.read_bytes() for p in archived) == [f"content {i}".encode() for i in range(3)]
+    assert {r.state for r in _rows(reg).values()} == {"done"}
