@@ -43,7 +43,8 @@ case "$mode" in
     ../.venv/bin/paperflow run --once
     echo
     echo "== Kiểm tra chữ ký / verifying the signatures"
-    mapfile -t signed < <(find outbox -name '*.signed.pdf' -not -path '*/.*' | sort)
+    # the batch folders only: the recipient folders hold links to the same files
+    mapfile -t signed < <(find outbox -mindepth 2 -maxdepth 2 -name '*.signed.pdf' -not -path '*/.*' | sort)
     ../.venv/bin/paperflow verify "${signed[@]}"
     echo
     echo "Kết quả / results: $(pwd)/outbox/"
