@@ -91,12 +91,8 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
             continue
         try:
             extracted = extract.read(incoming)
-        except InputRejected as exc:
-            desk.reject(incoming, exc)
-            result.rejected.append((incoming.name, exc.en))
-            continue
         except PaperflowError as exc:
-            _not_now(result, incoming, exc)
+            _settle_failure(desk, result, incoming, exc)
             continue
         if not group:
             opened = time.monotonic()
@@ -108,9 +104,15 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
     return result
 
 
-def _not_now(result: BatchResult, incoming: Incoming, exc: PaperflowError) -> None:
-    # A fault of this machine (e.g. tesseract missing), not of the file: it stays in the
-    # inbox, claimed by this run only, and is retried by the next batch.
+def _settle_failure(desk: intake.Intake, result: BatchResult, incoming: Incoming,
+                    exc: PaperflowError) -> None:
+    """A file the batch could not take: quarantined when the file is at fault; otherwise (e.g.
+    tesseract missing: a fault of this machine) it stays in the inbox, claimed by this run only,
+    and is retried by the next batch."""
+    if isinstance(exc, InputRejected):
+        desk.reject(incoming, exc)
+        result.rejected.append((incoming.name, exc.en))
+        return
     log.error("cannot process %s now: %s", incoming.name, exc.en)
     result.errors.append(f"{incoming.name}: {exc.clerk_message()}")
 
@@ -130,12 +132,8 @@ def _store_group(reg: Register, desk: intake.Intake, group: list[tuple[Incoming,
             try:
                 reg.store(extracted, source_sha=incoming.sha256,
                           source_name=incoming.name)
-            except InputRejected as exc:
-                desk.reject(incoming, exc)
-                result.rejected.append((incoming.name, exc.en))
-                continue
             except PaperflowError as exc:
-                _not_now(result, incoming, exc)
+                _settle_failure(desk, result, incoming, exc)
                 continue
             stored.append(incoming)
     desk.archive_many(stored)
