@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from render_plan import HY, SYT_TB, realistic_plan
+from render_plan import HY, NNMT, STC, SYT_TB, realistic_plan
 
 from paperflow.config import CA_NAME
 from paperflow.render import render_batch, render_implementing_dispatch
@@ -106,10 +106,20 @@ def test_thai_binh_draft_goes_to_the_hung_yen_focal_point(rendered, pdfs):
 
 
 def test_minutes_org_list_and_report_pdfs(rendered, pdfs):
-    tok = _pdftext(pdfs[_of(rendered, "handover_tokens")[0].path])
-    for part in ["BIÊN BẢN", "Bàn giao thiết bị lưu khóa bí mật", "Bên giao: Lê Thị Hoa",
-                 "TK0099", "ĐẠI DIỆN BÊN NHẬN", "/BB-SKHCN", "PFSIGN"]:
+    receipt, recall = _of(rendered, "handover_tokens")
+    # rule 6: both officers of the merged department hand their tokens over in ONE receipt
+    assert receipt.recipient == NNMT and receipt.path.name.startswith("BB-tiep-nhan-thiet-bi")
+    tok = _pdftext(pdfs[receipt.path])
+    for part in ["BIÊN BẢN", "Tiếp nhận thiết bị lưu khóa bí mật",
+                 "Bên giao: các cá nhân có tên tại bảng dưới đây", f"Bên nhận: {NNMT}",
+                 "Lê Thị Hoa", "TK0099", "Vũ Văn Tùng", "TK0100", "Chuyển công tác ra ngoài tỉnh",
+                 "Không còn nhu cầu sử dụng", "Người giao ký", "bàn giao cho", "2 thiết bị",
+                 "NGƯỜI LẬP BIÊN BẢN", "ĐẠI DIỆN BÊN NHẬN", "PFSIGN"]:
         assert part in tok, part
+    rec = _pdftext(pdfs[recall.path])
+    for part in ["Bàn giao thiết bị lưu khóa bí mật", f"Bên giao: {STC}", "TK0001",
+                 "ĐẠI DIỆN BÊN GIAO", "/BB-SKHCN"]:
+        assert part in rec, part
     dos = _pdftext(pdfs[_of(rendered, "handover_dossiers")[0].path])
     assert "gia hạn & thay đổi thông tin <2024>" in dos and "Sở Tài chính tỉnh Hưng Yên" in dos
     org = _pdftext(pdfs[_of(rendered, "org_list")[0].path])
@@ -176,3 +186,40 @@ def test_signature_marker_sits_between_title_and_name_with_room(rendered, pdfs):
     centre = (mark["top"] + mark["bottom"]) / 2
     assert centre - title["bottom"] >= 30 and name["top"] - centre >= 30
     assert mark["x0"] > page.width / 2 - 20                            # right-hand column
+
+
+def _docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_a_large_request_names_counts_and_its_list_comes_in_parts(settings, tmp_path, monkeypatch):
+    """45 officers: the dispatch gives the count (the rows would fill pages twice over) and the
+    attached list is cut into parts that keep the numbering — every officer in exactly one."""
+    import paperflow.render.batch as batch
+    from render_plan import TNMT, person
+
+    from paperflow.models import Action, Plan
+
+    monkeypatch.setattr(batch, "LIST_PART_ROWS", 20)
+    names = [f"Nguyễn Văn Thứ{i:02d}" for i in range(1, 46)]
+    acts = tuple(Action("certificate", "revoke", "275/BCY-CTSBMTT 1.2", "Nghỉ hưu.",
+                        serial=f"5409{i:04X}", subscriber=person(n, TNMT, f"5409{i:04X}"),
+                        route_to=CA_NAME, sender=HY) for i, n in enumerate(names, start=1))
+    docs = render_batch(Plan("big", acts, ()), settings, tmp_path)
+    dispatch = next(d for d in docs if d.type == "dispatch")
+    text = _docx_text(dispatch.path)
+    assert "Thuê bao là cá nhân: 45 thuê bao" in text
+    assert not any(n in text for n in names)                  # no inline table
+    parts = [d for d in docs if d.type == "list"]
+    assert [p.path.name for p in parts] == [
+        f"CV-Mau05-skhcn-gui-Cuc-CTSBMTT-danh-sach-phan-{i}.docx" for i in (1, 2, 3)]
+    assert [a.suffix for a in dispatch.attachments] == [".docx"] * 3 + [".xlsx"]
+    seen = []
+    for i, p in enumerate(parts, start=1):
+        t = _docx_text(p.path)
+        assert f"(phần {i}/3)" in t
+        seen += [n for n in names if n in t]
+    assert seen == names                                      # each once, in order
+    assert "\n45\n" in _docx_text(parts[-1].path)             # numbering carried on

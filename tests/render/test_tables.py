@@ -19,7 +19,7 @@ def _render(tmp_path, n: int):
     ctx = {k: "Sở Khoa học và Công nghệ" for k in (
         "managing_agency", "agency", "place_date", "request_title", "number_symbol",
         "date_short", "agency_name", "detail_heading")}
-    ctx.update(persons=[_person(i) for i in range(1, n + 1)], organizations=[])
+    ctx.update(persons=[_person(i) for i in range(1, n + 1)], organizations=[], part_label="")
     out = render_docx(template_path(None, "danh_sach_kem_theo.docx"), ctx, tmp_path / "l.docx")
     return Document(str(out))
 

@@ -24,6 +24,8 @@ FORM_SUBJECTS = {"05": "đề nghị thu hồi chứng thư chữ ký số chuy�
                  "06": "đề nghị khôi phục thiết bị lưu khóa bí mật"}
 DETAIL_HEADINGS = {"04": "Nội dung đề nghị", "05": "Lý do thu hồi", "06": "Lý do khôi phục"}
 REQUEST_ACTIONS = ("change_info", "renew", "revoke", "restore_token")
+INLINE_ROWS = 30          # more subscribers than this: the dispatch gives counts, the list the rows
+LIST_PART_ROWS = 1000     # rows per part of the attached list (see list_parts)
 
 
 @dataclass
@@ -132,12 +134,20 @@ def _dispatches(certs: list[Action], settings: Settings, out: _Out,
                    else actions[0].action)
         ctx.update(persons=persons, organizations=orgs, request_text=asked,
                    request_title=asked if form == "04" else subject.removeprefix("đề nghị "),
-                   detail_heading=DETAIL_HEADINGS[form], form=form)
+                   detail_heading=DETAIL_HEADINGS[form], form=form, part_label="",
+                   inline_table=len(persons) + len(orgs) <= INLINE_ROWS,
+                   person_count=len(persons), organization_count=len(orgs))
         to = "Cuc-CTSBMTT" if C.is_ca(route) else slug(C.abbreviate(route))
         stem = f"CV-Mau{form}-{slug(issuer.abbreviation)}-gui-{to}"
         path = _render(settings, FORM_TEMPLATES[form], ctx, out.path(stem, ".docx"))
-        list_docx = _render(settings, "danh_sach_kem_theo.docx", ctx,
-                            out.path(f"{stem}-danh-sach", ".docx"))
+        parts = list_parts(persons, orgs)
+        list_paths = []
+        for n, (p_rows, o_rows) in enumerate(parts, start=1):
+            label = f" (phần {n}/{len(parts)})" if len(parts) > 1 else ""
+            part_ctx = {**ctx, "persons": p_rows, "organizations": o_rows, "part_label": label}
+            suffix = f"-phan-{n}" if len(parts) > 1 else ""
+            list_paths.append(_render(settings, "danh_sach_kem_theo.docx", part_ctx,
+                                      out.path(f"{stem}-danh-sach{suffix}", ".docx")))
         subtitle = (f"(Kèm theo Công văn số {ctx['number_symbol'].strip()} ngày "
                     f"{ctx['date_short']} của {issuer.name})")
         list_xlsx = sheets.write_list(out.path(f"{stem}-danh-sach", ".xlsx"),
@@ -145,15 +155,31 @@ def _dispatches(certs: list[Action], settings: Settings, out: _Out,
                                       subtitle, persons, orgs, DETAIL_HEADINGS[form])
         yield RenderedDocument(
             path=path, type="dispatch", request=request, recipient=route, sender=issuer.name,
-            subject=f"V/v {subject}", number=ctx["number"], attachments=(list_docx, list_xlsx))
-        yield RenderedDocument(path=list_docx, type="list", request=request,
-                               recipient=route, sender=issuer.name,
-                               subject=f"V/v {subject}", number=ctx["number"])
+            subject=f"V/v {subject}", number=ctx["number"],
+            attachments=(*list_paths, list_xlsx))
+        for list_docx in list_paths:
+            yield RenderedDocument(path=list_docx, type="list", request=request,
+                                   recipient=route, sender=issuer.name,
+                                   subject=f"V/v {subject}", number=ctx["number"])
+
+
+def list_parts(persons: list[dict], orgs: list[dict], size: int = 0
+               ) -> list[tuple[list[dict], list[dict]]]:
+    """The attached list cut into printable parts of at most `size` rows (persons first, then
+    organisations, numbering kept): one LibreOffice document of thousands of rows outlasts the
+    conversion time limit and keeps one worker busy while the other idles."""
+    size = size or LIST_PART_ROWS
+    rows = [("p", r) for r in persons] + [("o", r) for r in orgs]
+    parts = []
+    for i in range(0, max(len(rows), 1), size):
+        chunk = rows[i:i + size]
+        parts.append(([r for k, r in chunk if k == "p"], [r for k, r in chunk if k == "o"]))
+    return parts
 
 
 def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: str,
                  giver: str, receiver: str, items: list[dict], rule_text: str, out: _Out,
-                 subject: str) -> RenderedDocument:
+                 subject: str, stem: str = "") -> RenderedDocument:
     issuer = C.own_issuer(settings)
     # Our register numbers (and our token signs) only minutes we are a party to; a hand-over
     # between two other agencies is a draft they print, number and sign themselves.
@@ -162,7 +188,7 @@ def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: 
                    numbers=numbers if ours else None, recipient=receiver)
     ctx.update(giver=giver, receiver=receiver, items=items, rule_text=rule_text,
                giver_signer="", receiver_signer="")
-    stem = f"BB-{'thiet-bi' if doc_type == 'handover_tokens' else 'ho-so'}-{slug(giver, limit=30)}"
+    stem = stem or f"BB-{'thiet-bi' if doc_type == 'handover_tokens' else 'ho-so'}-{slug(giver, limit=30)}"
     path = _render(settings, template, ctx, out.path(stem, ".docx"))
     return RenderedDocument(path=path, type=doc_type, request="", recipient=receiver,
                             sender=settings.agency.name if ours else giver,
@@ -171,30 +197,41 @@ def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: 
 
 def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
                    numbers: Numbers) -> Iterator[RenderedDocument]:
-    """Rule 6: an officer hands the token to the managing agency (one minutes per officer);
-    rule 5: an agency sends recalled tokens to the focal point (one minutes per agency)."""
+    """Rule 6: officers hand their tokens to the managing agency (one receipt per agency, each
+    officer signing their row); rule 5: an agency sends recalled tokens to the focal point (one
+    minutes per agency)."""
+    received: dict[str, list[Action]] = {}
     groups: dict[tuple[str, str], list[Action]] = {}
     for a in tokens:
         if a.action not in ("recall", "hand_over"):
             continue
         s = a.subscriber
         if a.action == "hand_over" and s is not None:
-            giver = s.name
-            receiver = a.hand_over_to or s.agency or a.sender
-        else:
-            giver = a.sender or (s.agency if s else "") or C.own_issuer(settings).name
-            receiver = a.hand_over_to or a.route_to or _focal_point(settings)
+            received.setdefault(nfc(a.hand_over_to or s.agency or a.sender), []).append(a)
+            continue
+        giver = a.sender or (s.agency if s else "") or C.own_issuer(settings).name
+        receiver = a.hand_over_to or a.route_to or _focal_point(settings)
         groups.setdefault((nfc(giver), nfc(receiver)), []).append(a)
+    for receiver, actions in received.items():
+        items = []
+        for n, a in enumerate(actions, start=1):
+            row = C.subscriber_row(n, a)
+            s = a.subscriber
+            row["why"] = nfc(s.need_note) if s and s.need_note else "Không còn nhu cầu sử dụng"
+            items.append(row)
+        yield _minutes_doc(settings, numbers, "handover_tokens",
+                           "bien_ban_tiep_nhan_thiet_bi.docx", receiver, receiver, items,
+                           _rule_text(actions), out, "tiếp nhận thiết bị lưu khóa bí mật",
+                           stem=f"BB-tiep-nhan-thiet-bi-{slug(receiver, limit=30)}")
     for (giver, receiver), actions in groups.items():
         items = []
         for n, a in enumerate(actions, start=1):
             row = C.subscriber_row(n, a)
             row["reason"] = nfc(a.reason)
             items.append(row)
-        rule_text = _rule_text(actions)
         yield _minutes_doc(settings, numbers, "handover_tokens",
                            "bien_ban_ban_giao_thiet_bi.docx", giver, receiver, items,
-                           rule_text, out, "bàn giao thiết bị lưu khóa bí mật")
+                           _rule_text(actions), out, "bàn giao thiết bị lưu khóa bí mật")
 
 
 def _rule_text(actions: list[Action]) -> str:

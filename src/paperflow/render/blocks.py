@@ -84,13 +84,13 @@ def signature(doc: DocxDocument, *, noi_nhan: bool = True) -> None:
     L.para(right, [("{{ signer_name }}", "b14")], align=L.CENTER)
 
 
-def two_party_signature(doc: DocxDocument) -> None:
+def two_party_signature(doc: DocxDocument, giver: str = "ĐẠI DIỆN BÊN GIAO") -> None:
     """Minutes: the giver's and the receiver's representatives side by side. The PFSIGN marker
     sits under the receiver, who keeps and registers the minutes."""
     width = L.text_width(doc) / Mm(1)
     table = L.plain_table(doc, [width / 2, width / 2])
     left, right = table.rows[0].cells
-    for cell, who, name in ((left, "ĐẠI DIỆN BÊN GIAO", "{{ giver_signer }}"),
+    for cell, who, name in ((left, giver, "{{ giver_signer }}"),
                             (right, "ĐẠI DIỆN BÊN NHẬN", "{{ receiver_signer }}")):
         L.para(cell, [(who, "b14")], align=L.CENTER, before=12)
         L.para(cell, [("(Ký, ghi rõ họ tên)", "i13")], align=L.CENTER)

@@ -36,6 +36,18 @@ def _subscriber_tables(doc: DocxDocument, form: str) -> None:
     serial_head, serial_cell = "Số hiệu chứng thư", "{{ r.serial }}"
     if form == "06":
         serial_head, serial_cell = "Số hiệu chứng thư / số serial thiết bị", "{{ r.serial_token }}"
+    # Beyond a page or two the dispatch names the counts and the attached list carries the rows
+    # (`inline_table` false): thousands of rows twice over is what made LibreOffice the bottleneck.
+    L.tag_paragraph(doc, "{%p if not inline_table %}")
+    L.tag_paragraph(doc, "{%p if person_count %}")
+    L.body(doc, [("- Thuê bao là cá nhân: ", ""), ("{{ person_count }}", ""), (" thuê bao;", "")],
+           indent=True)
+    L.tag_paragraph(doc, "{%p endif %}")
+    L.tag_paragraph(doc, "{%p if organization_count %}")
+    L.body(doc, [("- Thuê bao là cơ quan, tổ chức: ", ""), ("{{ organization_count }}", ""),
+                 (" thuê bao;", "")], indent=True)
+    L.tag_paragraph(doc, "{%p endif %}")
+    L.tag_paragraph(doc, "{%p else %}")
     L.tag_paragraph(doc, "{%p if persons %}")
     L.body(doc, [("- Thuê bao là cá nhân (", ""), ("{{ persons|length }}", ""),
                  (" thuê bao):", "")], indent=True).paragraph_format.keep_with_next = True
@@ -54,6 +66,7 @@ def _subscriber_tables(doc: DocxDocument, form: str) -> None:
     L.loop_rows(t, "r", "organizations", ["{{ r.stt }}", "{{ r.name }}", "{{ r.province }}",
                 serial_cell, cell], align=[L.CENTER, L.LEFT, L.CENTER, L.CENTER, L.LEFT])
     L.para(doc, [], after=6)
+    L.tag_paragraph(doc, "{%p endif %}")
     L.tag_paragraph(doc, "{%p endif %}")
 
 
@@ -88,7 +101,8 @@ def attached_list() -> DocxDocument:
            align=L.CENTER)
     L.para(doc, [("(Kèm theo Công văn số ", "i13"), ("{{ number_symbol }}", "i13"),
                  (" ngày ", "i13"), ("{{ date_short }}", "i13"), (" của ", "i13"),
-                 ("{{ agency_name }}", "i13"), (")", "i13")], align=L.CENTER, after=12)
+                 ("{{ agency_name }}", "i13"), (")", "i13"), ("{{ part_label }}", "i13")],
+           align=L.CENTER, after=12)
     L.tag_paragraph(doc, "{%p if persons %}")
     L.para(doc, [("I. THUÊ BAO LÀ CÁ NHÂN", "b13")], after=6, keep=True)
     t = L.grid_table(doc, [12, 30, 24, 29, 32, 34, 19, 22, 23, 27], [
@@ -113,24 +127,40 @@ def attached_list() -> DocxDocument:
 
 
 def _minutes(subtitle: str, intro: str, heads: list[str], cols: list[float],
-             cells: list[str]) -> DocxDocument:
+             cells: list[str], *, from_persons: bool = False) -> DocxDocument:
     doc = L.new_document()
     blocks.header(doc, subject=False)
     blocks.title(doc, "BIÊN BẢN", subtitle)
     L.body(doc, [("Hôm nay, ", ""), ("{{ date_words }}", ""), (", tại ", ""),
                  ("{{ receiver }}", ""), (", chúng tôi gồm:", "")])
-    L.body(doc, [("Bên giao: ", "b"), ("{{ giver }}", "b")])
-    _representative(doc)
+    if from_persons:
+        # One receipt per agency for all its officers (as clerks do on paper): each officer
+        # signs their own row instead of a minutes of their own.
+        L.body(doc, [("Bên giao: ", "b"), ("các cá nhân có tên tại bảng dưới đây", "")])
+    else:
+        L.body(doc, [("Bên giao: ", "b"), ("{{ giver }}", "b")])
+        _representative(doc)
     L.body(doc, [("Bên nhận: ", "b"), ("{{ receiver }}", "b")])
     _representative(doc)
-    L.body(doc, [("{{ rule_text }}", ""), (" Hai bên thống nhất bàn giao ", ""),
-                 ("{{ items|length }}", ""), (f" {intro} như sau:", "")])
+    if from_persons:
+        L.body(doc, [("{{ rule_text }}", ""), (" Các cá nhân có tên dưới đây bàn giao cho ", ""),
+                     ("{{ receiver }}", ""), (" ", ""), ("{{ items|length }}", ""),
+                     (f" {intro} như sau:", "")])
+    else:
+        L.body(doc, [("{{ rule_text }}", ""), (" Hai bên thống nhất bàn giao ", ""),
+                     ("{{ items|length }}", ""), (f" {intro} như sau:", "")])
     t = L.grid_table(doc, cols, heads)
     L.loop_rows(t, "r", "items", cells, align=[L.CENTER] + [L.LEFT] * (len(cells) - 1))
     L.para(doc, [], after=6)
-    L.body(doc, "Bên nhận đã kiểm tra, tiếp nhận đủ số lượng nêu trên. Biên bản được lập thành "
-                "02 bản có giá trị như nhau, mỗi bên giữ 01 bản./.")
-    blocks.two_party_signature(doc)
+    if from_persons:
+        L.body(doc, "Bên nhận đã kiểm tra, tiếp nhận đủ số lượng nêu trên; mỗi người giao ký xác "
+                    "nhận tại dòng của mình. Biên bản được lập thành 02 bản có giá trị như nhau, "
+                    "Bên nhận giữ 01 bản, 01 bản gửi kèm danh sách thu hồi./.")
+        blocks.two_party_signature(doc, giver="NGƯỜI LẬP BIÊN BẢN")
+    else:
+        L.body(doc, "Bên nhận đã kiểm tra, tiếp nhận đủ số lượng nêu trên. Biên bản được lập "
+                    "thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản./.")
+        blocks.two_party_signature(doc)
     return doc
 
 
@@ -146,6 +176,15 @@ def handover_tokens() -> DocxDocument:
                      "Số hiệu chứng thư", "Lý do"], [12, 32, 35, 27, 27, 32],
                     ["{{ r.stt }}", "{{ r.name }}", "{{ r.agency }}", "{{ r.token_serial }}",
                      "{{ r.serial }}", "{{ r.reason }}"])
+
+
+def receipt_tokens() -> DocxDocument:
+    """Rule 6 for a whole agency: its officers' tokens received in one minutes."""
+    return _minutes("Tiếp nhận thiết bị lưu khóa bí mật", "thiết bị lưu khóa bí mật",
+                    ["STT", "Họ và tên", "Chức vụ, đơn vị", "Số serial thiết bị",
+                     "Số hiệu chứng thư", "Lý do", "Người giao ký"], [11, 31, 33, 25, 25, 25, 20],
+                    ["{{ r.stt }}", "{{ r.name }}", "{{ r.title_agency }}", "{{ r.token_serial }}",
+                     "{{ r.serial }}", "{{ r.why }}", ""], from_persons=True)
 
 
 def handover_dossiers() -> DocxDocument:
@@ -235,6 +274,7 @@ BUILDERS: dict[str, Callable[[], DocxDocument]] = {
     "cong_van_mau06.docx": lambda: dispatch("06"),
     "danh_sach_kem_theo.docx": attached_list,
     "bien_ban_ban_giao_thiet_bi.docx": handover_tokens,
+    "bien_ban_tiep_nhan_thiet_bi.docx": receipt_tokens,
     "bien_ban_ban_giao_ho_so.docx": handover_dossiers,
     "danh_sach_co_quan.docx": org_list,
     "bao_cao_tong_hop.docx": report,
