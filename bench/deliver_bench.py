@@ -129,13 +129,13 @@ def make_docs(staging: Path, bases: list[bytes], n_docs: int, names: list[str],
         kind = "handover_tokens" if rng.random() < 0.85 else "handover_dossiers"
         stem = f"BB-{'thiet-bi' if kind == 'handover_tokens' else 'ho-so'}-{n:04d}"
         signed = rng.random() < 0.6
+        what = "thiết bị lưu khóa bí mật" if kind == "handover_tokens" else "hồ sơ"
         plain = pdf(stem)
         docs.append(RenderedDocument(
             path=staging / f"{stem}.docx", type=kind,
             request="recall" if kind == "handover_tokens" else "hand_over", recipient=rcpt,
             sender=sender, number=f"{100 + n}/BB-SKHCN",
-            subject=f"Biên bản bàn giao {'thiết bị lưu khóa bí mật' if kind == 'handover_tokens' else 'hồ sơ'}"
-                    f" của {rcpt}",
+            subject=f"Biên bản bàn giao {what} của {rcpt}",
             pdf=plain, signed_pdf=pdf(f"{stem}.signed") if signed else None))
     return docs
 

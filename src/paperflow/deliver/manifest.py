@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import DeliveryError
 from ..models import RenderedDocument
-from .message import sha256_file
+from .hashes import eml_heads, sha256_file
 from .outbox import SUMMARY_STEM
 
 MANIFEST = "manifest.json"
@@ -52,7 +52,8 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
         for a in d.attachments:
             add(a, "list", d.request, d.recipient, False, d.sender, d.number)
     for m in mails:
-        recipient, request = _eml_headers(m)
+        # just written by prepare_batch in this process: what it put in, without re-parsing
+        recipient, request = eml_heads(m) or _eml_headers(m)
         add(m, "mail", request, recipient, False)
     for suffix in (".pdf", ".docx"):
         add(folder / f"{SUMMARY_STEM}{suffix}", "report", "", "", False)
@@ -62,7 +63,7 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
     by_hash: dict[str, Path] = {}
     for path, entry in entries.items():
         st = path.stat()
-        entry["sha256"] = sha256_file(path)
+        entry["sha256"] = sha256_file(path, st)
         entry["copies"] = []
         by_inode[(st.st_dev, st.st_ino)] = path
         by_hash.setdefault(entry["sha256"], path)
@@ -75,7 +76,7 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
         st = path.stat()
         original = by_inode.get((st.st_dev, st.st_ino))
         if original is None:
-            sha = sha256_file(path)
+            sha = sha256_file(path, st)
             original = by_hash.get(sha)
             if original is None:    # a file no stage declared: still list it, honestly typed
                 others.append({"path": rel.as_posix(), "type": "other", "request": "",

@@ -18,6 +18,8 @@ from pathlib import Path
 from ..config import CA_NAME, Settings
 from ..models import RenderedDocument
 from ..text import key
+from . import headers
+from .hashes import read_and_hash
 
 REQUEST_VI = {
     "change_info": "thay đổi nội dung thông tin chứng thư số",
@@ -131,37 +133,57 @@ def _display_address(name: str, address: str) -> Address:
     return Address(display_name=name, username=user, domain=domain)
 
 
+def _set_address(msg: EmailMessage, header: str, name: str, address: str) -> None:
+    addr = _display_address(name, address)      # validates as before (no CR/LF, …)
+    if headers.needs_encoding(addr.display_name) and addr.addr_spec.isascii():
+        msg.set_raw(header, headers.address(header, addr))     # encoded once, not refolded
+    else:
+        msg[header] = addr
+
+
+def _set_subject(msg: EmailMessage, subject: str) -> None:
+    if headers.needs_encoding(subject) and "\r" not in subject and "\n" not in subject:
+        msg.set_raw("Subject", headers.unstructured("Subject", subject))
+    else:
+        msg["Subject"] = subject
+
+
+def _read_and_hash(files: tuple[Path, ...]) -> tuple[list[bytes], list[str]]:
+    """Each attachment read once: its bytes go into the mail, their hash into the Message-ID
+    (and the manifest's hash cache, so the manifest does not read the file again)."""
+    read = [read_and_hash(p) for p in files]
+    return [d for d, _h in read], [h for _d, h in read]
+
+
 def build_mail(settings: Settings, doc: RenderedDocument) -> Mail:
     """The e-mail for one dispatch to its recipient (lists attached after the dispatch)."""
     recipient = resolve_recipient(settings, doc.recipient)
     files = attachments_of(doc)
-    hashes = [sha256_file(p) for p in files]
+    datas, hashes = _read_and_hash(files)
     subject = mail_subject(doc)
     domain = settings.mail.from_.partition("@")[2] or "paperflow.local"
     mid = message_id_for(recipient, subject, hashes, domain)
 
     msg = EmailMessage()
-    msg["From"] = _display_address(settings.agency.name, settings.mail.from_)
+    _set_address(msg, "From", settings.agency.name, settings.mail.from_)
     if recipient.address:
-        msg["To"] = _display_address(recipient.name, recipient.address)
+        _set_address(msg, "To", recipient.name, recipient.address)
     else:
         # No known address: a clerk fills it in their mail client; never sent by paperflow.
-        msg["To"] = _display_address(recipient.name, "undisclosed-recipients@invalid")
+        _set_address(msg, "To", recipient.name, "undisclosed-recipients@invalid")
         msg["X-Paperflow-Warning"] = "no address configured for this recipient"
-    msg["Subject"] = subject
+    _set_subject(msg, subject)
     msg["Date"] = format_datetime(localtime())
     msg["Message-ID"] = f"<{mid}>"
     if settings.agency.contact_email:
-        msg["Reply-To"] = _display_address(settings.agency.contact_name,
-                                           settings.agency.contact_email)
+        _set_address(msg, "Reply-To", settings.agency.contact_name, settings.agency.contact_email)
     if doc.request:
         msg["X-Paperflow-Request"] = doc.request
     msg.set_content(_body(settings, doc, recipient, files), charset="utf-8")
-    for path in files:
+    for path, data in zip(files, datas, strict=True):
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         maintype, _, subtype = ctype.partition("/")
         # The email package writes non-ASCII file names as RFC 2231 (filename*=utf-8''…).
-        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype,
-                           filename=path.name)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
     return Mail(message=msg, message_id=mid, recipient=recipient, subject=subject,
                 attachments=files)

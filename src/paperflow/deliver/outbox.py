@@ -22,12 +22,14 @@ from email import policy
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..errors import DeliveryError
 from ..models import RenderedDocument
 from ..text import slug
+from .hashes import remember_eml
 from .journal import MailRecord
 from .message import Mail, build_mail
 
@@ -75,23 +77,54 @@ def _needs_paper(settings: Settings, doc: RenderedDocument) -> bool:
     return settings.mail.paper_signing or awaits_signature(doc) or doc.type in PRINTED_TYPES
 
 
-def _record(session: Session, batch: str, mail: Mail, eml_rel: str, state: str, answer: str,
-            doc: RenderedDocument) -> str:
-    """Insert the mail_log row once; an existing row keeps its state (sent stays sent)."""
-    row = session.get(MailRecord, mail.message_id)
-    if row is not None:
-        if row.state in ("pending", "held") and row.state != state:
-            row.state, row.answer = state, answer
-        if row.state in ("pending", "held"):
-            row.eml, row.batch = eml_rel, batch
-        return row.state
-    session.add(MailRecord(
-        message_id=mail.message_id, batch=batch, eml=eml_rel,
-        recipient=mail.recipient.address, recipient_name=mail.recipient.name,
-        sender_agency=doc.sender, subject=mail.subject, state=state, answer=answer,
-        attempts=0, created_at=datetime.now(UTC), request=doc.request, number=doc.number,
-    ))
-    return state
+@dataclass(frozen=True)
+class _Pending:
+    """A written .eml whose mail_log row is still to be recorded."""
+
+    mail: Mail
+    eml_rel: str
+    state: str
+    answer: str
+    doc: RenderedDocument
+
+
+def _existing(session: Session, ids: list[str]) -> dict[str, MailRecord]:
+    """The mail_log rows already there for these Message-IDs, in a few queries, not one each."""
+    found: dict[str, MailRecord] = {}
+    unique = list(dict.fromkeys(ids))
+    for i in range(0, len(unique), 500):       # well under SQLite's bound-parameter limit
+        chunk = unique[i:i + 500]
+        for row in session.scalars(select(MailRecord).where(MailRecord.message_id.in_(chunk))):
+            found[row.message_id] = row
+    return found
+
+
+def _record_all(session: Session, batch: str, pending: list[_Pending]) -> list[str]:
+    """Insert each mail_log row once; an existing row keeps its state (sent stays sent).
+    Returns the state of each message, in order. The same message twice in one batch is one
+    row, pointing at its last .eml, as when each was recorded on its own."""
+    rows = _existing(session, [p.mail.message_id for p in pending])
+    states: list[str] = []
+    now = datetime.now(UTC)
+    for p in pending:
+        row = rows.get(p.mail.message_id)
+        if row is not None:
+            if row.state in ("pending", "held") and row.state != p.state:
+                row.state, row.answer = p.state, p.answer
+            if row.state in ("pending", "held"):
+                row.eml, row.batch = p.eml_rel, batch
+            states.append(row.state)
+            continue
+        row = MailRecord(
+            message_id=p.mail.message_id, batch=batch, eml=p.eml_rel,
+            recipient=p.mail.recipient.address, recipient_name=p.mail.recipient.name,
+            sender_agency=p.doc.sender, subject=p.mail.subject, state=p.state, answer=p.answer,
+            attempts=0, created_at=now, request=p.doc.request, number=p.doc.number,
+        )
+        session.add(row)
+        rows[p.mail.message_id] = row
+        states.append(p.state)
+    return states
 
 
 def _final_attachments(docs: list[RenderedDocument]) -> list[RenderedDocument]:
@@ -127,6 +160,8 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
     docs = _final_attachments(docs)
     attached = {a for d in docs if d.type != "list" for a in d.attachments}
     emls: list[Path] = []
+    pending: list[_Pending] = []
+    owners: list[RecipientFolder] = []
     try:
         with Session(reg.engine) as session, session.begin():
             for doc in docs:
@@ -151,8 +186,10 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                     f"{slug(rf.name, limit=40)}.eml"
                 eml.parent.mkdir(parents=True, exist_ok=True)
                 tmp = eml.with_suffix(".eml.tmp")
-                tmp.write_bytes(mail.message.as_bytes(policy=EML_POLICY))
+                data = mail.message.as_bytes(policy=EML_POLICY)
+                tmp.write_bytes(data)
                 os.replace(tmp, eml)
+                remember_eml(eml, data, mail.recipient.name.strip().strip('"'), doc.request)
                 emls.append(eml)
                 if not mail.recipient.address:
                     state, answer = "held", (
@@ -164,9 +201,11 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                         "Văn bản chưa ký số: ký rồi gửi lại (not signed yet; not sent)")
                 else:
                     state, answer = "pending", ""
-                rel = f"{batch}/{MAIL_DIR}/{eml.name}"
-                state = _record(session, batch, mail, rel, state, answer, doc)
-                rf.mails.append((mail, eml, state))
+                pending.append(_Pending(mail, f"{batch}/{MAIL_DIR}/{eml.name}", state, answer, doc))
+                owners.append(rf)
+            states = _record_all(session, batch, pending)
+        for rf, p, eml, state in zip(owners, pending, emls, states, strict=True):
+            rf.mails.append((p.mail, eml, state))
     except OSError as exc:
         raise DeliveryError(
             f"Không ghi được thư vào {folder}: {exc.strerror}. Kiểm tra quyền ghi thư mục outbox.",
