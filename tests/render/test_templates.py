@@ -137,3 +137,24 @@ def test_rendered_pages_for_the_readme_are_committed():
                  "handover-tokens", "handover-dossiers", "org-list", "report",
                  "implementing-dispatch"):
         assert stem in names, stem
+
+
+@pytest.mark.parametrize("name", sorted(builtin.BUILDERS))
+def test_committed_templates_are_slim_and_every_style_they_use_is_defined(name):
+    """python-docx's blank package (350 KB of styles, a stylesWithEffects copy, a thumbnail) made
+    every conversion spend most of its time importing styles: the committed files carry only the
+    styles they use, and each of those is still defined (Word would fall back to Normal)."""
+    import re
+
+    path = COMMITTED / name
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        styles = zf.read("word/styles.xml").decode()
+        parts = "".join(zf.read(n).decode() for n in names
+                        if n.startswith("word/") and n.endswith(".xml") and n != "word/styles.xml")
+    assert "word/stylesWithEffects.xml" not in names and "docProps/thumbnail.jpeg" not in names
+    assert "w:latentStyles" not in styles and len(styles) < 20_000
+    used = set(re.findall(r'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', parts))
+    defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
+    assert used and used <= defined
+    Document(str(path))                          # still opens as a Word document

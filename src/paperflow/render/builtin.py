@@ -16,6 +16,7 @@ from docx.document import Document as DocxDocument
 
 from . import blocks
 from . import layout as L
+from .slim import slim
 
 LEGAL_BASIS = ("Căn cứ Nghị định số 68/2024/NĐ-CP ngày 25/6/2024 của Chính phủ quy định về chữ "
                "ký số chuyên dùng công vụ;")
@@ -287,7 +288,7 @@ def build_all(dest: Path) -> list[Path]:
     out = []
     for name, build in BUILDERS.items():
         path = dest / name
-        doc = build()
+        doc = slim(build())
         doc.core_properties.author = "paperflow"
         doc.save(str(path))
         out.append(path)
