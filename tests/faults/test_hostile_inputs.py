@@ -219,9 +219,6 @@ def test_hostile_file_names_stay_inside_the_workspace(tmp_path):
     h.record("hostile_names", files=len(HOSTILE_NAMES) + 2, archived=len(placed))
 
 
-@pytest.mark.xfail(strict=True, reason="intake.Intake() creates inbox/rejected/ with mkdir; a "
-                   "FILE named 'rejected' in an inbox without that folder makes every batch fail "
-                   "with FileExistsError (the watcher retries forever)")
 def test_a_file_named_rejected_does_not_stop_intake(tmp_path):
     from paperflow import pipeline
     from paperflow.config import Settings
@@ -229,7 +226,13 @@ def test_a_file_named_rejected_does_not_stop_intake(tmp_path):
 
     inbox = tmp_path / "ws" / "inbox"
     inbox.mkdir(parents=True)
-    (inbox / "rejected").write_bytes(inputs.certificate_pem(1, 0x998))
+    pem = inputs.certificate_pem(1, 0x998)
+    (inbox / "rejected").write_bytes(pem)
     settings = Settings(workspace=tmp_path / "ws")
     with Register.open(settings) as reg:
         pipeline.ingest(settings, reg)
+    # the file was moved aside and taken like any other certificate; the folder now exists
+    assert (inbox / "rejected").is_dir() and not any((inbox / "rejected").iterdir())
+    archived = [p for p in (tmp_path / "ws" / "archive").rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in archived] == [pem]
+    assert [p.name.endswith("rejected-file") for p in archived] == [True]   # archive prefixes a hash

@@ -67,6 +67,20 @@ def error_note(name: str, error: PaperflowError) -> str:
     )
 
 
+def _clear_folder_name(folder: Path) -> None:
+    """A clerk's FILE where our folder must be (e.g. a certificate saved as "rejected" with no
+    extension) is moved aside under a free name in the same place, unmodified, so it is taken
+    like any other file instead of making every batch fail on mkdir."""
+    if not folder.exists() or folder.is_dir() or folder.is_symlink() and folder.resolve().is_dir():
+        return
+    n, aside = 1, folder.with_name(f"{folder.name}-file")
+    while aside.exists() or aside.is_symlink():
+        n += 1
+        aside = folder.with_name(f"{folder.name}-file-{n}")
+    os.rename(folder, aside)
+    log.warning("a file named %s was in the way of the folder; moved to %s", folder.name, aside.name)
+
+
 class Intake:
     """One pass over the inbox (the pipeline builds one per batch)."""
 
@@ -80,7 +94,9 @@ class Intake:
         # watcher lives on): it may be retried.
         self.active: set[str] = set()
         self._lock = threading.Lock()
-        for folder in (self.inbox, settings.rejected, settings.archive):
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        _clear_folder_name(settings.rejected)
+        for folder in (settings.rejected, settings.archive):
             folder.mkdir(parents=True, exist_ok=True)
         self.recover()
 
