@@ -191,4 +191,4 @@ class Register:
         return next_number
 
 
-_SUB_COLS = [c.name for c in SubscriberRow.__table__.columns if c.name != "ident"]
+_SUB_COLS = [c.name for c in SubscriberRow.__table__.columns if c.name not in ("ident", "match_key")]

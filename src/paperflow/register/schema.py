@@ -19,6 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
+    inspect,
+    select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -59,7 +63,7 @@ class SubscriberRow(Base):
     managing_agency: Mapped[str] = mapped_column(Text, default="")
     province: Mapped[str] = mapped_column(Text, default="")
     title: Mapped[str] = mapped_column(Text, default="")
-    id_number: Mapped[str] = mapped_column(String(40), default="")
+    id_number: Mapped[str] = mapped_column(String(40), default="", index=True)
     email: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(String(60), default="")
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -72,6 +76,10 @@ class SubscriberRow(Base):
     new_agency: Mapped[str] = mapped_column(Text, default="")
     new_title: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
+    # key(name)|key(agency), cut to 400 characters: finds a holder stored before its serial
+    # was known (store._same_person) by index instead of reading every row. Derived data: if
+    # text.key changes, a new migration must recompute it (as _subscriber_match_key does).
+    match_key: Mapped[str] = mapped_column(String(400), default="", index=True)
 
 
 class CertificateRow(Base):
@@ -199,3 +207,23 @@ def _central_dispatches(conn: Connection) -> None:
     # Registers made before central dispatches were read get the table here (create_all makes
     # it for new ones; checkfirst keeps this a no-op then).
     CentralDispatchRow.__table__.create(conn, checkfirst=True)
+
+
+@migration("0002-subscriber-match-key")
+def _subscriber_match_key(conn: Connection) -> None:
+    # Registers made before subscribers.match_key get the column, its value for every row and
+    # the two indexes store._same_person looks holders up by (create_all makes all of this for
+    # new registers; each step is skipped then).
+    from .store import match_key
+
+    table = SubscriberRow.__table__
+    if "match_key" not in {c["name"] for c in inspect(conn).get_columns("subscribers")}:
+        conn.execute(text("ALTER TABLE subscribers ADD COLUMN match_key VARCHAR(400) "
+                          "NOT NULL DEFAULT ''"))
+    rows = conn.execute(select(table.c.ident, table.c.name, table.c.agency)).all()
+    if rows:
+        conn.execute(table.update().where(table.c.ident == bindparam("row_ident"))
+                     .values(match_key=bindparam("row_key")),
+                     [{"row_ident": i, "row_key": match_key(n, a)} for i, n, a in rows])
+    for index in table.indexes:
+        index.create(conn, checkfirst=True)
