@@ -20,6 +20,7 @@ from ..models import RenderedDocument
 from ..text import key
 from . import headers
 from .hashes import read_and_hash
+from .mime import b64_payload
 
 REQUEST_VI = {
     "change_info": "thay đổi nội dung thông tin chứng thư số",
@@ -179,11 +180,19 @@ def build_mail(settings: Settings, doc: RenderedDocument) -> Mail:
         _set_address(msg, "Reply-To", settings.agency.contact_name, settings.agency.contact_email)
     if doc.request:
         msg["X-Paperflow-Request"] = doc.request
-    msg.set_content(_body(settings, doc, recipient, files), charset="utf-8")
+    # base64 said outright: with the default policy's '8bit' the generator would copy the part
+    # and re-encode it as base64 at every write (SMTP is 7-bit), to the same bytes
+    msg.set_content(_body(settings, doc, recipient, files), charset="utf-8", cte="base64")
     for path, data in zip(files, datas, strict=True):
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         maintype, _, subtype = ctype.partition("/")
         # The email package writes non-ASCII file names as RFC 2231 (filename*=utf-8''…).
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+        # Its headers come from add_attachment; the payload is encoded in C, to the same text
+        # its Python loop makes.
+        msg.add_attachment(b"", maintype=maintype, subtype=subtype, filename=path.name)
+        msg.get_payload()[-1].set_payload(b64_payload(data))  # type: ignore[index, union-attr]
+    # A boundary that cannot occur in base64 or quoted-printable text ("=_"), derived from the
+    # content: the generator need not search the whole message for a collision.
+    msg.set_boundary(f"=_pf_{mid[3:35]}")
     return Mail(message=msg, message_id=mid, recipient=recipient, subject=subject,
                 attachments=files)

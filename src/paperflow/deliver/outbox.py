@@ -32,6 +32,7 @@ from ..text import slug
 from .hashes import remember_eml
 from .journal import MailRecord
 from .message import Mail, build_mail
+from .mime import eml_bytes
 
 log = logging.getLogger("paperflow.deliver")
 
@@ -186,7 +187,7 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                     f"{slug(rf.name, limit=40)}.eml"
                 eml.parent.mkdir(parents=True, exist_ok=True)
                 tmp = eml.with_suffix(".eml.tmp")
-                data = mail.message.as_bytes(policy=EML_POLICY)
+                data = eml_bytes(mail.message, EML_POLICY)
                 tmp.write_bytes(data)
                 os.replace(tmp, eml)
                 remember_eml(eml, data, mail.recipient.name.strip().strip('"'), doc.request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,32 @@ def _para(doc, text: str, *, bold: bool = False, size: int = 13, center: bool = 
     return p
 
 
+class _Paragraphs:
+    """`_para` for a whole document: each look (bold, size, …) is made once by python-docx and
+    copied for the next paragraph of that look, with its text set. python-docx's property
+    setters cost about a millisecond a paragraph, and a province batch has thousands."""
+
+    def __init__(self, doc) -> None:  # type: ignore[no-untyped-def]
+        self.doc = doc
+        self.looks: dict[tuple[bool, int, bool, bool], Any] = {}
+
+    def __call__(self, text: str, *, bold: bool = False, size: int = 13, center: bool = False,
+                 italic: bool = False) -> None:
+        look = (bold, size, center, italic)
+        made = self.looks.get(look)
+        if made is None:
+            self.looks[look] = _para(self.doc, text, bold=bold, size=size, center=center,
+                                     italic=italic)._p
+            return
+        p = deepcopy(made)
+        p.xpath("./w:r[last()]")[0].text = text     # the run's text, its look kept
+        body = self.doc.element.body
+        if body.sectPr is not None:                 # paragraphs go before the section end
+            body.sectPr.addprevious(p)
+        else:
+            body.append(p)
+
+
 def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]],  # type: ignore[no-untyped-def]
            widths_cm: Sequence[float] = ()) -> None:
     table = doc.add_table(rows=1, cols=len(header))
@@ -68,15 +95,22 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]],  # type: i
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
         run.font.size = Pt(11)
-    for row in rows:
+    if rows:        # the first row made by python-docx, the others copied from it (see above)
         cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
+        for cell, text in zip(cells, rows[0], strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(text).font.size = Pt(11)
     for col, width in zip(table.columns, widths_cm, strict=False):
         col.width = Cm(width)
         for cell in col.cells:      # Word reads the cell widths, LibreOffice the grid
             cell.width = Cm(width)
+    if len(rows) > 1:
+        first = table.rows[1]._tr       # noqa: SLF001 — python-docx has no public row element
+        for row in rows[1:]:
+            tr = deepcopy(first)
+            for run, text in zip(tr.xpath("./w:tc/w:p/w:r[last()]"), row, strict=True):
+                run.text = text
+            first.getparent().append(tr)
 
 
 def build_summary_docx(settings: Settings, batch: str, folder: Path,
@@ -91,11 +125,12 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     style.font.name = "Times New Roman"
     style.font.size = Pt(13)
 
-    _para(doc, settings.agency.name.upper(), bold=True, size=12)
-    _para(doc, f"TÓM TẮT LÔ VĂN BẢN {batch}", bold=True, size=14, center=True)
-    _para(doc, f"Lập lúc {datetime.now():%H:%M ngày %d/%m/%Y}", italic=True, center=True)
+    para = _Paragraphs(doc)
+    para(settings.agency.name.upper(), bold=True, size=12)
+    para(f"TÓM TẮT LÔ VĂN BẢN {batch}", bold=True, size=14, center=True)
+    para(f"Lập lúc {datetime.now():%H:%M ngày %d/%m/%Y}", italic=True, center=True)
 
-    _para(doc, "1. Lô này gồm", bold=True)
+    para("1. Lô này gồm", bold=True)
     rows = []
     for i, d in enumerate(docs, 1):
         signed = ("đã ký số" if d.signed_pdf else "chưa ký số" if awaits_signature(d)
@@ -105,20 +140,20 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     _table(doc, ["STT", "Loại", "Số, ký hiệu", "Nơi nhận", "Chữ ký"], rows,
            widths_cm=(1.2, 4.0, 3.3, 5.5, 2.0))
 
-    _para(doc, "2. Theo từng nơi nhận", bold=True)
+    para("2. Theo từng nơi nhận", bold=True)
     for rf in recipients:
-        _para(doc, f"{rf.folder.name}: {rf.name}", bold=True, size=12)
+        para(f"{rf.folder.name}: {rf.name}", bold=True, size=12)
         if rf.to_print:
-            _para(doc, f"   In trước (thư mục {rf.folder.name}/1-in-truoc): "
-                  + ", ".join(dict.fromkeys(p.name for p in rf.to_print)), size=12)
+            para(f"   In trước (thư mục {rf.folder.name}/1-in-truoc): "
+                 + ", ".join(dict.fromkeys(p.name for p in rf.to_print)), size=12)
         if rf.to_send:
-            _para(doc, f"   Gửi đi (thư mục {rf.folder.name}/2-gui-di): "
-                  + ", ".join(dict.fromkeys(p.name for p in rf.to_send)), size=12)
+            para(f"   Gửi đi (thư mục {rf.folder.name}/2-gui-di): "
+                 + ", ".join(dict.fromkeys(p.name for p in rf.to_send)), size=12)
         for mail, eml, state in rf.mails:
             where = mail.recipient.address or "CHƯA CÓ ĐỊA CHỈ THƯ"
-            _para(doc, f"   Thư {eml.name} → {where}: {STATE_VI.get(state, state)}", size=12)
+            para(f"   Thư {eml.name} → {where}: {STATE_VI.get(state, state)}", size=12)
 
-    _para(doc, "3. Việc cần làm tiếp", bold=True)
+    para("3. Việc cần làm tiếp", bold=True)
     steps = []
     if any(rf.to_print for rf in recipients):
         steps.append("In các văn bản trong thư mục 1-in-truoc của từng nơi nhận; trình ký tay, "
@@ -138,10 +173,10 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
                      "và bấm Gửi, hoặc cấu hình [mail] rồi chạy 'paperflow send'.")
     steps.append("Lưu bản giấy đã ký vào hồ sơ; danh mục tệp đầy đủ ở manifest.json.")
     for i, s in enumerate(steps, 1):
-        _para(doc, f"{i}. {s}", size=12)
+        para(f"{i}. {s}", size=12)
 
     ag = settings.agency
-    _para(doc, f"Đầu mối liên hệ: {ag.contact_name}, {ag.contact_phone}, {ag.contact_email}",
+    para(f"Đầu mối liên hệ: {ag.contact_name}, {ag.contact_phone}, {ag.contact_email}",
           italic=True, size=12)
     out = folder / "TOM-TAT-LO.docx"
     doc.save(str(out))
