@@ -64,3 +64,22 @@ def test_name_index_finds_what_a_full_scan_finds():
         assert index.best(query) == best_match(query, names), query
     assert index.exact("ủy ban nhân dân xã trung sơn") == "Ủy ban nhân dân xã Trung Sơn"
     assert index.exact("Ủy ban nhân dân xã Khánh Văn") is None
+
+
+def test_best_match_without_scores_below_the_threshold_finds_the_same_match():
+    from paperflow.text import NameIndex, best_match
+
+    names = ["Ủy ban nhân dân xã Minh Dũng", "Ủy ban nhân dân xã Vĩnh Hưng", "Sở Tài chính tỉnh Hưng Yên",
+             "Sở Kế hoạch và Đầu tư tỉnh Hưng Yên", "Phòng Tài chính - Kế hoạch huyện Tiên Lữ"]
+    index = NameIndex(names)
+    for probe in ["UBND xa Minh Dung", "So Ke hoach va Dau tu tinh Hung Yen", "Sở Tài chinh tinh Hung Yen",
+                  "Phòng Tài chính Kế hoạch huyện Tiên Lữ", "Trường THPT Nguyễn Trãi", "xã Vĩnh Hưng"]:
+        full = best_match(probe, names)
+        fast = best_match(probe, names, score_below=False)
+        assert fast[0] == full[0], probe
+        if full[0] is not None:
+            assert fast[1] == full[1]
+        else:
+            assert fast[1] < 0.85
+        assert index.best(probe, score_below=False)[0] == index.best(probe)[0]
+    assert best_match("So Ke hoach va Dau tu tinh Hung Yen", names, score_below=False)[0] == names[3]

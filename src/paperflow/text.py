@@ -93,14 +93,16 @@ def similarity(a: str, b: str) -> float:
     return _ratio(ka, kb)
 
 
-def best_match(name: str, candidates: Iterable[str], *,
-               threshold: float = 0.85) -> tuple[str | None, float]:
+def best_match(name: str, candidates: Iterable[str], *, threshold: float = 0.85,
+               score_below: bool = True) -> tuple[str | None, float]:
     """The candidate most similar to `name` and its score; None when below `threshold`.
 
     Same result as comparing `similarity` with every candidate, but a candidate whose cheap upper
-    bounds (real_quick_ratio, quick_ratio) cannot beat the best so far is skipped."""
+    bounds (real_quick_ratio, quick_ratio) cannot beat the best so far is skipped. With
+    `score_below` off, candidates that cannot reach `threshold` are skipped too (the match is the
+    same; a score below the threshold is then not computed): most names looked up have no match."""
     kn = key(name)
-    best, score = None, 0.0
+    best, score = None, 0.0 if score_below else max(0.0, threshold - 1e-9)
     if not kn:
         return None, 0.0
     for cand in candidates:
@@ -166,7 +168,8 @@ class NameIndex:
         """The indexed name with the same key (spelling, case, diacritics aside), if any."""
         return self._exact.get(key(name))
 
-    def best(self, name: str, *, threshold: float = 0.85) -> tuple[str | None, float]:
+    def best(self, name: str, *, threshold: float = 0.85,
+             score_below: bool = True) -> tuple[str | None, float]:
         """Like best_match(name, names), over the shortlist."""
         k = key(name)
         if k in self._exact:
@@ -174,11 +177,12 @@ class NameIndex:
         words = sorted((w for w in set(k.split()) if w in self._postings),
                        key=lambda w: (len(self._postings[w]), w))[:4]
         if not words:
-            return best_match(name, self.names, threshold=threshold)
+            return best_match(name, self.names, threshold=threshold, score_below=score_below)
         weights: dict[int, float] = {}
         for w in words:
             ids = self._postings[w]
             for i in ids:
                 weights[i] = weights.get(i, 0.0) + 1.0 / len(ids)
         ranked = sorted(weights, key=lambda i: (-weights[i], i))[: self.shortlist]
-        return best_match(name, [self.names[i] for i in ranked], threshold=threshold)
+        return best_match(name, [self.names[i] for i in ranked], threshold=threshold,
+                          score_below=score_below)

@@ -197,9 +197,9 @@ def _docx_text(path: Path) -> str:
 def test_a_large_request_names_counts_and_its_list_comes_in_parts(settings, tmp_path, monkeypatch):
     """45 officers: the dispatch gives the count (the rows would fill pages twice over) and the
     attached list is cut into parts that keep the numbering — every officer in exactly one."""
-    import paperflow.render.batch as batch
     from render_plan import TNMT, person
 
+    import paperflow.render.batch as batch
     from paperflow.models import Action, Plan
 
     monkeypatch.setattr(batch, "LIST_PART_ROWS", 20)

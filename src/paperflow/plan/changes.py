@@ -52,7 +52,7 @@ def fuzzy_rename(value: str, renames: dict[str, Rename]) -> Rename | None:
     k = key(value)
     if k not in memo[1]:
         by_old, index = memo[2]
-        old, _score = index.best(value, threshold=FUZZY_OK)
+        old, _score = index.best(value, threshold=FUZZY_OK, score_below=False)
         memo[1][k] = by_old[old] if old is not None else None
     return memo[1][k]
 
