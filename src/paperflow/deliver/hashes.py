@@ -68,3 +68,9 @@ def eml_heads(path: Path) -> tuple[str, str] | None:
         return _eml_heads.get(_version(path))
     except OSError:
         return None
+
+
+def forget() -> None:
+    """Drop everything remembered (tests; a long-running watcher may call it between batches)."""
+    _hashes.clear()
+    _eml_heads.clear()
