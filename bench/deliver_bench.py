@@ -211,6 +211,8 @@ def main() -> None:
               f"rest {1000 * (t1 - t0 - t_summary[0]) / n:.1f} ms a mail)")
         print(f"write_manifest: {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU, "
               f"{1000 * (t2 - t1) / n:.1f} ms a mail")
+        import resource
+        print(f"maxrss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         print(f"deliver_ms_per_mail={1000 * (t2 - t0) / n:.1f}")
         if args.keep:
             shutil.rmtree(args.keep, ignore_errors=True)

@@ -19,6 +19,7 @@ import shutil
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,14 @@ def awaits_signature(doc: RenderedDocument) -> bool:
 
 def _needs_paper(settings: Settings, doc: RenderedDocument) -> bool:
     return settings.mail.paper_signing or awaits_signature(doc) or doc.type in PRINTED_TYPES
+
+
+def _headers_only(msg: EmailMessage) -> EmailMessage:
+    """The message's top-level headers without its parts (those are written out)."""
+    light = EmailMessage(policy=msg.policy)
+    for name, value in msg.raw_items():
+        light.set_raw(name, value)
+    return light
 
 
 @dataclass(frozen=True)
@@ -202,6 +211,9 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                         "Văn bản chưa ký số: ký rồi gửi lại (not signed yet; not sent)")
                 else:
                     state, answer = "pending", ""
+                # The message's bytes are in the .eml now: what follows (mail_log, summary) needs
+                # its recipient, subject and id, not ~140 KB of base64 a mail held to the end.
+                mail = replace(mail, message=_headers_only(mail.message))
                 pending.append(_Pending(mail, f"{batch}/{MAIL_DIR}/{eml.name}", state, answer, doc))
                 owners.append(rf)
             states = _record_all(session, batch, pending)
