@@ -43,7 +43,10 @@ def _write(msg: EmailMessage, policy: Policy, out: list[bytes]) -> None:
         out.append(policy.fold_binary(name, value))
     out.append(nl.encode("ascii"))
     if not msg.is_multipart():
-        out.append(_NEWLINES.sub(nl, msg._payload).encode("ascii"))  # noqa: SLF001
+        payload: str = msg._payload     # noqa: SLF001
+        # "\n"-only (base64 as stored): a plain replace, else the generator's own line split
+        payload = payload.replace("\n", nl) if "\r" not in payload else _NEWLINES.sub(nl, payload)
+        out.append(payload.encode("ascii"))
         return
     delimiter = f"--{msg.get_boundary()}"
     for i, part in enumerate(msg.get_payload()):  # type: ignore[arg-type]
