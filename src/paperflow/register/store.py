@@ -7,7 +7,7 @@ import json
 from dataclasses import fields, replace
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -63,19 +63,32 @@ def match_key(name: str, agency: str) -> str:
     return f"{key(name)}|{key(agency)}"[:400]
 
 
+def _same_person_query(by_id: bool, with_serial: bool) -> Select:
+    same = SubscriberRow.match_key == bindparam("match_key")
+    if by_id:
+        same = or_(same, SubscriberRow.id_number == bindparam("id_number"))
+    q = select(SubscriberRow).where(SubscriberRow.type == bindparam("type"), same)
+    if with_serial:
+        # only a row without a serial can be this holder (the test in _same_person)
+        q = q.where(or_(SubscriberRow.cert_serial == "", SubscriberRow.cert_serial.is_(None)))
+    return q
+
+
+# built once: building the statement per stored row cost as much as running it
+_SAME_PERSON = {(by_id, serial): _same_person_query(by_id, serial)
+                for by_id in (False, True) for serial in (False, True)}
+
+
 def _same_person(session: Session, s: Subscriber) -> SubscriberRow | None:
     """An existing row for the same holder stored before its certificate serial was known."""
     # Candidates by index — same id number, or same name and agency keys — then the exact test
     # below, first by ident as before. Reading every row of the type instead (SQLite walked
     # the whole table in ident order) made storing a list quadratic in the register's size.
-    same_ident = [SubscriberRow.match_key == match_key(s.name, s.agency)]
-    if s.id_number:
-        same_ident.append(SubscriberRow.id_number == s.id_number)
-    q = select(SubscriberRow).where(SubscriberRow.type == s.type, or_(*same_ident))
-    if s.cert_serial:
-        # only a row without a serial can be this holder (the test below)
-        q = q.where(or_(SubscriberRow.cert_serial == "", SubscriberRow.cert_serial.is_(None)))
-    for row in sorted(session.scalars(q), key=lambda r: r.ident):
+    q = _SAME_PERSON[bool(s.id_number), bool(s.cert_serial)]
+    params = {"type": s.type, "match_key": match_key(s.name, s.agency), "id_number": s.id_number}
+    if not s.id_number:
+        del params["id_number"]
+    for row in sorted(session.scalars(q, params), key=lambda r: r.ident):
         if s.id_number and row.id_number == s.id_number:
             same = True
         else:
@@ -116,9 +129,12 @@ def store_subscriber(session: Session, s: Subscriber) -> None:
         if row.match_key != match_key(row.name, row.agency):
             row.match_key = match_key(row.name, row.agency)
     if s.token_serial:
-        tok = session.get(TokenRow, s.token_serial) or TokenRow(serial=s.token_serial)
+        tok = session.get(TokenRow, s.token_serial)
+        if tok is None:
+            # add, not merge: merge would look the serial up again (a second SELECT per row)
+            tok = TokenRow(serial=s.token_serial)
+            session.add(tok)
         tok.cert_serial, tok.holder, tok.network = s.cert_serial, row.ident, s.network
-        session.merge(tok)
     if s.type == "organization":
         note_organisation(session, s.name, s.managing_agency, s.province, s.source)
     elif s.agency:
