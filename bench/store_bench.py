@@ -4,6 +4,7 @@
     python bench/store_bench.py                     (scale 1 and scale 4 of seed 2025)
     python bench/store_bench.py --scales 4 --limit 8000
     python bench/store_bench.py --profile prof.out  (cProfile of the storing, last scale)
+    python bench/store_bench.py --no-serial 2       (every 2nd list row without its serial)
 
 The workload must be generated already (`bench/run --scale N` makes `bench/.cache/…`). Files
 are taken in the order the intake desk scans them (sorted by name: certificates, then lists,
@@ -52,6 +53,17 @@ def extract_inbox(inbox: Path, cache: Path) -> list[tuple[str, str, float, objec
     with cache.open("wb") as fh:
         pickle.dump(out, fh)
     return out
+
+
+def without_serials(f: tuple, every: int) -> tuple:
+    from dataclasses import replace
+
+    name, sha, sec, ex = f
+    if not ex.subscribers:
+        return f
+    subs = tuple(replace(s, cert_serial="", token_serial="") if i % every == 0 else s
+                 for i, s in enumerate(ex.subscribers))
+    return (name, sha, sec, replace(ex, subscribers=subs))
 
 
 def groups(files: list, group_files: int, group_s: float) -> list[list]:
@@ -116,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N files of each scale")
     ap.add_argument("--cache", type=Path, default=HERE / ".cache")
     ap.add_argument("--profile", type=Path, default=None)
+    ap.add_argument("--no-serial", type=int, default=0, metavar="N",
+                    help="drop the certificate and token serial of every Nth list row (holders "
+                         "listed before their certificate, as personnel lists list them)")
     args = ap.parse_args(argv)
     results = {}
     for scale in args.scales.split(","):
@@ -128,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scale {scale}: {len(files)} files extracted/loaded in {time.perf_counter() - t0:.1f}s")
         if args.limit:
             files = files[: args.limit]
+        if args.no_serial:
+            files = [without_serials(f, args.no_serial) for f in files]
         with tempfile.TemporaryDirectory() as tmp:
             per = store(files, Path(tmp) / "paperflow.db", args.profile)
         for kind, (sec, n, cpu) in per.items():
