@@ -51,8 +51,6 @@ def test_a_holder_listed_without_serial_and_later_with_it_is_one_row(settings):
         assert snap.cert_serial == "5401AABB" and snap.id_number == "034190000011"
 
 
-@pytest.mark.xfail(strict=True, reason="re-keying deletes the serial-less row and makes a new one "
-                   "from the later list alone: fields only the first list had are lost")
 def test_re_keying_keeps_what_only_the_first_list_said(settings):
     with Register.open(settings) as reg:
         store(reg, Subscriber("person", "Nguyễn Thị Lan", agency=SCHOOL, id_number="034190000011",

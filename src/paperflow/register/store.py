@@ -101,10 +101,14 @@ def _same_person(session: Session, s: Subscriber) -> SubscriberRow | None:
 def store_subscriber(session: Session, s: Subscriber) -> None:
     s = clean_subscriber(s)
     row = session.get(SubscriberRow, subscriber_ident(s))
+    earlier: dict[str, object] = {}
     if row is None:
         row = _same_person(session, s)
         if row is not None and s.cert_serial and not row.cert_serial:
-            # the holder is now known with a serial: re-key the row under it
+            # the holder is now known with a serial: re-key the row under it, keeping what only
+            # the earlier list said (its e-mail, id number…) where the later one is silent
+            earlier = {n: getattr(row, n) for n in (*_TEXT_FIELDS, "birth_date", "valid_until")}
+            earlier["needed"] = row.needed
             session.delete(row)
             session.flush()
             row = None
@@ -113,6 +117,12 @@ def store_subscriber(session: Session, s: Subscriber) -> None:
             k: v for k, v in subscriber_to_dict(s).items() if k not in ("birth_date", "valid_until")
         }, birth_date=s.birth_date, valid_until=s.valid_until,
             match_key=match_key(s.name, s.agency))
+        for name, value in earlier.items():
+            if name == "needed":
+                row.needed = bool(row.needed and value)
+            elif value and not getattr(row, name):
+                setattr(row, name, value)
+        row.match_key = match_key(row.name, row.agency)
         session.add(row)
     else:
         # later non-empty values win; "no longer needed" is never undone by a list without it
