@@ -40,20 +40,28 @@ def record_plan(session: Session, plan: Plan) -> list[Action]:
     now = datetime.now().astimezone()
     new: list[Action] = []
     seen: set[str] = set()
-    for position, a in enumerate(plan.actions):
-        k = action_key(a)
+    keyed = [(action_key(a), a) for a in plan.actions]
+    # Batches of earlier plans, looked up 500 keys a query (one SELECT per action, each after an
+    # autoflush of the previous INSERT, was most of planning's time at province scale).
+    known: dict[str, str] = {}
+    keys = list(dict.fromkeys(k for k, _a in keyed))
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        known.update(session.execute(select(RequestRow.key, RequestRow.batch)
+                                     .where(RequestRow.key.in_(chunk))).all())
+    for position, (k, a) in enumerate(keyed):
         if k in seen:
             continue
         seen.add(k)
-        row = session.get(RequestRow, k)
-        if row is None:
+        batch = known.get(k)
+        if batch is None:
             session.add(RequestRow(
                 key=k, batch=plan.batch, position=position, kind=a.kind, action=a.action,
                 serial=a.serial or a.token_serial, sender=a.sender, route_to=a.route_to,
                 rule=a.rule, payload=action_to_dict(a), state="planned", created_at=now,
                 updated_at=now))
             new.append(a)
-        elif row.batch == plan.batch:
+        elif batch == plan.batch:
             new.append(a)
     if new and session.get(BatchRow, plan.batch) is None:
         session.add(BatchRow(batch=plan.batch, created_at=now,
