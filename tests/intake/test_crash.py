@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from paperflow.intake.journal import IntakeRecord
@@ -21,12 +22,15 @@ def _archived(ws: Path) -> list[Path]:
             and "duplicates" not in p.parts]
 
 
-def _start(ws: Path, delay: float) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(DRIVER), str(ws), str(delay)],
+def _start(ws: Path, delay: float, group: int = 1) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(DRIVER), str(ws), str(delay), str(group)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def test_kill_9_mid_batch_loses_nothing_and_archives_each_file_once(ws, reg):
+# group 1: each file claimed alone (`take`); group 8: claimed 8 at a time (`take_many`), so a
+# kill also leaves files claimed by the dead process but not yet archived.
+@pytest.mark.parametrize("group", [1, 8])
+def test_kill_9_mid_batch_loses_nothing_and_archives_each_file_once(ws, reg, group):
     contents = {f"{i:02d}.pdf": f"document {i}".encode() * 50 for i in range(60)}
     for name, data in contents.items():
         (ws / "inbox" / name).write_bytes(data)
@@ -34,7 +38,7 @@ def test_kill_9_mid_batch_loses_nothing_and_archives_each_file_once(ws, reg):
     (ws / "inbox" / "copy of 07.pdf").write_bytes(contents["07.pdf"])
 
     for kill_after in (10, 25):
-        proc = _start(ws, delay=0.05)
+        proc = _start(ws, delay=0.05, group=group)
         end = time.monotonic() + 60
         while len(_archived(ws)) < kill_after and time.monotonic() < end:
             if proc.poll() is not None:
@@ -44,7 +48,7 @@ def test_kill_9_mid_batch_loses_nothing_and_archives_each_file_once(ws, reg):
         proc.wait()
         assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
 
-    proc = _start(ws, delay=0.0)
+    proc = _start(ws, delay=0.0, group=group)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err.decode()
 

@@ -43,6 +43,18 @@ log = logging.getLogger("paperflow.intake")
 T = IntakeRecord.__table__
 
 
+def _insert_if_new(engine: Engine) -> Any:
+    """The claim statement: INSERT … ON CONFLICT DO NOTHING (rowcount 0 = the content has a row
+    already), built once — no IntegrityError to unwind, so many claims share one transaction.
+    None for a dialect without it."""
+    if engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # pragma: no cover - paperflow runs on SQLite or PostgreSQL
+        return None
+    return dialect_insert(T).on_conflict_do_nothing(index_elements=[T.c.sha256])
+
 
 class HasEngine(Protocol):
     engine: Engine
@@ -87,6 +99,7 @@ class Intake:
     def __init__(self, settings: Settings, reg: HasEngine) -> None:
         self.settings = settings
         self.engine: Engine = reg.engine
+        self._insert = _insert_if_new(self.engine)
         self.inbox = settings.inbox
         self.me = owners.me()
         # Contents this desk claimed and has not finished. A claim of our own pid that is not in
@@ -153,7 +166,45 @@ class Intake:
     # ---------------------------------------------------------------- claiming
     def take(self, path: Path) -> Incoming | None:
         """Claim this file's content; None when it is a duplicate or someone else has it."""
-        path = Path(path)
+        got = self.take_many([path])[0]
+        if isinstance(got, InputRejected):
+            raise got
+        return got
+
+    def take_many(self, paths: Sequence[Path]) -> list[Incoming | InputRejected | None]:
+        """`take` for a group of files, their claims in ONE journal transaction (one commit).
+
+        One result per path, in order: the Incoming claimed, None (a duplicate, someone else
+        has it, or it vanished or changed while read), or the InputRejected of a file already
+        quarantined (too large) — where `take` raises it. The claims are the same conditional
+        inserts as one file's (the first INSERT of a content wins), so two watchers still never
+        both get a file; a content already in the journal goes the per-file way (duplicate set
+        aside, a dead owner's claim taken over). After a crash the group's claims are all
+        there or none is: either way each file is still in the inbox, retried by the next take.
+        """
+        read = [self._read(Path(p)) for p in paths]
+        won: list[Incoming] = []
+        if self._insert is not None:
+            now = _now()
+            with self.engine.begin() as conn:
+                for inc in read:
+                    if inc is not None and conn.execute(self._insert, self._values(inc, now)).rowcount:
+                        won.append(inc)
+        else:                           # a dialect without INSERT … ON CONFLICT: file by file
+            won = [inc for inc in read if inc is not None and self._insert_one(inc)]
+        with self._lock:
+            self.active.update(inc.sha256 for inc in won)
+        claimed = {id(inc) for inc in won}
+        out: list[Incoming | InputRejected | None] = []
+        for inc in read:
+            if inc is None or (id(inc) not in claimed and not self._claim_existing(inc)):
+                out.append(None)
+            else:
+                out.append(self._check_size(inc))
+        return out
+
+    def _read(self, path: Path) -> Incoming | None:
+        """The file's content hash and name; None when it vanished or changed while read."""
         try:
             before = path.stat()
             sha = sha256_file(path)
@@ -162,33 +213,43 @@ class Intake:
             return None                 # another watcher moved it meanwhile
         if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
             return None                 # still being written: the next scan gets it
-        name = self._name(path)
-        incoming = Incoming(path=path, sha256=sha, name=name, size=after.st_size)
-        if not self._claim(incoming):
-            return None
-        limit = self.settings.intake.max_file_mb * 1024 * 1024
-        if after.st_size > limit:
-            err = InputRejected(
-                f"Tệp quá lớn ({after.st_size // (1024 * 1024)} MB; giới hạn "
-                f"{self.settings.intake.max_file_mb} MB). Tách thành nhiều tệp nhỏ hơn, hoặc "
-                "quét lại văn bản ở độ phân giải thấp hơn (300 dpi, đen trắng).",
-                f"File too large ({after.st_size // (1024 * 1024)} MB; the limit is "
-                f"{self.settings.intake.max_file_mb} MB). Split it, or rescan at 300 dpi "
-                "black and white.",
-                code="too_large",
-            )
-            self.reject(incoming, err)
-            raise err
-        return incoming
+        return Incoming(path=path, sha256=sha, name=self._name(path), size=after.st_size)
 
-    def _claim(self, inc: Incoming) -> bool:
+    def _check_size(self, incoming: Incoming) -> Incoming | InputRejected:
+        """A claimed file over intake.max_file_mb is quarantined at once, with the reason."""
+        limit = self.settings.intake.max_file_mb * 1024 * 1024
+        if incoming.size <= limit:
+            return incoming
+        err = InputRejected(
+            f"Tệp quá lớn ({incoming.size // (1024 * 1024)} MB; giới hạn "
+            f"{self.settings.intake.max_file_mb} MB). Tách thành nhiều tệp nhỏ hơn, hoặc "
+            "quét lại văn bản ở độ phân giải thấp hơn (300 dpi, đen trắng).",
+            f"File too large ({incoming.size // (1024 * 1024)} MB; the limit is "
+            f"{self.settings.intake.max_file_mb} MB). Split it, or rescan at 300 dpi "
+            "black and white.",
+            code="too_large",
+        )
+        self.reject(incoming, err)
+        return err
+
+    def _values(self, inc: Incoming, now: datetime) -> dict[str, Any]:
+        return {"sha256": inc.sha256, "name": inc.name, "size": inc.size, "kind": "",
+                "state": "taken", "owner": self.me, "reason": "", "archived_as": "",
+                "taken_at": now, "finished_at": None}
+
+    def _insert_one(self, inc: Incoming) -> bool:
+        """Insert one claim in its own transaction; False when the content has a row already."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(T).values(
-                    sha256=inc.sha256, name=inc.name, size=inc.size, kind="", state="taken",
-                    owner=self.me, reason="", archived_as="", taken_at=_now(),
-                    finished_at=None))
+                if self._insert is not None:
+                    return bool(conn.execute(self._insert, self._values(inc, _now())).rowcount)
+                conn.execute(insert(T), self._values(inc, _now()))
         except IntegrityError:
+            return False
+        return True
+
+    def _claim(self, inc: Incoming) -> bool:
+        if not self._insert_one(inc):
             return self._claim_existing(inc)
         with self._lock:
             self.active.add(inc.sha256)
