@@ -106,3 +106,57 @@ def test_an_existing_pdf_is_replaced(conv, outbox):
     docx.with_suffix(".pdf").write_bytes(b"old")
     conv.convert([docx])
     assert "Bản mới" in pdf_text(docx.with_suffix(".pdf"))
+
+
+def test_stream_keeps_both_workers_busy_and_reports_each_document_once(conv, outbox):
+    """Documents handed over one by one while the caller still 'renders': a long list goes to
+    one worker and the short ones keep the other busy (no barrier), a broken one fails alone."""
+    import queue
+    import threading
+    import time
+
+    slow = make_docx(outbox / "danh-sach-dai.docx", table_rows=600)
+    small = [make_docx(outbox / f"bb-{i}.docx", body=f"Biên bản thứ {i}") for i in range(6)]
+    garbage = outbox / "hong.docx"
+    garbage.write_bytes(b"\x00\xffnot a word file" * 64)
+    order = [slow, small[0], small[1], garbage, *small[2:]]
+    feed: queue.Queue = queue.Queue()
+
+    def render() -> None:
+        for i, p in enumerate(order):
+            feed.put((i, RenderedDocument(path=p, type="list", request="", recipient="",
+                                          sender="")))
+            time.sleep(0.05)
+        feed.put(None)
+
+    ended = threading.Event()
+
+    def take():
+        if ended.is_set():
+            return None
+        item = feed.get()
+        if item is None:
+            ended.set()
+        return item
+
+    finished: list[tuple[int, RenderedDocument]] = []
+    lock = threading.Lock()
+
+    def done(tag, doc):
+        with lock:
+            finished.append((tag, doc))
+
+    producer = threading.Thread(target=render)
+    producer.start()
+    conv.convert_stream(take, done)
+    producer.join()
+    assert sorted(t for t, _d in finished) == list(range(len(order)))      # each exactly once
+    by_tag = dict(finished)
+    assert by_tag[3].pdf is None
+    for i, p in enumerate(order):
+        if p is not garbage:
+            assert by_tag[i].pdf == p.with_suffix(".pdf") and by_tag[i].pdf.exists()
+    assert "Biên bản thứ 5" in pdf_text(by_tag[len(order) - 1].pdf)
+    # the long list was taken first, yet the short ones did not wait for it
+    finish_order = [t for t, _d in finished]
+    assert finish_order.index(0) >= 4, finish_order

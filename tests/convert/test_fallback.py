@@ -69,3 +69,21 @@ def test_uno_mode_required_but_unavailable(tmp_path):
     with Converter(settings, mode="uno", uno_python="/nonexistent/python3") as conv, \
             pytest.raises(ConversionError, match="python3-uno"):
         conv.convert([docx])
+
+
+def test_stream_without_uno_converts_what_it_was_given(tmp_path):
+    from paperflow.models import RenderedDocument
+
+    settings = make_settings(tmp_path / "ws")
+    outbox = tmp_path / "outbox"
+    docs = [RenderedDocument(path=make_docx(outbox / f"bb-{i}.docx", body=f"Biên bản {i}"),
+                             type="handover_tokens", request="", recipient="", sender="")
+            for i in range(3)]
+    items = iter([*enumerate(docs), None, None])
+    got: dict[int, RenderedDocument] = {}
+    with Converter(settings, uno_python="/nonexistent/python3") as conv:
+        conv.convert_stream(lambda: next(items), lambda tag, d: got.__setitem__(tag, d))
+        assert conv.mode == "batch"
+    assert sorted(got) == [0, 1, 2]
+    assert all(got[i].pdf == docs[i].path.with_suffix(".pdf") for i in got)
+    assert "Biên bản 2" in pdf_text(got[2].pdf)

@@ -16,10 +16,11 @@ import logging
 import os
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from ..config import Settings
 from ..errors import ConversionError
@@ -28,6 +29,7 @@ from ._soffice import find_soffice, looks_like_docx
 from .batch import BatchRunner, doc_failed, unavailable
 
 log = logging.getLogger("paperflow.convert")
+T = TypeVar("T")
 
 DEFAULT_UNO_PYTHON = "/usr/bin/python3"
 DEFAULT_RECYCLE_AFTER = 200
@@ -162,6 +164,52 @@ class Converter:
                 d = replace(d, pdf=pdf if pdf.absolute() in done else None)
             out.append(d)
         return out
+
+    def convert_stream(self, take: Callable[[], tuple[T, RenderedDocument] | None],
+                       done: Callable[[T, RenderedDocument], None]) -> None:
+        """Convert documents as `take` hands them over ((tag, document); None: no more),
+        calling `done(tag, document)` with `.pdf` set (None when it failed) as each one ends,
+        from the converting threads. With persistent workers there is no barrier between
+        documents (both stay busy while the caller is still rendering); the fallback mode
+        converts what it was given when `take` ends."""
+        self._decide_mode()
+        self._claim_slot()
+        if self.mode != "uno":
+            items = []
+            while (item := take()) is not None:
+                items.append(item)
+            for (tag, _d), d in zip(items, self.convert_documents([d for _t, d in items]),
+                                    strict=True):
+                done(tag, d)
+            return
+
+        def next_pair() -> tuple[Path, Path, object] | None:
+            while (item := take()) is not None:
+                tag, d = item
+                p = d.path.absolute()
+                if d.path.suffix.lower() != ".docx":
+                    done(tag, d)
+                elif not looks_like_docx(p):
+                    self._fail(p, doc_failed(p, "tệp không phải .docx hợp lệ",
+                                             "the file is not a valid .docx"))
+                    done(tag, replace(d, pdf=None))
+                else:
+                    return p, p.with_suffix(".pdf"), item
+            return None
+
+        def finish(item: object, err: ConversionError | None) -> None:
+            tag, d = item  # type: ignore[misc]
+            if err is not None:
+                self._fail(d.path.absolute(), err)
+            done(tag, replace(d, pdf=None if err else d.path.with_suffix(".pdf")))
+
+        from .pool import WorkerPool
+
+        if self._pool is None:
+            assert self._soffice is not None and self.root is not None
+            self._pool = WorkerPool(self._soffice, self.uno_python, self.root, self.workers,
+                                    self.timeout_s, self.recycle_after)
+        self._pool.stream(next_pair, finish)
 
     def convert(self, paths: Sequence[Path]) -> list[Path]:
         """Convert .docx files; returns the PDFs made (beside each file, same stem)."""

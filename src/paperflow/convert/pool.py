@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ConversionError
@@ -249,6 +250,71 @@ class WorkerPool:
             for i in left:
                 results[i] = err
         return results
+
+    def stream(self, take: Callable[[], tuple[Path, Path, object] | None],
+               finish: Callable[[object, ConversionError | None], None]) -> None:
+        """Convert (src, target, tag) items as `take` hands them over, until it returns None;
+        `finish(tag, error)` as each one ends. Each worker takes the next item when it is free —
+        no barrier between groups, so neither worker idles while another item waits. `take`
+        must block until an item or the end, and keep returning None after the end."""
+        lock = threading.Lock()
+        handed_back: list[tuple[Path, Path, object]] = []
+        start_errors: list[ConversionError] = []
+
+        def next_item() -> tuple[Path, Path, object] | None:
+            with lock:
+                if handed_back:
+                    return handed_back.pop()
+            return take()
+
+        def work(worker: UnoWorker) -> None:
+            while (item := next_item()) is not None:
+                src, target, tag = item
+                if not worker.alive:
+                    try:
+                        worker.start()
+                    except ConversionError as exc:
+                        with lock:              # another worker (or the end) takes it
+                            start_errors.append(exc)
+                            handed_back.append(item)
+                        return
+                err: ConversionError | None = None
+                for attempt in range(1, MAX_ATTEMPTS + 1):
+                    try:
+                        if not worker.alive:
+                            worker.start()
+                        worker.convert(src, target)
+                        err = None
+                        break
+                    except WorkerDied as exc:
+                        self.restarts += 1
+                        log.warning("worker %d died on %s: %s", worker.n, src.name, exc)
+                        err = doc_failed(src, "LibreOffice bị dừng đột ngột",
+                                         "LibreOffice crashed on it")
+                        if attempt == MAX_ATTEMPTS:
+                            break
+                    except ConversionError as exc:
+                        if not worker.alive:
+                            self.restarts += 1
+                        err = exc
+                        break
+                finish(tag, err)
+                if worker.alive and worker.count >= self.recycle_after:
+                    log.info("worker %d recycled after %d documents", worker.n, worker.count)
+                    worker.stop()
+                    self.recycled += 1
+
+        threads = [threading.Thread(target=work, args=(w,), name=f"convert-uno{w.n}")
+                   for w in self.workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        # every worker gave up (LibreOffice cannot start): what is left fails with the reason
+        err = start_errors[0] if start_errors else SofficeUnavailable(
+            "Không còn tiến trình LibreOffice nào chạy.", "No LibreOffice worker is left.")
+        while (item := next_item()) is not None:
+            finish(item[2], err)
 
     def start_all(self) -> None:
         """Start the workers that are not running, all at once (errors are met again, and
