@@ -93,26 +93,48 @@ def _relative(path: Path, folder: Path) -> str:
 def record_documents(session: Session, batch: str, docs: list[RenderedDocument],
                      folder: Path) -> None:
     now = datetime.now().astimezone()
-    for d in docs:
-        rel = _relative(d.path, folder)
-        row = session.get(DocumentRow, rel) or DocumentRow(path=rel, batch=batch)
+    rels = [_relative(d.path, folder) for d in docs]
+    existing: dict[str, DocumentRow] = {}
+    for i in range(0, len(rels), 500):          # one query per 500, not a get() per document
+        existing.update((r.path, r) for r in session.scalars(
+            select(DocumentRow).where(DocumentRow.path.in_(rels[i:i + 500]))))
+    for d, rel in zip(docs, rels, strict=True):
+        row = existing.get(rel)
+        if row is None:
+            row = existing[rel] = DocumentRow(path=rel, batch=batch)
+            session.add(row)
         row.type, row.request, row.recipient, row.sender = d.type, d.request, d.recipient, d.sender
         row.number = d.number
         row.signed_pdf = _relative(d.signed_pdf, folder) if d.signed_pdf else ""
         row.state = "signed" if d.signed_pdf else "generated"
         row.updated_at = now
-        session.merge(row)
+    # Each request's document: of the documents for its action (else any), those it is sent
+    # by or to (else all of them), the first signed one, else the first — looked up by index
+    # rather than by scanning every document for every request.
+    by_request: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        by_request.setdefault(d.request, []).append(i)
+    every = list(range(len(docs)))
+    sides: dict[tuple[str, str, str], int | None] = {}
+
+    def document_for(action: str, sender: str, route_to: str) -> int | None:
+        k = (action if action in by_request else "", sender, route_to)
+        if k not in sides:
+            cands = by_request.get(action) or every
+            mine = [i for i in cands if docs[i].sender == sender
+                    or docs[i].recipient == route_to] or cands
+            sides[k] = next((i for i in mine if docs[i].signed_pdf), mine[0] if mine else None)
+        return sides[k]
+
     rows = session.scalars(select(RequestRow).where(RequestRow.batch == batch))
     for r in rows:
         if STATES.index(r.state) >= STATES.index("sent"):
             continue        # never move a request back
-        cands = [d for d in docs if d.request == r.action] or list(docs)
-        mine = [d for d in cands if d.sender == r.sender or d.recipient == r.route_to] or cands
-        if not mine:
+        i = document_for(r.action, r.sender, r.route_to)
+        if i is None:
             continue
-        signed = [d for d in mine if d.signed_pdf]
-        state = "signed" if signed else "generated"
-        doc = (signed or mine)[0]
+        doc = docs[i]
+        state = "signed" if doc.signed_pdf else "generated"
         if STATES.index(state) > STATES.index(r.state) or r.document == "":
             r.state = max(state, r.state, key=STATES.index)
             r.document = _relative(doc.signed_pdf or doc.path, folder)
