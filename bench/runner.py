@@ -66,6 +66,8 @@ def instrument() -> None:
         (Register, "record_plan", "register.record_plan"),
         (render, "render_batch", "render.render_batch"),
         (Converter, "convert_documents", "convert.convert_documents"),
+        (Converter, "convert_stream", "convert.convert_stream"),
+        (intake.Intake, "take_many", "intake.take_many"),
         (Converter, "warm_up", "convert.warm_up"),
         (Converter, "__exit__", "convert.shutdown"),
         (sign, "sign_documents", "sign.sign_documents"),
