@@ -45,8 +45,13 @@ class RegisterSnapshot:
         return None
 
 
+_SUB_FIELDS = tuple(f.name for f in dataclasses.fields(Subscriber))
+
+
 def subscriber_to_dict(s: Subscriber) -> dict[str, Any]:
-    out = dataclasses.asdict(s)
+    # field by field, not dataclasses.asdict: its deep copy of flat values (text, dates, a
+    # flag) cost more than the rest of storing a list row
+    out = {name: getattr(s, name) for name in _SUB_FIELDS}
     for k in ("birth_date", "valid_until"):
         out[k] = out[k].isoformat() if out[k] else None
     return out
