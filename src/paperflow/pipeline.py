@@ -47,38 +47,42 @@ def new_batch_id(settings: Settings, reg: Register) -> str:
 # is also closed after GROUP_S seconds, so a slow file (OCR) does not keep others waiting.
 GROUP_FILES = 200
 GROUP_S = 2.0
+# Files claimed in one journal transaction (one commit). Fewer than GROUP_FILES: a file claimed
+# here waits for this process, so a second watcher on the same inbox cannot help with it.
+CLAIM_FILES = 50
 
 
 def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = None) -> BatchResult:
     """Take every arrived inbox file once: extract, store, archive — or quarantine with a reason.
 
-    Files are stored and archived in groups (one transaction, one fsync per folder for the
-    group); each file is still claimed on its own, and until its group is archived it is
-    'taken' in the journal and still in the inbox — a crash then retries it, as before."""
+    Files are claimed CLAIM_FILES at a time (one journal commit), stored and archived in
+    groups (one transaction, one fsync per folder for the group); until its group is archived
+    a file is 'taken' in the journal and still in the inbox — a crash then retries it."""
     result = BatchResult()
     desk = intake.Intake(settings, reg)
     group: list[tuple[Incoming, Extracted]] = []
     opened = time.monotonic()
-    for path in paths if paths is not None else desk.scan():
-        try:
-            incoming: Incoming | None = desk.take(path)
-        except InputRejected as exc:
-            result.rejected.append((path.name, exc.en))
-            continue
-        if incoming is None:
-            result.duplicates.append(path.name)
-            continue
-        try:
-            extracted = extract.read(incoming)
-        except PaperflowError as exc:
-            _settle_failure(desk, result, incoming, exc)
-            continue
-        if not group:
-            opened = time.monotonic()
-        group.append((incoming, extracted))
-        if len(group) >= GROUP_FILES or time.monotonic() - opened >= GROUP_S:
-            _store_group(reg, desk, group, result)
-            group = []
+    todo = list(paths) if paths is not None else desk.scan()
+    for start in range(0, len(todo), CLAIM_FILES):
+        chunk = todo[start:start + CLAIM_FILES]
+        for path, incoming in zip(chunk, desk.take_many(chunk), strict=True):
+            if isinstance(incoming, InputRejected):
+                result.rejected.append((path.name, incoming.en))
+                continue
+            if incoming is None:
+                result.duplicates.append(path.name)
+                continue
+            try:
+                extracted = extract.read(incoming)
+            except PaperflowError as exc:
+                _settle_failure(desk, result, incoming, exc)
+                continue
+            if not group:
+                opened = time.monotonic()
+            group.append((incoming, extracted))
+            if len(group) >= GROUP_FILES or time.monotonic() - opened >= GROUP_S:
+                _store_group(reg, desk, group, result)
+                group = []
     _store_group(reg, desk, group, result)
     return result
 
