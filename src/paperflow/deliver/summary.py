@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt
 from ..config import Settings
 from ..errors import PaperflowError
 from ..models import RenderedDocument
+from ..render.slim import slim
 from .outbox import awaits_signature
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     para(f"Đầu mối liên hệ: {ag.contact_name}, {ag.contact_phone}, {ag.contact_email}",
           italic=True, size=12)
     out = folder / "TOM-TAT-LO.docx"
-    doc.save(str(out))
+    slim(doc).save(str(out))        # without python-docx's 800 KB of unused styles
     return out
 
 
