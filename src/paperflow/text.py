@@ -5,6 +5,7 @@ Pure functions. Everything stored is NFC; names are compared on `key()`.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -155,6 +156,7 @@ class NameIndex:
         self.names = list(dict.fromkeys(n for n in names if key(n)))
         self.shortlist = shortlist
         self._exact: dict[str, str] = {}
+        self._spelled = {nfc(n) for n in self.names}
         self._postings: dict[str, list[int]] = {}
         for i, n in enumerate(self.names):
             self._exact.setdefault(key(n), n)
@@ -165,15 +167,17 @@ class NameIndex:
         return key(name) in self._exact
 
     def exact(self, name: str) -> str | None:
-        """The indexed name with the same key (spelling, case, diacritics aside), if any."""
-        return self._exact.get(key(name))
+        """The indexed name with the same key (spelling, case, diacritics aside), if any — the
+        name itself when it is indexed as written ('xã Hà Quý' and 'xã Hạ Quý' share a key)."""
+        spelled = nfc(name)
+        return spelled if spelled in self._spelled else self._exact.get(key(name))
 
     def best(self, name: str, *, threshold: float = 0.85,
              score_below: bool = True) -> tuple[str | None, float]:
         """Like best_match(name, names), over the shortlist."""
         k = key(name)
         if k in self._exact:
-            return self._exact[k], 1.0
+            return self.exact(name), 1.0
         words = sorted((w for w in set(k.split()) if w in self._postings),
                        key=lambda w: (len(self._postings[w]), w))[:4]
         if not words:
@@ -183,6 +187,8 @@ class NameIndex:
             ids = self._postings[w]
             for i in ids:
                 weights[i] = weights.get(i, 0.0) + 1.0 / len(ids)
-        ranked = sorted(weights, key=lambda i: (-weights[i], i))[: self.shortlist]
+        # the `shortlist` heaviest (ties: first indexed), without sorting every candidate
+        ranked = [i for _w, i in heapq.nsmallest(self.shortlist,
+                                                 ((-w, i) for i, w in weights.items()))]
         return best_match(name, [self.names[i] for i in ranked], threshold=threshold,
                           score_below=score_below)

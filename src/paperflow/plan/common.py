@@ -58,6 +58,8 @@ class Context:
     # a province's hundreds of decisions each look up their agencies' holders)
     org_holders: dict[str, list[tuple[int, Subscriber]]] = field(
         default_factory=dict, compare=False, hash=False)
+    # province → its focal point (asked for every subscriber; settings fixed for the plan)
+    focal_memo: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def cert(self, serial: str) -> Certificate | None:
         return self.certs.get(serial)
@@ -117,9 +119,16 @@ def new_province(ctx: Context, province: str) -> str:
 
 def focal_point(ctx: Context, province: str) -> str:
     """Rule 10/13: the new province's focal point, else one of the merged provinces' (sorted)."""
-    fps = {key(k): v for k, v in ctx.settings.plan.focal_points.items()}
     if not province:
         return ""
+    hit = ctx.focal_memo.get(province)
+    if hit is None:
+        hit = ctx.focal_memo[province] = _focal_point(ctx, province)
+    return hit
+
+
+def _focal_point(ctx: Context, province: str) -> str:
+    fps = {key(k): v for k, v in ctx.settings.plan.focal_points.items()}
     p = ctx.provinces.province(province)
     names = [p.new, p.old, *p.merged_from] if p else [province]
     for name in names:

@@ -39,7 +39,9 @@ def known_names(ctx: Context) -> list[str]:
         names.update(n for n in (s.agency, s.managing_agency) if n)
         if s.type == "organization":
             names.add(s.name)
-    return sorted(names, key=key)
+    # ties broken by the name itself: 'xã Hà Quý' and 'xã Hạ Quý' share a key, and a set's
+    # order changes from run to run
+    return sorted(names, key=lambda n: (key(n), n))
 
 
 def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
