@@ -114,8 +114,10 @@ def test_minutes_org_list_and_report_pdfs(rendered, pdfs):
                  "Bên giao: các cá nhân có tên tại bảng dưới đây", f"Bên nhận: {NNMT}",
                  "Lê Thị Hoa", "TK0099", "Vũ Văn Tùng", "TK0100", "Chuyển công tác ra ngoài tỉnh",
                  "Không còn nhu cầu sử dụng", "Người giao ký", "bàn giao cho", "2 thiết bị",
-                 "NGƯỜI LẬP BIÊN BẢN", "ĐẠI DIỆN BÊN NHẬN", "PFSIGN"]:
+                 "NGƯỜI LẬP BIÊN BẢN", "ĐẠI DIỆN BÊN NHẬN", "PFSIGN",
+                 "SỞ NÔNG NGHIỆP VÀ MÔI", "/BB-SNNMT"]:       # the receiving agency's draft
         assert part in tok, part
+    assert "/BB-SKHCN" not in tok and receipt.sender == NNMT and receipt.number == ""
     rec = _pdftext(pdfs[recall.path])
     for part in ["Bàn giao thiết bị lưu khóa bí mật", f"Bên giao: {STC}", "TK0001",
                  "ĐẠI DIỆN BÊN GIAO", "/BB-SKHCN"]:

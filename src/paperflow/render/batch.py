@@ -180,10 +180,11 @@ def list_parts(persons: list[dict], orgs: list[dict], size: int = 0
 def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: str,
                  giver: str, receiver: str, items: list[dict], rule_text: str, out: _Out,
                  subject: str, stem: str = "") -> RenderedDocument:
-    issuer = C.own_issuer(settings)
     # Our register numbers (and our token signs) only minutes we are a party to; a hand-over
-    # between two other agencies is a draft they print, number and sign themselves.
+    # between two other agencies is a draft they print, number and sign themselves — under the
+    # header of the receiving agency, which draws it up and keeps it.
     ours = key(settings.agency.name) in (key(giver), key(receiver))
+    issuer = C.own_issuer(settings) if ours else C.issuer_for(settings, receiver)
     ctx = C.common(settings, issuer, doc_type=doc_type, subject=subject,
                    numbers=numbers if ours else None, recipient=receiver)
     ctx.update(giver=giver, receiver=receiver, items=items, rule_text=rule_text,

@@ -183,7 +183,7 @@ def receipt_tokens() -> DocxDocument:
     """Rule 6 for a whole agency: its officers' tokens received in one minutes."""
     return _minutes("Tiếp nhận thiết bị lưu khóa bí mật", "thiết bị lưu khóa bí mật",
                     ["STT", "Họ và tên", "Chức vụ, đơn vị", "Số serial thiết bị",
-                     "Số hiệu chứng thư", "Lý do", "Người giao ký"], [11, 31, 33, 25, 25, 25, 20],
+                     "Số hiệu chứng thư", "Lý do", "Người giao ký"], [12, 30, 31, 24, 24, 24, 20],
                     ["{{ r.stt }}", "{{ r.name }}", "{{ r.title_agency }}", "{{ r.token_serial }}",
                      "{{ r.serial }}", "{{ r.why }}", ""], from_persons=True)
 
