@@ -152,3 +152,22 @@ def test_summary_table_has_every_document_in_the_look_of_the_first(tmp_path: Pat
     mail_lines = [p for p in summary.paragraphs if p.text.startswith("   Thư ")]
     assert len(mail_lines) == 3
     assert all(p.runs[-1].font.size == Pt(12) for p in mail_lines)
+
+
+def test_a_province_summary_table_is_cut_into_pieces_each_with_its_header(tmp_path: Path) -> None:
+    """Thousands of documents in one table made LibreOffice quadratic (20 s for the summary at
+    scale 4): the table comes in 100-row pieces, each repeating the header, rows in order."""
+    from paperflow.deliver.summary import build_summary_docx
+    from paperflow.models import RenderedDocument
+
+    settings = settings_for(tmp_path / "ws")
+    folder = tmp_path / BATCH
+    folder.mkdir()
+    docs = [RenderedDocument(path=folder / f"BB-{i:03d}.docx", type="handover_tokens",
+                             request="", recipient=f"Ủy ban nhân dân xã Số {i}", sender="x",
+                             number=f"{i}/BB-X") for i in range(1, 231)]
+    summary = Document(str(build_summary_docx(settings, BATCH, folder, [], docs)))
+    pieces = [t for t in summary.tables if t.rows[0].cells[0].text == "STT"]
+    assert len(pieces) == 3 and all(len(t.rows) <= 101 for t in pieces)
+    numbers = [r.cells[0].text for t in pieces for r in t.rows[1:]]
+    assert numbers == [str(i) for i in range(1, 231)]

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
 from ..config import Settings
 from ..errors import PaperflowError
 from ..models import RenderedDocument
 from ..render.slim import slim
+from ..render.tables import split_long_tables
 from .outbox import awaits_signature
 
 if TYPE_CHECKING:
@@ -96,6 +98,8 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]],  # type: i
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
         run.font.size = Pt(11)
+    # the header repeats on every page (and on every piece of a long table, see tables.py)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     if rows:        # the first row made by python-docx, the others copied from it (see above)
         cells = table.add_row().cells
         for cell, text in zip(cells, rows[0], strict=True):
@@ -180,7 +184,8 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     para(f"Đầu mối liên hệ: {ag.contact_name}, {ag.contact_phone}, {ag.contact_email}",
           italic=True, size=12)
     out = folder / "TOM-TAT-LO.docx"
-    slim(doc).save(str(out))        # without python-docx's 800 KB of unused styles
+    split_long_tables(doc.element.body)     # a province's thousands of rows: linear in LibreOffice
+    slim(doc).save(str(out))                # without python-docx's 800 KB of unused styles
     return out
 
 
