@@ -39,6 +39,18 @@ class PaperflowError(Exception):
         """The text shown to a clerk: Vietnamese first, English beside it."""
         return f"{self.vi}\n({self.en})"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # picklable whatever a subclass's __init__ takes (a file read in a helper process
+        # raises it there and it is raised again here)
+        return _rebuilt, (type(self), self.vi, self.en), dict(self.__dict__)
+
+
+def _rebuilt(cls: type[PaperflowError], vi: str, en: str) -> PaperflowError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, en)
+    err.vi, err.en = vi, en
+    return err
+
 
 class ConfigError(PaperflowError):
     exit_code = ExitCode.CONFIG

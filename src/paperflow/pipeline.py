@@ -14,15 +14,17 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from . import extract, intake, plan, register, sign
+from . import intake, plan, register, sign
 from .config import Settings
 from .errors import InputRejected, PaperflowError
+from .extract.ahead import ReadAhead
 from .issuing import sign_pending, unsigned_batches
 from .models import Extracted, Incoming
 from .production import BatchResult, produce_batch
@@ -50,6 +52,7 @@ GROUP_S = 2.0
 # Files claimed in one journal transaction (one commit). Fewer than GROUP_FILES: a file claimed
 # here waits for this process, so a second watcher on the same inbox cannot help with it.
 CLAIM_FILES = 50
+READ_AHEAD_FILES = 200      # inbox files from which a helper process reads them (extract/ahead.py)
 
 
 def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = None) -> BatchResult:
@@ -63,26 +66,39 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
     group: list[tuple[Incoming, Extracted]] = []
     opened = time.monotonic()
     todo = list(paths) if paths is not None else desk.scan()
-    for start in range(0, len(todo), CLAIM_FILES):
-        chunk = todo[start:start + CLAIM_FILES]
-        for path, incoming in zip(chunk, desk.take_many(chunk), strict=True):
-            if isinstance(incoming, InputRejected):
-                result.rejected.append((path.name, incoming.en))
-                continue
-            if incoming is None:
-                result.duplicates.append(path.name)
-                continue
-            try:
-                extracted = extract.read(incoming)
-            except PaperflowError as exc:
-                _settle_failure(desk, result, incoming, exc)
-                continue
-            if not group:
-                opened = time.monotonic()
-            group.append((incoming, extracted))
-            if len(group) >= GROUP_FILES or time.monotonic() - opened >= GROUP_S:
-                _store_group(reg, desk, group, result)
-                group = []
+    # Claimed files wait here while a helper process reads them (a claim group ahead of
+    # storing): reading and storing then use both cores.
+    waiting: deque[tuple[Incoming, Callable[[], Extracted]]] = deque()
+
+    def settle_one() -> None:
+        nonlocal group, opened
+        incoming, extracted_of = waiting.popleft()
+        try:
+            extracted = extracted_of()
+        except PaperflowError as exc:
+            _settle_failure(desk, result, incoming, exc)
+            return
+        if not group:
+            opened = time.monotonic()
+        group.append((incoming, extracted))
+        if len(group) >= GROUP_FILES or time.monotonic() - opened >= GROUP_S:
+            _store_group(reg, desk, group, result)
+            group = []
+
+    with ReadAhead(enabled=len(todo) >= READ_AHEAD_FILES) as ahead:
+        for start in range(0, len(todo), CLAIM_FILES):
+            chunk = todo[start:start + CLAIM_FILES]
+            for path, incoming in zip(chunk, desk.take_many(chunk), strict=True):
+                if isinstance(incoming, InputRejected):
+                    result.rejected.append((path.name, incoming.en))
+                elif incoming is None:
+                    result.duplicates.append(path.name)
+                else:
+                    waiting.append((incoming, ahead.submit(incoming)))
+            while len(waiting) > (CLAIM_FILES if ahead.pool is not None else 0):
+                settle_one()
+        while waiting:
+            settle_one()
     _store_group(reg, desk, group, result)
     return result
 

@@ -1,0 +1,87 @@
+"""Reading ahead in a helper process: the same results and the same errors as reading here."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import UTC, datetime
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from paperflow import errors, extract
+from paperflow.extract.ahead import ReadAhead
+
+
+def _cert(serial: int, cn: str) -> bytes:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn),
+                      x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(serial)
+            .not_valid_before(datetime(2024, 7, 1, tzinfo=UTC))
+            .not_valid_after(datetime(2027, 6, 30, tzinfo=UTC)).sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.mark.parametrize("cls", [errors.InputRejected, errors.ConversionError, errors.SigningError,
+                                 errors.RegisterError])
+def test_clerk_errors_cross_a_process_boundary_intact(cls):
+    err = cls("Tệp bị hỏng: gửi lại.", "The file is damaged: send it again.", code="damaged")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is cls and (back.vi, back.en, back.code) == (err.vi, err.en, "damaged")
+    assert back.clerk_message() == err.clerk_message()
+
+
+def test_a_helper_process_reads_what_reading_here_reads(tmp_path, as_incoming):
+    names = ["Sở Tài chính tỉnh Hưng Yên", "Ủy ban nhân dân xã Hà Quý"]
+    files = []
+    for i, cn in enumerate(names, start=1):
+        p = tmp_path / f"c{i}.cer"
+        p.write_bytes(_cert(0x5400 + i, cn))
+        files.append(as_incoming(p))
+    bad = tmp_path / "hong.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook" * 10)
+    files.append(as_incoming(bad))
+    with ReadAhead(enabled=True) as ahead:
+        assert ahead.pool is not None
+        gets = [ahead.submit(f) for f in files]
+        got = [g() for g in gets[:2]]
+        with pytest.raises(errors.InputRejected) as there:
+            gets[2]()
+    assert got == [extract.read(f) for f in files[:2]]
+    assert [c.attr("CN") for r in got for c in r.certificates] == names
+    with pytest.raises(errors.InputRejected) as here:
+        extract.read(files[2])
+    assert (there.value.vi, there.value.en) == (here.value.vi, here.value.en)
+
+
+def test_ingest_with_a_reading_process_takes_stores_and_quarantines_as_before(tmp_path,
+                                                                              monkeypatch):
+    from sqlalchemy import func, select
+
+    from paperflow import pipeline
+    from paperflow.config import Settings
+    from paperflow.register import Register
+    from paperflow.register.schema import CertificateRow
+
+    monkeypatch.setattr(pipeline, "READ_AHEAD_FILES", 1)
+    monkeypatch.setattr(pipeline, "CLAIM_FILES", 8)         # several claim groups ahead
+    inbox = tmp_path / "ws" / "inbox"
+    inbox.mkdir(parents=True)
+    for i in range(30):
+        (inbox / f"cts-{i:02d}.cer").write_bytes(_cert(0x5500 + i, f"Cán bộ số {i}"))
+    (inbox / "hong.xlsx").write_bytes(b"PK\x03\x04 not really a workbook" * 10)
+    settings = Settings(workspace=tmp_path / "ws")
+    with Register.open(settings) as reg:
+        result = pipeline.ingest(settings, reg)
+        with reg.session() as s:
+            stored = s.scalar(select(func.count()).select_from(CertificateRow))
+    assert sorted(result.taken) == [f"cts-{i:02d}.cer" for i in range(30)]
+    assert [name for name, _why in result.rejected] == ["hong.xlsx"] and not result.errors
+    assert stored == 30
+    assert sorted(p.name for p in (inbox / "rejected").iterdir()) == ["hong.xlsx",
+                                                                      "hong.xlsx.error.txt"]
+    assert not [p for p in inbox.iterdir() if p.is_file()]
