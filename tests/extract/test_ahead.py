@@ -85,3 +85,14 @@ def test_ingest_with_a_reading_process_takes_stores_and_quarantines_as_before(tm
     assert sorted(p.name for p in (inbox / "rejected").iterdir()) == ["hong.xlsx",
                                                                       "hong.xlsx.error.txt"]
     assert not [p for p in inbox.iterdir() if p.is_file()]
+
+
+def test_read_ahead_works_when_extract_read_is_wrapped(tmp_path, as_incoming, monkeypatch):
+    """The benchmark wraps extract.read with timers; a wrapper cannot be sent to the helper."""
+    real = extract.read
+    monkeypatch.setattr(extract, "read", lambda inc: real(inc))
+    p = tmp_path / "c.cer"
+    p.write_bytes(_cert(0x5601, "Sở Nội vụ tỉnh Hưng Yên"))
+    with ReadAhead(enabled=True) as ahead:
+        got = ahead.submit(as_incoming(p))()
+    assert [c.attr("CN") for c in got.certificates] == ["Sở Nội vụ tỉnh Hưng Yên"]

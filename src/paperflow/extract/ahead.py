@@ -17,12 +17,19 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from ..errors import PaperflowError
 from ..models import Extracted, Incoming
 from . import read
 
 log = logging.getLogger("paperflow.extract")
 
 MIN_FILES = 200             # inbox files from which a helper process reads ahead
+
+
+def _read(incoming: Incoming) -> Extracted:
+    # what the helper runs, by this module's name (`extract.read` itself may be wrapped, e.g.
+    # by the benchmark's timers, and a wrapper cannot be sent to another process)
+    return read(incoming)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -71,7 +78,7 @@ class ReadAhead:
         if self.pool is None:
             return lambda: read(incoming)
         try:
-            future: Future[Extracted] = self.pool.submit(read, incoming)
+            future: Future[Extracted] = self.pool.submit(_read, incoming)
         except (BrokenProcessPool, RuntimeError):
             self._gone()
             return lambda: read(incoming)
@@ -79,8 +86,14 @@ class ReadAhead:
         def get() -> Extracted:
             try:
                 return future.result()
-            except BrokenProcessPool:
-                self._gone()
+            except PaperflowError:
+                raise                           # the file's own verdict, as read() gives it
+            except Exception as exc:  # noqa: BLE001 - the helper, not the file, failed
+                # (read() turns every failure of a reader into InputRejected): read it here
+                log.warning("read-ahead failed on %s (%s); reading it here", incoming.name,
+                            type(exc).__name__)
+                if isinstance(exc, BrokenProcessPool):
+                    self._gone()
                 return read(incoming)
         return get
 
