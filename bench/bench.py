@@ -133,16 +133,19 @@ def report(wl: dict, job: dict, naive: dict | None) -> list[str]:
     # say where the time goes: CPU does. LibreOffice: its processes' CPU (sampled from /proc
     # while they run); the token: time inside C_Sign (SoftHSM, in-process); paperflow's own
     # Python: the rest of this process's CPU.
-    lo = max(job.get("cpu_children_sampled_s", 0.0), job["cpu_children_s"])
-    own = max(0.0, job["cpu_self_s"] - token)
+    # The intake stage's child CPU is paperflow's read-ahead process (extract/ahead.py; no
+    # LibreOffice runs then): it counts as paperflow's, not LibreOffice's.
+    reader = job.get("stage_cpu", {}).get("intake", {}).get("children", 0.0)
+    lo = max(job.get("cpu_children_sampled_s", 0.0), job["cpu_children_s"]) - reader
+    own = max(0.0, job["cpu_self_s"] - token) + reader
     cpu = lo + token + own or 1.0
     lines += ["",
               f"where the time goes (CPU): LibreOffice {lo:.1f} s ({lo / cpu * 100:.0f}%), "
               f"token C_Sign {token:.2f} s ({token / cpu * 100:.0f}%), paperflow's own Python "
               f"{own:.1f} s ({own / cpu * 100:.0f}%)",
-              f"CPU: paperflow process {job['cpu_self_s']:.1f} s, child processes "
-              f"(LibreOffice) {lo:.1f} s over {total:.1f} s wall "
-              f"(= {(job['cpu_self_s'] + lo) / total:.2f} cores busy)",
+              f"CPU: paperflow process {job['cpu_self_s']:.1f} s (+ read-ahead {reader:.1f} s), "
+              f"child processes (LibreOffice) {lo:.1f} s over {total:.1f} s wall "
+              f"(= {(job['cpu_self_s'] + reader + lo) / total:.2f} cores busy)",
               f"memory: peak of the whole process tree {job['peak_tree_mb']:.0f} MB "
               f"({job['peak_tree_processes']} processes); maxrss paperflow "
               f"{job['maxrss_self_mb']:.0f} MB, largest child {job['maxrss_children_mb']:.0f} MB"]
