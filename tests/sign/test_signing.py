@@ -202,3 +202,26 @@ def test_fast_marker_search_agrees_with_pdfplumber(pdfs):
     assert all(abs(a - b) <= 1.5 for a, b in zip(fast.marker[1], slow.marker[1], strict=True))
     assert scan_pdf(pdfs["plain"], engine="pdfium").marker is None
     assert scan_pdf(pdfs["plain"], engine="pdfplumber").marker is None
+
+
+def test_the_batch_font_cut_is_embedded_as_it_is(signed_batch):
+    """The appearance font is cut once to the batch's characters and embedded as it is (not cut
+    again per signature): the FontFile2 in the signed PDF is that file, byte for byte."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    settings, _d, outcome, _b = signed_batch
+    cuts = {p.read_bytes() for p in settings.state.rglob("pf-serif-*.ttf")}
+    with outcome.documents[0].signed_pdf.open("rb") as fh:
+        reader = PdfFileReader(fh)
+        embedded = []
+        for page_annot in reader.root["/AcroForm"]["/Fields"]:
+            ap = page_annot.get_object()["/AP"]["/N"].get_object()
+            stack = [ap]
+            while stack:
+                xobj = stack.pop()
+                res = xobj.get("/Resources", {})
+                for font in res.get("/Font", {}).values():
+                    desc = font.get_object()["/DescendantFonts"][0].get_object()
+                    embedded.append(desc["/FontDescriptor"]["/FontFile2"].get_object().data)
+                stack += [x.get_object() for x in res.get("/XObject", {}).values()]
+    assert embedded and all(data in cuts for data in embedded)
