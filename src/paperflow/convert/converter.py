@@ -145,13 +145,7 @@ class Converter:
             return
         if self.mode != "uno":
             return
-        from .pool import WorkerPool
-
-        if self._pool is None:
-            assert self._soffice is not None and self.root is not None
-            self._pool = WorkerPool(self._soffice, self.uno_python, self.root, self.workers,
-                                    self.timeout_s, self.recycle_after)
-        self._pool.start_all()
+        self._worker_pool().start_all()
 
     def convert_documents(self, docs: Sequence[RenderedDocument]) -> list[RenderedDocument]:
         """Set `.pdf` on every .docx document that converts; other documents pass unchanged."""
@@ -203,13 +197,7 @@ class Converter:
                 self._fail(d.path.absolute(), err)
             done(tag, replace(d, pdf=None if err else d.path.with_suffix(".pdf")))
 
-        from .pool import WorkerPool
-
-        if self._pool is None:
-            assert self._soffice is not None and self.root is not None
-            self._pool = WorkerPool(self._soffice, self.uno_python, self.root, self.workers,
-                                    self.timeout_s, self.recycle_after)
-        self._pool.stream(next_pair, finish)
+        self._worker_pool().stream(next_pair, finish)
 
     def convert(self, paths: Sequence[Path]) -> list[Path]:
         """Convert .docx files; returns the PDFs made (beside each file, same stem)."""
@@ -283,10 +271,14 @@ class Converter:
         return results
 
     def _pool_run(self, pairs: list[tuple[Path, Path]]) -> list[ConversionError | None]:
+        return self._worker_pool().run(pairs)
+
+    def _worker_pool(self):  # type: ignore[no-untyped-def]
+        """The persistent workers, made on first use (after _decide_mode and _claim_slot)."""
         from .pool import WorkerPool
 
         if self._pool is None:
             assert self._soffice is not None and self.root is not None
             self._pool = WorkerPool(self._soffice, self.uno_python, self.root, self.workers,
                                     self.timeout_s, self.recycle_after)
-        return self._pool.run(pairs)
+        return self._pool

@@ -188,67 +188,23 @@ class WorkerPool:
         self.recycled = 0
 
     def run(self, pairs: list[tuple[Path, Path]]) -> list[ConversionError | None]:
+        """Convert every pair; one error (or None) per pair, in order."""
         results: list[ConversionError | None] = [None] * len(pairs)
-        finished = [False] * len(pairs)
-        attempts = [0] * len(pairs)
-        todo: queue.Queue[int] = queue.Queue()
-        for i in range(len(pairs)):
-            todo.put(i)
-        start_errors: list[ConversionError] = []
+        items = iter([(src, target, i) for i, (src, target) in enumerate(pairs)])
         lock = threading.Lock()
 
-        def work(worker: UnoWorker) -> None:
-            while True:
-                try:
-                    i = todo.get_nowait()
-                except queue.Empty:
-                    return
-                if not worker.alive:
-                    try:
-                        worker.start()
-                    except ConversionError as exc:
-                        with lock:
-                            start_errors.append(exc)
-                        todo.put(i)
-                        return
-                src, target = pairs[i]
-                attempts[i] += 1
-                try:
-                    worker.convert(src, target)
-                    results[i] = None
-                except WorkerDied as exc:
-                    self.restarts += 1
-                    log.warning("worker %d died on %s: %s", worker.n, src.name, exc)
-                    if attempts[i] < MAX_ATTEMPTS:
-                        todo.put(i)
-                        continue
-                    results[i] = doc_failed(src, "LibreOffice bị dừng đột ngột",
-                                            "LibreOffice crashed on it")
-                except ConversionError as exc:
-                    if not worker.alive:
-                        self.restarts += 1
-                    results[i] = exc
-                finished[i] = True
-                if worker.alive and worker.count >= self.recycle_after:
-                    log.info("worker %d recycled after %d documents", worker.n, worker.count)
-                    worker.stop()
-                    self.recycled += 1
+        def take() -> tuple[Path, Path, object] | None:
+            with lock:
+                return next(items, None)
 
-        n = min(len(self.workers), len(pairs))
-        threads = [threading.Thread(target=work, args=(w,), name=f"convert-uno{w.n}")
-                   for w in self.workers[:n]]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        left = [i for i in range(len(pairs)) if not finished[i]]
-        if left:
-            if len(left) == len(pairs) and start_errors:
-                raise start_errors[0]
-            err = start_errors[0] if start_errors else SofficeUnavailable(
-                "Không còn tiến trình LibreOffice nào chạy.", "No LibreOffice worker is left.")
-            for i in left:
-                results[i] = err
+        def finish(i: object, err: ConversionError | None) -> None:
+            results[i] = err  # type: ignore[index]
+
+        start_error, left = self._serve(take, finish)
+        if left and len(left) == len(pairs) and start_error is not None:
+            raise start_error
+        for i in left:
+            results[i] = start_error or _no_worker()  # type: ignore[index]
         return results
 
     def stream(self, take: Callable[[], tuple[Path, Path, object] | None],
@@ -257,6 +213,16 @@ class WorkerPool:
         `finish(tag, error)` as each one ends. Each worker takes the next item when it is free —
         no barrier between groups, so neither worker idles while another item waits. `take`
         must block until an item or the end, and keep returning None after the end."""
+        start_error, left = self._serve(take, finish)
+        for tag in left:        # every worker gave up (LibreOffice cannot start)
+            finish(tag, start_error or _no_worker())
+
+    def _serve(self, take: Callable[[], tuple[Path, Path, object] | None],
+               finish: Callable[[object, ConversionError | None], None]
+               ) -> tuple[ConversionError | None, list[object]]:
+        """One thread per worker takes the next item when free; a worker that cannot start
+        hands its item back and stops. Returns the first start error and the tags no worker
+        was left to convert."""
         lock = threading.Lock()
         handed_back: list[tuple[Path, Path, object]] = []
         start_errors: list[ConversionError] = []
@@ -278,43 +244,39 @@ class WorkerPool:
                             start_errors.append(exc)
                             handed_back.append(item)
                         return
-                err: ConversionError | None = None
-                for attempt in range(1, MAX_ATTEMPTS + 1):
-                    try:
-                        if not worker.alive:
-                            worker.start()
-                        worker.convert(src, target)
-                        err = None
-                        break
-                    except WorkerDied as exc:
-                        self.restarts += 1
-                        log.warning("worker %d died on %s: %s", worker.n, src.name, exc)
-                        err = doc_failed(src, "LibreOffice bị dừng đột ngột",
-                                         "LibreOffice crashed on it")
-                        if attempt == MAX_ATTEMPTS:
-                            break
-                    except ConversionError as exc:
-                        if not worker.alive:
-                            self.restarts += 1
-                        err = exc
-                        break
-                finish(tag, err)
+                finish(tag, self._convert_retrying(worker, src, target))
                 if worker.alive and worker.count >= self.recycle_after:
                     log.info("worker %d recycled after %d documents", worker.n, worker.count)
                     worker.stop()
                     self.recycled += 1
 
-        threads = [threading.Thread(target=work, args=(w,), name=f"convert-uno{w.n}")
-                   for w in self.workers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        # every worker gave up (LibreOffice cannot start): what is left fails with the reason
-        err = start_errors[0] if start_errors else SofficeUnavailable(
-            "Không còn tiến trình LibreOffice nào chạy.", "No LibreOffice worker is left.")
+        _in_threads(work, self.workers, "convert-uno")
+        left = []
         while (item := next_item()) is not None:
-            finish(item[2], err)
+            left.append(item[2])
+        return (start_errors[0] if start_errors else None), left
+
+    def _convert_retrying(self, worker: UnoWorker, src: Path, target: Path
+                          ) -> ConversionError | None:
+        """A crash (not a timeout) gets one more try on a fresh listener."""
+        err: ConversionError | None = None
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                if not worker.alive:
+                    worker.start()
+                worker.convert(src, target)
+                return None
+            except WorkerDied as exc:
+                self.restarts += 1
+                log.warning("worker %d died on %s: %s", worker.n, src.name, exc)
+                err = doc_failed(src, "LibreOffice bị dừng đột ngột", "LibreOffice crashed on it")
+                if attempt == MAX_ATTEMPTS:
+                    break
+            except ConversionError as exc:
+                if not worker.alive:
+                    self.restarts += 1
+                return exc
+        return err
 
     def start_all(self) -> None:
         """Start the workers that are not running, all at once (errors are met again, and
@@ -325,16 +287,21 @@ class WorkerPool:
                 with contextlib.suppress(ConversionError):
                     worker.start()
 
-        threads = [threading.Thread(target=start, args=(w,), name=f"convert-start{w.n}")
-                   for w in self.workers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        _in_threads(start, self.workers, "convert-start")
 
     def close(self) -> None:
-        threads = [threading.Thread(target=w.stop) for w in self.workers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        _in_threads(UnoWorker.stop, self.workers, "convert-stop")
+
+
+def _in_threads(target: Callable[[UnoWorker], None], workers: list[UnoWorker], name: str) -> None:
+    """`target(worker)` for every worker at once, each in its own thread; returns when all end."""
+    threads = [threading.Thread(target=target, args=(w,), name=f"{name}{w.n}") for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def _no_worker() -> SofficeUnavailable:
+    return SofficeUnavailable("Không còn tiến trình LibreOffice nào chạy.",
+                              "No LibreOffice worker is left.")
