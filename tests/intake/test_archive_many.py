@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
-import time
-from pathlib import Path
 
-from sqlalchemy import select
+from intake_files import old, rows
 
 from paperflow.intake import Intake
 from paperflow.intake.journal import IntakeRecord
@@ -16,23 +13,10 @@ from paperflow.intake.journal import IntakeRecord
 T = IntakeRecord.__table__
 
 
-def _drop(path: Path, content: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    past = time.time() - 60
-    os.utime(path, (past, past))
-    return path
-
-
-def _rows(reg) -> dict[str, object]:
-    with reg.engine.connect() as conn:
-        return {r.name: r for r in conn.execute(select(T))}
-
-
 def test_a_group_is_archived_once_each_and_journaled_done(settings, reg, ws):
     inbox = ws / "inbox"
     for i in range(5):
-        _drop(inbox / ("sub" if i % 2 else "") / f"cert {i}.cer", f"certificate {i}".encode())
+        old(inbox / ("sub" if i % 2 else "") / f"cert {i}.cer", f"certificate {i}".encode())
     desk = Intake(settings, reg)
     taken = [desk.take(p) for p in desk.scan()]
     assert all(taken)
@@ -40,12 +24,12 @@ def test_a_group_is_archived_once_each_and_journaled_done(settings, reg, ws):
     assert [p.read_bytes() for p in placed] == [inc.path.name.replace("cert", "certificate")
                                                .removesuffix(".cer").encode() for inc in taken]
     assert not [p for p in inbox.rglob("*") if p.is_file()]
-    rows = _rows(reg)
-    assert {r.state for r in rows.values()} == {"done"}
-    assert sorted((ws / r.archived_as) for r in rows.values()) == sorted(placed)
+    journal = rows(reg, by="name")
+    assert {r.state for r in journal.values()} == {"done"}
+    assert sorted((ws / r.archived_as) for r in journal.values()) == sorted(placed)
     # the same contents dropped again are duplicates, not processed a second time
     for i in range(5):
-        _drop(inbox / f"again {i}.cer", f"certificate {i}".encode())
+        old(inbox / f"again {i}.cer", f"certificate {i}".encode())
     again = Intake(settings, reg)
     assert [again.take(p) for p in again.scan()] == [None] * 5
 
@@ -55,7 +39,7 @@ def test_a_dead_process_with_a_group_placed_but_not_unlinked_is_finished(setting
     removed. The next desk (another process) finishes each move: one archived copy each."""
     inbox = ws / "inbox"
     for i in range(3):
-        _drop(inbox / f"c{i}.cer", f"content {i}".encode())
+        old(inbox / f"c{i}.cer", f"content {i}".encode())
     desk = Intake(settings, reg)
     taken = [desk.take(p) for p in desk.scan()]
     from paperflow.intake import desk as desk_module
@@ -74,4 +58,4 @@ def test_a_dead_process_with_a_group_placed_but_not_unlinked_is_finished(setting
     assert not list(inbox.glob("*.cer"))
     archived = [p for p in (ws / "archive").rglob("*.cer") if "duplicates" not in p.parts]
     assert sorted(p.read_bytes() for p in archived) == [f"content {i}".encode() for i in range(3)]
-    assert {r.state for r in _rows(reg).values()} == {"done"}
+    assert {r.state for r in rows(reg, by="name").values()} == {"done"}

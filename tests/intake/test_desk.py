@@ -9,27 +9,14 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from intake_files import old, rows
+from sqlalchemy import update
 
 from paperflow.errors import InputRejected
 from paperflow.intake import Intake
 from paperflow.intake.journal import IntakeRecord
 
 T = IntakeRecord.__table__
-
-
-def old(path: Path, content: bytes) -> Path:
-    """A file that finished arriving a while ago."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    past = time.time() - 60
-    os.utime(path, (past, past))
-    return path
-
-
-def rows(reg) -> dict[str, object]:
-    with reg.engine.connect() as conn:
-        return {r.sha256: r for r in conn.execute(select(T))}
 
 
 def archived(ws: Path) -> list[Path]:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import select, update
+from intake_files import old, rows
+from sqlalchemy import update
 
 from paperflow.errors import InputRejected
 from paperflow.intake import Intake
@@ -19,20 +18,6 @@ from paperflow.intake.journal import IntakeRecord
 
 T = IntakeRecord.__table__
 DRIVER = Path(__file__).with_name("driver.py")
-
-
-def old(path: Path, content: bytes) -> Path:
-    """A file that finished arriving a while ago."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    past = time.time() - 60
-    os.utime(path, (past, past))
-    return path
-
-
-def rows(reg) -> dict[str, object]:
-    with reg.engine.connect() as conn:
-        return {r.sha256: r for r in conn.execute(select(T))}
 
 
 def sha(data: bytes) -> str:
