@@ -3,8 +3,9 @@
 Intake is Python on one core; on a province's thousands of files the other core idles. With
 `ReadAhead(enabled=True)` each file is read (`extract.read`) by one helper process as soon as it
 is claimed, and the result is collected in order when the batch gets to it. Small batches read
-inline (a process costs about a second to start). If the helper process dies (a file that
-exhausts memory), the rest is read inline here — as without it.
+inline (the caller decides: pipeline.READ_AHEAD_FILES; a helper and the copying of every result
+back are not worth it for a few files). If the helper process dies (a file that exhausts
+memory), the rest is read inline here — as without it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from ..models import Extracted, Incoming
 from . import read
 
 log = logging.getLogger("paperflow.extract")
-
-MIN_FILES = 200             # inbox files from which a helper process reads ahead
-
 
 def _read(incoming: Incoming) -> Extracted:
     # what the helper runs, by this module's name (`extract.read` itself may be wrapped, e.g.
