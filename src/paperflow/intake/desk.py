@@ -83,7 +83,7 @@ def _clear_folder_name(folder: Path) -> None:
     """A clerk's FILE where our folder must be (e.g. a certificate saved as "rejected" with no
     extension) is moved aside under a free name in the same place, unmodified, so it is taken
     like any other file instead of making every batch fail on mkdir."""
-    if not folder.exists() or folder.is_dir() or folder.is_symlink() and folder.resolve().is_dir():
+    if not folder.exists() or folder.is_dir():         # is_dir follows a link to a folder
         return
     n, aside = 1, folder.with_name(f"{folder.name}-file")
     while aside.exists() or aside.is_symlink():
