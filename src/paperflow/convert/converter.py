@@ -183,9 +183,7 @@ class Converter:
                 p = d.path.absolute()
                 if d.path.suffix.lower() != ".docx":
                     done(tag, d)
-                elif not looks_like_docx(p):
-                    self._fail(p, doc_failed(p, "tệp không phải .docx hợp lệ",
-                                             "the file is not a valid .docx"))
+                elif not self._is_docx(p):
                     done(tag, replace(d, pdf=None))
                 else:
                     return p, p.with_suffix(".pdf"), item
@@ -204,9 +202,7 @@ class Converter:
         pairs: list[tuple[Path, Path]] = []
         for p in paths:
             p = Path(p).absolute()
-            if not looks_like_docx(p):
-                self._fail(p, doc_failed(p, "tệp không phải .docx hợp lệ",
-                                         "the file is not a valid .docx"))
+            if not self._is_docx(p):
                 continue
             pairs.append((p, p.with_suffix(".pdf")))
         if not pairs:
@@ -223,6 +219,14 @@ class Converter:
         return made
 
     # -- internals -------------------------------------------------------------------------
+    def _is_docx(self, path: Path) -> bool:
+        """False (and the failure recorded) for a file that is not a .docx at all."""
+        if looks_like_docx(path):
+            return True
+        self._fail(path, doc_failed(path, "tệp không phải .docx hợp lệ",
+                                    "the file is not a valid .docx"))
+        return False
+
     def _fail(self, path: Path, err: ConversionError) -> None:
         log.warning("convert failed: %s: %s", path.name, err.en)
         with self._lock:
