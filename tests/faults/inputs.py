@@ -66,6 +66,36 @@ def certificate_pem(i: int, series: int) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
+def certificate_der(i: int, series: int) -> bytes:
+    """The same certificate in DER, as many CA portals hand it out (.crt)."""
+    cert = x509.load_pem_x509_certificate(certificate_pem(i, series))
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def request_form_docx() -> bytes:
+    """A subscriber's request form (đơn đề nghị thu hồi) as agencies fill it in Word."""
+    import docx
+
+    d = docx.Document()
+    for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                 "ĐƠN ĐỀ NGHỊ", "Thu hồi chứng thư chữ ký số chuyên dùng công vụ",
+                 "Kính gửi: Sở Khoa học và Công nghệ tỉnh Hưng Yên"):
+        d.add_paragraph(line)
+    t = d.add_table(rows=0, cols=2)
+    name, agency = person(7)
+    for label, value in (("Họ và tên", name), ("Số định danh cá nhân", "034185001234"),
+                         ("Chức vụ", "Phó Giám đốc"), ("Cơ quan/đơn vị công tác", agency),
+                         ("Thư điện tử", "hoa.nt@hungyen.gov.vn"),
+                         ("Số serial chứng thư số", serial_of(7, 0x123)),
+                         ("Lý do", "Nghỉ hưu từ ngày 01/7/2025")):
+        cells = t.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    d.add_paragraph("Người đề nghị")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
 def subscriber_xlsx(rows: list[int], series: int) -> bytes:
     """A small subscriber list (the example's layout) for people whose certificates are
     known only from this list."""

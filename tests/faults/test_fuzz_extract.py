@@ -40,6 +40,7 @@ class Reader:
         self.proc: subprocess.Popen[str] | None = None
         self.outcomes: Counter[str] = Counter()
         self.failures: list[tuple[str, str]] = []
+        self.kinds: Counter[str] = Counter()          # inputs per seed kind
 
     def _start(self) -> None:
         self.proc = subprocess.Popen([sys.executable, str(WORKER), str(MEMORY_MB)],
@@ -77,9 +78,10 @@ class Reader:
                 answer = {"error": f"reader process died (exit {code})"}
             else:
                 answer = json.loads(line)
-        kind = ("ok" if "ok" in answer else "rejected" if "rejected" in answer else "failure")
+        kind = ("ok" if "ok" in answer else "rejected" if "rejected" in answer
+                else "hang" if answer["error"].startswith("hang") else "crash")
         self.outcomes[kind] += 1
-        if kind == "failure":
+        if kind in ("hang", "crash"):
             keep = self.folder / "failures"
             keep.mkdir(exist_ok=True)
             shutil.copy(path, keep / name)
@@ -99,14 +101,29 @@ def _docx_pdf(folder: Path) -> bytes:
     return (folder / "qd.pdf").read_bytes()
 
 
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory) -> dict[str, bytes]:
+    """One real input of each kind a clerk drops: a subscriber list, a merger decision (.docx
+    and its PDF), a request form, a certificate (PEM and DER), and a zip of several files."""
     folder = tmp_path_factory.mktemp("seeds")
+    pem = inputs.certificate_pem(1, 0x123)
+    xlsx = inputs.subscriber_xlsx([1, 2, 3], 0x123)
     return {
-        "xlsx": inputs.subscriber_xlsx([1, 2, 3], 0x123),
+        "xlsx": xlsx,
         "docx": inputs.DECISION.read_bytes(),
         "pdf": _docx_pdf(folder),
-        "cer": inputs.certificate_pem(1, 0x123),
+        "cer": pem,
+        "der": inputs.certificate_der(2, 0x123),
+        "form": inputs.request_form_docx(),
+        "zip": _zip_of({"danh-sach.xlsx": xlsx, "chung-thu.cer": pem}),
     }
 
 
@@ -116,7 +133,7 @@ def reader(tmp_path_factory):
     yield r
     r.close()
     h.record("fuzz_extract", inputs_fuzzed=sum(r.outcomes.values()), **dict(r.outcomes),
-             failures=len(r.failures))
+             failures=len(r.failures), **{f"seed_{k}": v for k, v in r.kinds.items()})
 
 
 Op = tuple[str, float, bytes]
@@ -147,7 +164,7 @@ def mutate_member(data: bytes, pick: float, changes: list[Op]) -> bytes:
     """The same mutations inside one XML part of an Office file, zipped again (so the zip
     layer is sound and the damage reaches the XML parsers)."""
     src = zipfile.ZipFile(io.BytesIO(data))
-    names = [n for n in src.namelist() if n.endswith(".xml")]
+    names = [n for n in src.namelist() if n.endswith(".xml")] or src.namelist()
     victim = names[int(pick * (len(names) - 1))]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -157,20 +174,23 @@ def mutate_member(data: bytes, pick: float, changes: list[Op]) -> bytes:
     return out.getvalue()
 
 
-SUFFIX = {"xlsx": ".xlsx", "docx": ".docx", "pdf": ".pdf", "cer": ".cer"}
+SUFFIX = {"xlsx": ".xlsx", "docx": ".docx", "pdf": ".pdf", "cer": ".cer", "der": ".crt",
+          "form": ".docx", "zip": ".zip"}
+ZIPPED = ("xlsx", "docx", "form", "zip")
 COUNTER = iter(range(10**9))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
           suppress_health_check=list(HealthCheck))
-@given(kind=st.sampled_from(["xlsx", "docx", "pdf", "cer"]), inside=st.booleans(),
+@given(kind=st.sampled_from(sorted(SUFFIX)), inside=st.booleans(),
        pick=st.floats(0, 1), changes=ops)
 def _fuzz(seeds, reader, kind, inside, pick, changes):
     data = seeds[kind]
-    if inside and kind in ("xlsx", "docx"):
+    if inside and kind in ZIPPED:
         data = mutate_member(data, pick, changes)
     else:
         data = mutate(data, changes)
+    reader.kinds[kind] += 1
     reader.read(f"in-{next(COUNTER):05d}{SUFFIX[kind]}", data)
 
 
