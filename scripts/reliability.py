@@ -227,8 +227,8 @@ def fuzz_section(records: list[dict], tests: list[tuple[str, str, float, str]], 
         "",
         f"`python scripts/reliability.py --fuzz {n}` on "
         f"{datetime.now().astimezone():%Y-%m-%d %H:%M %z}, {os.cpu_count()} CPUs, "
-        f"{secs / 60:.1f} min, commit {commit()}, pytest exit code {rc}: every input through `extract.read` in a "
-        "worker process (RLIMIT_AS 2 GB, 60 s wall-clock limit per input).",
+        f"{secs / 60:.1f} min, commit {commit()}, pytest exit code {rc}: every input through "
+        "`extract.read` in a worker process (RLIMIT_AS 2 GB, 60 s wall-clock limit per input).",
         "",
         "| inputs | read | rejected cleanly (vi + en) | crashes | hangs |",
         "| --- | --- | --- | --- | --- |",

@@ -186,10 +186,8 @@ COUNTER = iter(range(10**9))
        pick=st.floats(0, 1), changes=ops)
 def _fuzz(seeds, reader, kind, inside, pick, changes):
     data = seeds[kind]
-    if inside and kind in ZIPPED:
-        data = mutate_member(data, pick, changes)
-    else:
-        data = mutate(data, changes)
+    data = (mutate_member(data, pick, changes) if inside and kind in ZIPPED
+            else mutate(data, changes))
     reader.kinds[kind] += 1
     reader.read(f"in-{next(COUNTER):05d}{SUFFIX[kind]}", data)
 

@@ -14,6 +14,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+from ..childenv import child_env
 from ..errors import ConversionError
 
 INSTALL_HINT_VI = "Cài LibreOffice: sudo apt-get install libreoffice-writer-nogui"
@@ -39,8 +40,9 @@ def profile_url(profile: Path) -> str:
 
 
 def soffice_env(profile: Path) -> dict[str, str]:
-    """The environment for soffice: CI may have no HOME, and LibreOffice wants one."""
-    env = dict(os.environ)
+    """The environment for soffice (without paperflow's secrets, childenv.py): CI may have no
+    HOME, and LibreOffice wants one."""
+    env = child_env()
     if not env.get("HOME"):
         env["HOME"] = str(profile)
     # Never let a desktop session's display make LibreOffice show anything.

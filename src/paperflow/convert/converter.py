@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
+from ..childenv import child_env
 from ..config import Settings
 from ..errors import ConversionError
 from ..models import RenderedDocument
@@ -41,7 +42,7 @@ def uno_available(python: str) -> bool:
         return False
     try:
         done = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30,
-                              env={**os.environ, "PYTHONPATH": ""})
+                              env=child_env({"PYTHONPATH": ""}))
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from ..childenv import child_env
 from ..errors import ConversionError
 from ._soffice import kill_group, publish, remove_lock, stop_process
 from .batch import SofficeUnavailable, doc_failed, timed_out, unavailable
@@ -61,7 +62,9 @@ class UnoWorker:
         self._clean_outdir()
         pipe = f"paperflow-{os.getpid()}-{self.n}-{uuid.uuid4().hex[:8]}"
         self.pipe = pipe
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        # No secrets (childenv.py), and not our venv's Python path: the worker is the system
+        # Python with uno.
+        env = child_env(drop=("PYTHONPATH", "PYTHONHOME"))
         self._lines = queue.Queue()
         try:
             # The worker's own stderr (tracebacks) goes to a log beside the profile.

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ..childenv import child_env
 from ..errors import ConversionError
 from .sniff import reject
 
@@ -26,7 +27,7 @@ def _run(cmd: list[str], *, timeout: float, what: str) -> subprocess.CompletedPr
             f"{package.get(cmd[0], cmd[0])}; the file stays in inbox/.", code="missing_tool")
     try:
         proc = subprocess.run([exe, *cmd[1:]], capture_output=True, timeout=timeout,
-                              check=False, stdin=subprocess.DEVNULL)
+                              check=False, stdin=subprocess.DEVNULL, env=child_env())
     except subprocess.TimeoutExpired as exc:
         raise reject(
             f"Quá thời gian ({timeout:.0f} giây) khi {what}. Bản quét có thể quá lớn: quét lại "
