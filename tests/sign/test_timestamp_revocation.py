@@ -137,7 +137,7 @@ def test_broken_tsa_signs_without_timestamp_and_says_so(
 
 def test_tsa_failing_mid_batch_leaves_the_rest_unstamped_and_says_from_where(
         pki, pdfs, tmp_path, make_settings, make_doc, server, monkeypatch):
-    from paperflow.sign import signing
+    from paperflow.sign import session as signing
 
     real_probe = signing.probe_tsa
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
@@ -27,10 +26,9 @@ from pyhanko.sign import fields, signers
 from ..config import Settings
 from ..errors import ConfigError, SigningError
 from ..models import RenderedDocument
-from . import errors as E
 from .appearance import Appearances, attachment_box, officer_placement, scan_pdf, seal_box, vn_time
-from .tokens import Credential, TokenSpec, open_credential
-from .trustinfo import probe_tsa, revocation_context, revocation_urls, tsa_failed_note
+from .tokens import Credential, TokenSpec
+from .trustinfo import revocation_context, revocation_urls, tsa_failed_note
 
 log = logging.getLogger("paperflow.sign")
 
@@ -170,10 +168,11 @@ class _TimedSigner(signers.PdfSigner):
 
 
 class BatchSigner:
-    """Holds the open credentials, appearances and TSA for one batch."""
+    """Signs one document at a time with the open credentials, appearances and TSA of a batch
+    (session.py opens and fills them; `app` is set before the first document)."""
 
     def __init__(self, setup: SignSetup, officer: Credential | None, agency: Credential | None,
-                 appearances: Appearances, timestamper=None, revocation=None,
+                 appearances: Appearances | None, timestamper=None, revocation=None,
                  notes: list[str] | None = None) -> None:
         self.setup, self.officer, self.agency = setup, officer, agency
         self.app, self.timestamper = appearances, timestamper
@@ -305,75 +304,3 @@ def _write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def sign_batch(docs: Sequence[RenderedDocument], settings: Settings, *,
-               progress: Callable[[str], None] = lambda _m: None) -> SignOutcome:
-    setup = resolve_setup(settings)
-    outcome = SignOutcome(documents=list(docs))
-    todo: list[tuple[int, tuple[str, ...]]] = []
-    for i, doc in enumerate(docs):
-        if doc.pdf is None:
-            continue
-        roles = _roles(doc, setup)
-        target = signed_path(doc.pdf)
-        if target.exists() and _signature_count(target) == len(roles):
-            outcome.documents[i] = replace(doc, signed_pdf=target)
-            outcome.resumed += 1
-            continue
-        if _signature_count(doc.pdf) > 0:       # checked before any PIN is asked
-            raise E.already_signed(doc.pdf.name)
-        todo.append((i, roles))
-    if not todo:
-        return outcome
-    need_officer = any(r != ("attachment",) for _i, r in todo) or setup.agency is None
-    need_agency = setup.agency is not None
-    with ExitStack() as stack:
-        officer = agency = None
-        if need_officer:
-            officer = open_credential(setup.officer)
-            stack.callback(officer.close)
-        if need_agency:
-            assert setup.agency is not None
-            agency = open_credential(setup.agency)
-            stack.callback(agency.close)
-        texts = tuple(c.cn for c in (officer, agency) if c is not None) + tuple(
-            outcome.documents[i].number or outcome.documents[i].pdf.stem for i, _r in todo)
-        app = Appearances(setup.cache_dir, signature_image=setup.signature_image,
-                          seal_image=setup.seal_image, texts=texts)
-        stamper = probe_tsa(setup.tsa_url, setup.tsa_timeout_s, outcome.notes)
-        revocation = _revocation(setup, {"officer": officer, "agency": agency}, stamper,
-                                 outcome.notes)
-        batch = BatchSigner(setup, officer, agency, app, stamper, revocation, outcome.notes)
-        for n, (i, roles) in enumerate(todo, 1):
-            doc = outcome.documents[i]
-            assert doc.pdf is not None
-            try:
-                data, note = batch.sign_document(doc, roles)
-            except SigningError:
-                raise
-            except Exception as exc:  # the token was unplugged mid-batch, or its library failed
-                raise E.TokenFailure(
-                    f"Token ngừng hoạt động khi đang ký {doc.pdf.name} ({type(exc).__name__}): "
-                    "có thể token đã bị rút ra. Cắm lại token rồi chạy 'paperflow sign'; các "
-                    "tệp đã ký được giữ nguyên.",
-                    f"The token stopped working while signing {doc.pdf.name} "
-                    f"({type(exc).__name__}): it may have been unplugged. Plug it back in and "
-                    "run 'paperflow sign'; what was signed is kept.",
-                ) from exc
-            target = signed_path(doc.pdf)
-            _write_atomically(target, data)
-            outcome.documents[i] = replace(doc, signed_pdf=target)
-            outcome.signed += 1
-            if note:
-                outcome.notes.append(note)
-            progress(f"sign {n}/{len(todo)}: {target.name}")
-    for note in outcome.notes:
-        log.warning("%s", note)
-    return outcome
-
-
-def sign_documents(docs: Sequence[RenderedDocument], settings: Settings,
-                   ) -> list[RenderedDocument]:
-    """Sign every document with a PDF; return them with `signed_pdf` set (see sign_batch)."""
-    return sign_batch(docs, settings).documents

@@ -60,6 +60,26 @@ def load_lib(module: str, *, refresh: bool = False):
         return lib
 
 
+@dataclass
+class LoginCounts:
+    """C_Login calls this process made, for the batch result, the bench and the tests."""
+
+    attempts: int = 0
+    failed: int = 0         # … that the token (or its library) refused
+
+
+LOGINS = LoginCounts()
+_LOGINS_LOCK = threading.Lock()
+
+
+def _count_login(*, failed: bool) -> None:
+    with _LOGINS_LOCK:
+        if failed:
+            LOGINS.failed += 1
+        else:
+            LOGINS.attempts += 1
+
+
 def can_prompt() -> bool:
     """A terminal is attached, so a PIN prompt is possible."""
     try:
@@ -166,9 +186,11 @@ def _open_pkcs11(spec: TokenSpec) -> Credential:
     if token.flags & TokenFlag.USER_PIN_LOCKED:        # do not burn a try on a locked token
         raise E.pin_locked(spec.token_label)
     pin = get_pin(spec)
+    _count_login(failed=False)
     try:
         session = token.open(user_pin=pin)
     except px.PKCS11Error as exc:
+        _count_login(failed=True)
         with contextlib.suppress(px.PKCS11Error):   # flags are a snapshot: re-read tries left
             token = lib.get_token(token_label=spec.token_label)
         raise map_login_error(exc, spec.token_label, token) from None
