@@ -24,7 +24,7 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("signing", [DEMO_SIGNING, REAL_SIGNING])
 def test_the_config_init_writes_is_valid(tmp_path, signing):
-    s = load_settings(write(tmp_path, CONFIG_TEMPLATE.format(signing=signing)))
+    s = load_settings(write(tmp_path, CONFIG_TEMPLATE.format(signing=signing.format(module="m.so"))))
     assert s.agency.name == "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
     assert s.plan.effective_date == date(2025, 7, 1)
     assert s.plan.focal_points["Hưng Yên"].startswith("Sở Khoa học")
@@ -72,3 +72,22 @@ def test_environment_overrides(tmp_path, monkeypatch):
 def test_the_repository_config_is_valid():
     s = load_settings(Path(__file__).resolve().parents[1] / "config.toml")
     assert s.signing.pkcs11_module.endswith(".so")
+
+
+def test_a_windows_token_library_is_accepted_in_single_quotes(tmp_path):
+    dll = r"C:\Program Files\VNPT-CA\vnpt-ca_csp11.dll"
+    s = load_settings(write(tmp_path, f"[signing]\npkcs11_module = '{dll}'\n"))
+    assert s.signing.pkcs11_module == dll
+
+
+def test_a_windows_path_in_double_quotes_is_explained(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, '[signing]\npkcs11_module = "C:\\Users\\token.dll"\n'))
+    assert "nháy đơn" in exc.value.vi and "single quotes" in exc.value.en
+
+
+@pytest.mark.parametrize(("platform", "suffix"), [("win32", ".dll"), ("linux", ".so")])
+def test_the_default_token_library_suits_the_platform(platform, suffix):
+    from paperflow.config import default_pkcs11_module
+
+    assert default_pkcs11_module(platform).endswith(suffix)

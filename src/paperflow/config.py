@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import tomllib
 import types
 import typing
@@ -73,7 +74,9 @@ class ConvertSettings:
     workers: int = 2
     timeout_s: float = 120.0
     mode: str = "auto"                  # auto | uno (persistent workers) | batch (soffice calls)
-    uno_python: str = "/usr/bin/python3"  # the Python that has LibreOffice's `uno` (python3-uno)
+    # the Python that has LibreOffice's `uno`; "" = the one bundled beside soffice (Windows,
+    # macOS) or /usr/bin/python3 with Debian's python3-uno
+    uno_python: str = ""
     recycle_after: int = 200            # restart a worker after this many documents
 
 
@@ -86,9 +89,21 @@ class OrgSigningSettings:
     pkcs12: str = ""                # development only: a .p12/.pfx instead of the token
 
 
+# SoftHSM2's library where its packages put it: the demo's and the tests' token. A real token's
+# vendor library (a .dll on Windows) is set in config.toml's [signing] pkcs11_module.
+SOFTHSM_MODULES = {
+    "win32": r"C:\SoftHSM2\lib\softhsm2-x64.dll",
+    "darwin": "/usr/local/lib/softhsm/libsofthsm2.so",
+}
+
+
+def default_pkcs11_module(platform: str = sys.platform) -> str:
+    return SOFTHSM_MODULES.get(platform, "/usr/lib/softhsm/libsofthsm2.so")
+
+
 @dataclass(frozen=True)
 class SigningSettings:
-    pkcs11_module: str = "/usr/lib/softhsm/libsofthsm2.so"
+    pkcs11_module: str = field(default_factory=default_pkcs11_module)
     token_label: str = "officer"
     key_label: str = "signer"
     trust_roots: tuple[str, ...] = ()
@@ -268,9 +283,16 @@ def load_settings(config_path: Path | str | None = None, *, workspace: Path | No
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            # the commonest slip on Windows: "C:\Program Files\..." in double quotes
+            hint_vi = hint_en = ""
+            if any(w in str(exc).lower() for w in ("escape", "hex value", "'\\'")):
+                hint_vi = (" Đường dẫn Windows viết trong dấu nháy đơn: "
+                           "'C:\\Program Files\\Hang\\token.dll'.")
+                hint_en = (" Write Windows paths in single quotes: "
+                           "'C:\\Program Files\\Vendor\\token.dll'.")
             raise ConfigError(
-                f"Không đọc được {path}: {exc}. Mở tệp bằng Notepad và sửa dòng được nêu.",
-                f"Cannot read {path}: {exc}. Fix the line it names.",
+                f"Không đọc được {path}: {exc}. Mở tệp bằng Notepad và sửa dòng được nêu.{hint_vi}",
+                f"Cannot read {path}: {exc}. Fix the line it names.{hint_en}",
             ) from exc
     elif config_path is not None:
         raise ConfigError(

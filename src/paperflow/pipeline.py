@@ -9,7 +9,6 @@ outbox/<batch>/ only when complete, so no half-written batch is ever visible.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import threading
@@ -26,6 +25,7 @@ from .config import Settings
 from .errors import InputRejected, PaperflowError
 from .extract.ahead import ReadAhead
 from .issuing import sign_pending, unsigned_batches
+from .locks import exclusive
 from .models import Extracted, Incoming
 from .production import BatchResult, produce_batch
 from .register import Register
@@ -184,16 +184,9 @@ def run_once(
 @contextmanager
 def _flock(settings: Settings, name: str, *, wait: bool = True) -> Iterator[bool]:
     """An exclusive lock between the processes sharing this workspace; yields False when
-    `wait` is off and another process holds it."""
-    folder = settings.state / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{name}.lock").open("a") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        yield True
+    `wait` is off and another process holds it (paperflow.locks: Linux and Windows alike)."""
+    with exclusive(settings.state / "locks", name, wait=wait) as mine:
+        yield mine
 
 
 def resume_unfinished(settings: Settings, reg: Register, result: BatchResult, *,

@@ -6,6 +6,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+from .config import default_pkcs11_module
 from .errors import ConfigError
 
 CONFIG_TEMPLATE = """\
@@ -56,7 +57,7 @@ DEMO_SIGNING = """\
 # DEMO: token SoftHSM và CA thử nghiệm do paperflow tự tạo trong .paperflow/demo-pki/
 # (a SoftHSM token and a TEST CA made by paperflow; NOT for real documents)
 demo = true
-pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so"
+pkcs11_module = '{module}'
 token_label = "officer"
 key_label = "signer"
 
@@ -65,7 +66,9 @@ token_label = "agency"
 key_label = "seal\""""
 
 REAL_SIGNING = """\
-pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so"   # thư viện PKCS#11 của token / vendor module
+# thư viện PKCS#11 của token (tệp .dll trên Windows, do hãng cung cấp), trong dấu nháy đơn
+# (the token vendor's PKCS#11 library — a .dll on Windows — in single quotes)
+pkcs11_module = '{module}'
 token_label = "officer"
 key_label = "signer"
 trust_roots = ["ca.pem"]
@@ -94,8 +97,8 @@ def init_workspace(target: Path, *, example: bool = False, demo: bool = False) -
         (target / sub).mkdir(parents=True, exist_ok=True)
     cfg = target / "config.toml"
     if not cfg.exists():
-        cfg.write_text(CONFIG_TEMPLATE.format(signing=DEMO_SIGNING if demo else REAL_SIGNING),
-                       encoding="utf-8")
+        signing = (DEMO_SIGNING if demo else REAL_SIGNING).format(module=default_pkcs11_module())
+        cfg.write_text(CONFIG_TEMPLATE.format(signing=signing), encoding="utf-8")
     install_templates(target / "templates")
     if example:
         src = example_inbox()

@@ -1,7 +1,9 @@
 """Small helpers around the LibreOffice executable: finding it, profiles, killing, lock files.
 
 Every soffice we start gets its own user profile (a shared profile silently loses conversions,
-TOOLS.md) and runs in its own process group so that a hang can be ended with one killpg.
+TOOLS.md) and runs in its own process group so that a hang can be ended with one killpg (on
+Windows, where there are no process groups, the process and its children are killed as a tree).
+LibreOffice is looked for on PATH, then where its installers put it (Program Files on Windows).
 """
 
 from __future__ import annotations
@@ -11,19 +13,64 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+
+import psutil
 
 from ..childenv import child_env
 from ..errors import ConversionError
 
-INSTALL_HINT_VI = "Cài LibreOffice: sudo apt-get install libreoffice-writer-nogui"
-INSTALL_HINT_EN = "Install LibreOffice: sudo apt-get install libreoffice-writer-nogui"
+if sys.platform == "win32":
+    INSTALL_HINT_VI = "Cài LibreOffice từ https://www.libreoffice.org/download/ (bản Windows x86-64)"
+    INSTALL_HINT_EN = "Install LibreOffice from https://www.libreoffice.org/download/ (Windows x86-64)"
+else:
+    INSTALL_HINT_VI = "Cài LibreOffice: sudo apt-get install libreoffice-writer-nogui"
+    INSTALL_HINT_EN = "Install LibreOffice: sudo apt-get install libreoffice-writer-nogui"
+
+
+def install_locations(platform: str = sys.platform,
+                      environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Where LibreOffice's installers put soffice when it is not on PATH (the Windows installer
+    never adds it there)."""
+    env = os.environ if environ is None else environ
+    if platform == "win32":
+        roots = [env.get(k, "") for k in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+        roots += [str(Path(env["LOCALAPPDATA"]) / "Programs")] if env.get("LOCALAPPDATA") else []
+        roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
+        seen: list[Path] = []
+        for root in filter(None, roots):
+            for name in ("LibreOffice", "LibreOffice 7", "LibreOffice 24", "LibreOffice 25"):
+                cand = Path(root) / name / "program" / "soffice.exe"
+                if cand not in seen:
+                    seen.append(cand)
+        return seen
+    if platform == "darwin":
+        return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
+    return [Path("/usr/bin/soffice"), Path("/usr/lib/libreoffice/program/soffice"),
+            Path("/opt/libreoffice/program/soffice"), Path("/snap/bin/libreoffice")]
+
+
+def bundled_python(soffice: str, platform: str = sys.platform) -> str:
+    """The Python that can `import uno` for this LibreOffice: on Windows and macOS the one it
+    bundles beside soffice; on Linux the system's (Debian's python3-uno)."""
+    program = Path(soffice).resolve().parent
+    if platform == "win32":
+        cand = program / "python.exe"
+        return str(cand) if cand.is_file() else ""
+    if platform == "darwin":
+        cand = program.parent / "Resources" / "python"
+        return str(cand) if cand.is_file() else ""
+    return "/usr/bin/python3"
 
 
 def find_soffice(configured: str) -> str:
     """The absolute path of soffice, or a ConversionError saying how to install it."""
     found = shutil.which(configured)
+    if found is None and configured in ("soffice", "soffice.exe", "libreoffice"):
+        found = next((str(p) for p in install_locations() if p.is_file()), None)
     if found is None:
         raise ConversionError(
             f"Không tìm thấy LibreOffice ('{configured}'). {INSTALL_HINT_VI}, "
@@ -51,11 +98,19 @@ def soffice_env(profile: Path) -> dict[str, str]:
 
 
 def kill_group(pgid: int | None) -> None:
-    """SIGKILL a whole process group (soffice → oosplash → soffice.bin); gone already is fine."""
+    """SIGKILL a whole process group (soffice → oosplash → soffice.bin); gone already is fine.
+    Without process groups (Windows) the process and its descendants are killed instead."""
     if not pgid:
         return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+        return
+    with contextlib.suppress(psutil.Error):
+        root = psutil.Process(pgid)
+        for proc in [*root.children(recursive=True), root]:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
 
 
 def stop_process(proc: subprocess.Popen, timeout: float = 10.0) -> None:

@@ -38,12 +38,35 @@ def prop(name, value):
 
 
 def become_subreaper():
-    with contextlib.suppress(OSError, AttributeError):
+    # Linux only; elsewhere ctypes.CDLL(None) fails or has no prctl, and nothing needs reaping
+    with contextlib.suppress(OSError, AttributeError, TypeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def kill_tree(pid):
+    """soffice and what it started: its process group on POSIX, its tree on Windows."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    else:
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+
+
+def group_alive(pid):
+    if not hasattr(os, "killpg"):
+        return False                    # taskkill /T waited for the tree already
+    try:
+        os.killpg(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
 
 
 def reap_all():
     """Reap any orphaned soffice.bin that was re-parented to us."""
+    if not hasattr(os, "WNOHANG"):
+        return                          # Windows: no zombies to reap
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -145,7 +168,7 @@ def main():
     try:
         desktop = connect(proc, args.pipe)
     except Exception as exc:
-        os.killpg(proc.pid, signal.SIGKILL)
+        kill_tree(proc.pid)
         proc.wait()
         say({"error": f"{type(exc).__name__}: {exc}"})
         return 1
@@ -169,16 +192,13 @@ def main():
             desktop.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
+        kill_tree(proc.pid)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             reap_all()
-            try:
-                os.killpg(proc.pid, 0)
-            except (ProcessLookupError, PermissionError):
+            if not group_alive(proc.pid):
                 break
             time.sleep(0.05)
         reap_all()

@@ -11,7 +11,6 @@ Only when LibreOffice cannot run at all is ConversionError raised.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import subprocess
@@ -25,8 +24,9 @@ from typing import TypeVar
 from ..childenv import child_env
 from ..config import Settings
 from ..errors import ConversionError
+from ..locks import Held, try_lock
 from ..models import RenderedDocument
-from ._soffice import find_soffice, looks_like_docx
+from ._soffice import bundled_python, find_soffice, looks_like_docx
 from .batch import BatchRunner, doc_failed, unavailable
 
 log = logging.getLogger("paperflow.convert")
@@ -71,7 +71,8 @@ class Converter:
         self.timeout_s = float(timeout_s if timeout_s is not None else cfg.timeout_s)
         self.recycle_after = int(recycle_after if recycle_after is not None
                                  else getattr(cfg, "recycle_after", DEFAULT_RECYCLE_AFTER))
-        self.uno_python = uno_python or getattr(cfg, "uno_python", "") or DEFAULT_UNO_PYTHON
+        # "" = the Python beside the LibreOffice found (Windows/macOS) or /usr/bin/python3
+        self.uno_python = uno_python or getattr(cfg, "uno_python", "")
         self.requested_mode = (mode or getattr(cfg, "mode", "") or "auto").lower()
         if self.requested_mode not in ("auto", "uno", "batch"):
             raise ConversionError(
@@ -79,7 +80,7 @@ class Converter:
                 f"Invalid [convert] mode '{self.requested_mode}' (auto, uno, batch).",
             )
         self.root: Path | None = None           # this converter's profile slot, once claimed
-        self._slot_lock = None
+        self._slot_lock: Held | None = None
         self.failures: list[tuple[Path, ConversionError]] = []
         self.mode: str | None = None            # decided on first use
         self._soffice: str | None = None
@@ -100,7 +101,7 @@ class Converter:
             self._pool.close()
             self._pool = None
         if self._slot_lock is not None:
-            self._slot_lock.close()             # releases the flock
+            self._slot_lock.release()
             self._slot_lock = None
             self.root = None
 
@@ -112,13 +113,10 @@ class Converter:
         base = self.settings.state / "lo"
         base.mkdir(parents=True, exist_ok=True)
         for k in range(100):
-            fh = (base / f"slot{k}.flock").open("a")
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                fh.close()
+            held = try_lock(base / f"slot{k}.flock")
+            if held is None:
                 continue
-            self._slot_lock = fh
+            self._slot_lock = held
             self.root = base / f"slot{k}"
             return self.root
         raise ConversionError(
@@ -237,6 +235,8 @@ class Converter:
         if self.mode is not None:
             return
         self._soffice = find_soffice(self.soffice_cmd)
+        if not self.uno_python:
+            self.uno_python = bundled_python(self._soffice) or DEFAULT_UNO_PYTHON
         if self.requested_mode == "batch":
             self.mode = "batch"
         elif uno_available(self.uno_python):

@@ -10,13 +10,18 @@ memory), the rest is read inline here — as without it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+
+import psutil
 
 from ..errors import PaperflowError
 from ..models import Extracted, Incoming
@@ -30,21 +35,42 @@ def _read(incoming: Incoming) -> Extracted:
     return read(incoming)
 
 
-def _die_with_parent(parent: int) -> None:
-    # A forked helper holds both ends of its task pipe, so it would never see its parent die
-    # (SIGKILL of a watcher): the kernel kills it with the parent instead.
-    import ctypes
-    import signal
+PARENT_CHECK_S = 0.5        # how soon a helper notices that its parent died
 
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)           # PR_SET_PDEATHSIG
-    if os.getppid() != parent:              # the parent died before that line
-        os._exit(1)
+
+def _die_with_parent(parent: int, parent_start: float) -> None:
+    # The helper must not outlive a killed watcher (SIGKILL, Task Manager's End task). A forked
+    # helper holds both ends of its task pipe and would never see the parent go, so a thread
+    # here asks psutil every PARENT_CHECK_S; on Linux the kernel also kills it at once.
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    threading.Thread(target=_watch_parent, args=(parent, parent_start), daemon=True,
+                     name="paperflow-parent-watch").start()
+
+
+def _parent_alive(parent: int, parent_start: float) -> bool:
+    try:
+        proc = psutil.Process(parent)
+        return proc.create_time() == parent_start and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.Error:
+        return True
+
+
+def _watch_parent(parent: int, parent_start: float) -> None:
+    while _parent_alive(parent, parent_start):
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
 
 
 def available() -> bool:
-    """Read-ahead needs fork and prctl (Linux); elsewhere files are read inline."""
-    return sys.platform.startswith("linux")
+    """Read-ahead runs wherever multiprocessing does (fork on Linux, spawn on Windows/macOS)."""
+    return True
 
 
 class ReadAhead:
@@ -54,12 +80,13 @@ class ReadAhead:
     def __init__(self, enabled: bool) -> None:
         self.pool: ProcessPoolExecutor | None = None
         if enabled and available():
-            # fork, not spawn: spawn and forkserver import the caller's __main__ again in the
-            # helper, which runs any unguarded script (a clerk's own, or a test's) twice; the
-            # forked helper only ever runs extract.read (logging's locks are re-made at fork)
+            # the platform's start method: fork on Linux (quick), spawn on Windows. Spawn
+            # imports the caller's __main__ again in the helper: paperflow's entry point and
+            # scripts guard theirs with `if __name__ == "__main__"`.
+            me = psutil.Process()
             self.pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                initializer=_die_with_parent, initargs=(os.getpid(),))
+                max_workers=1, mp_context=multiprocessing.get_context(),
+                initializer=_die_with_parent, initargs=(me.pid, me.create_time()))
 
     def __enter__(self) -> ReadAhead:
         return self
