@@ -170,7 +170,8 @@ def cmd_send(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     with Register.open(settings) as reg:
-        report = send_pending(settings, reg, batch=args.batch, retry_failed=args.retry_failed)
+        report = send_pending(settings, reg, batch=args.batch, retry_failed=args.retry_failed,
+                              resend_uncertain=args.resend_uncertain)
     print(report)
     return 0 if report.ok else int(ExitCode.DELIVERY)
 
@@ -255,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--batch", default=None, help="chỉ lô này / only this batch")
             sp.add_argument("--retry-failed", action="store_true",
                             help="gửi lại thư lỗi / retry failed messages")
+            sp.add_argument("--resend-uncertain", action="store_true",
+                            help="gửi lại thư chưa rõ đã tới chưa (đã kiểm tra là chưa nhận) / "
+                                 "resend mail that may have arrived (checked: it did not)")
         elif name == "serve":
             sp.add_argument("--host", default="127.0.0.1")
             sp.add_argument("--port", type=int, default=8765)

@@ -90,8 +90,11 @@ def self_signed(folder: Path) -> tuple[ssl.SSLContext, Path]:
 
 
 @contextmanager
-def hang_up_during_data() -> Iterator[tuple[int, list[int]]]:
-    """Speaks SMTP up to DATA's 354, reads a little of the message, then closes the socket.
+def hang_up_during_data(*, after_message: bool = False) -> Iterator[tuple[int, list[int]]]:
+    """Speaks SMTP up to DATA's 354, reads a little of the message, says 421 and closes the
+    socket (the server gave up: it has not got the message); with `after_message`, reads the
+    whole message up to its final '.' and closes without an answer (a server that queued it
+    and died, or a network cut, look the same to the client: it may have the message).
 
     Yields (port, counter) where counter[0] counts DATA commands that were cut off."""
     srv = socket.socket()
@@ -116,7 +119,12 @@ def hang_up_during_data() -> Iterator[tuple[int, list[int]]]:
                 conn.sendall(b"250 2.0.0 Ok\r\n")
             elif verb == b"DATA":
                 conn.sendall(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                f.read(512)
+                if after_message:
+                    while f.readline() not in (b".\r\n", b""):
+                        pass
+                else:
+                    f.read(512)
+                    conn.sendall(b"421 4.4.2 flaky.test Error: timeout exceeded\r\n")
                 cut[0] += 1
                 conn.shutdown(socket.SHUT_RDWR)
                 return

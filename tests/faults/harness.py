@@ -345,9 +345,10 @@ def check_mail(ws: Path, mailbox: Mailbox) -> dict[str, int]:
     sent = {m for m, s in rows.items() if s == "sent"}
     not_received = sent - set(got)
     assert not not_received, f"logged as sent, never received: {not_received}"
-    wrong = {m: rows[m] for m in got if rows[m] not in ("sent", "sending")}
+    wrong = {m: rows[m] for m in got if rows[m] not in ("sent", "sending", "uncertain")}
     assert not wrong, f"received but logged as {wrong}"
     states = Counter(rows.values())
     return {"mails_sent": len(sent), "mails_received": len(got),
-            "mails_uncertain": states.get("sending", 0), "mails_held": states.get("held", 0),
+            "mails_uncertain": states.get("sending", 0) + states.get("uncertain", 0),
+            "mails_superseded": states.get("superseded", 0), "mails_held": states.get("held", 0),
             "mails_pending": states.get("pending", 0), "mails_failed": states.get("failed", 0)}

@@ -1,8 +1,16 @@
 """The mail log: one row per message, keyed by a Message-ID derived from its content.
 
-'pending' → 'sending' (claimed by one sender) → 'sent' (with the server's answer) or 'failed'
-(with the error); a message whose row says 'sent' is never sent again. 'held' = written as .eml
-but not to be sent (no known address, or the PDFs are not signed yet).
+'pending' → 'sending' (claimed by one sender) → 'sent' (with the server's answer), 'failed'
+(the server cannot have it: refused, or cut off before the end of the message) or 'uncertain'
+(the whole message went out, its answer never came: resent only on the clerk's word, see
+send.py); a message whose row says 'sent' is never sent again. 'held' = written as .eml but not
+to be sent (no known address, or the PDFs are not signed yet).
+
+'superseded' = the batch was rendered again (`sign` after `run --no-sign`, a resumed batch): the
+.eml at the same place in the batch (`eml`) is a new message with a new Message-ID, and one row
+per place stands for it. An earlier row not sent yet is superseded by the new one; a new row
+whose place went out already (sent, being sent, or uncertain) is superseded itself — the
+recipient has the document. Superseded rows are never sent and never counted.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ class MailRecord(Base):
     recipient_name: Mapped[str] = mapped_column(Text, default="")
     sender_agency: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(20))  # pending | held | sending | sent | failed
+    # pending | held | sending | sent | failed | uncertain | superseded
+    state: Mapped[str] = mapped_column(String(20))
     answer: Mapped[str] = mapped_column(Text, default="")   # the server's reply or the error
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -109,31 +109,67 @@ def _existing(session: Session, ids: list[str]) -> dict[str, MailRecord]:
     return found
 
 
+# A message in these states has left, or may have: its place in the batch is taken for good.
+GONE = ("sent", "sending", "uncertain")
+UNSENT = ("pending", "held", "failed")
+
+
+def _earlier(session: Session, batch: str, emls: list[str]) -> dict[str, list[MailRecord]]:
+    """The rows of earlier renders of this batch, by the .eml place they had."""
+    out: dict[str, list[MailRecord]] = {}
+    for i in range(0, len(emls), 500):
+        q = select(MailRecord).where(MailRecord.batch == batch,
+                                     MailRecord.eml.in_(emls[i:i + 500]))
+        for row in session.scalars(q):
+            out.setdefault(row.eml, []).append(row)
+    return out
+
+
+def _supersede(row: MailRecord, old: MailRecord) -> None:
+    old.state, old.answer = "superseded", (
+        f"Đã thay bằng thư của lần lập lại lô: {row.message_id} "
+        f"(replaced by the batch's new render)")
+
+
 def _record_all(session: Session, batch: str, pending: list[_Pending]) -> list[str]:
     """Insert each mail_log row once; an existing row keeps its state (sent stays sent).
     Returns the state of each message, in order. The same message twice in one batch is one
-    row, pointing at its last .eml, as when each was recorded on its own."""
+    row, pointing at its last .eml, as when each was recorded on its own.
+
+    One live row per .eml place of the batch (journal.py): a new render's message supersedes
+    the earlier unsent ones at its place, or is superseded itself when that place went out."""
     rows = _existing(session, [p.mail.message_id for p in pending])
+    earlier = _earlier(session, batch, list(dict.fromkeys(p.eml_rel for p in pending)))
     states: list[str] = []
     now = datetime.now(UTC)
     for p in pending:
         row = rows.get(p.mail.message_id)
         if row is not None:
-            if row.state in ("pending", "held") and row.state != p.state:
+            if row.state in ("pending", "held", "superseded") and row.state != p.state:
                 row.state, row.answer = p.state, p.answer
             if row.state in ("pending", "held"):
                 row.eml, row.batch = p.eml_rel, batch
-            states.append(row.state)
-            continue
-        row = MailRecord(
-            message_id=p.mail.message_id, batch=batch, eml=p.eml_rel,
-            recipient=p.mail.recipient.address, recipient_name=p.mail.recipient.name,
-            sender_agency=p.doc.sender, subject=p.mail.subject, state=p.state, answer=p.answer,
-            attempts=0, created_at=now, request=p.doc.request, number=p.doc.number,
-        )
-        session.add(row)
-        rows[p.mail.message_id] = row
-        states.append(p.state)
+        else:
+            row = MailRecord(
+                message_id=p.mail.message_id, batch=batch, eml=p.eml_rel,
+                recipient=p.mail.recipient.address, recipient_name=p.mail.recipient.name,
+                sender_agency=p.doc.sender, subject=p.mail.subject, state=p.state,
+                answer=p.answer, attempts=0, created_at=now, request=p.doc.request,
+                number=p.doc.number,
+            )
+            session.add(row)
+            rows[p.mail.message_id] = row
+        others = [r for r in earlier.get(p.eml_rel, ()) if r.message_id != row.message_id]
+        gone = [r for r in others if r.state in GONE]
+        if gone and row.state not in GONE:
+            row.state, row.answer = "superseded", (
+                f"Lô đã gửi văn bản này ({gone[0].message_id}, {gone[0].state}): không gửi "
+                f"lại (this place of the batch went out already; not sent again)")
+        else:
+            for old in others:
+                if old.state in UNSENT:
+                    _supersede(row, old)
+        states.append(row.state)
     return states
 
 

@@ -1,20 +1,24 @@
 """Sending what the mail log says is pending, exactly once per message as far as SMTP allows.
 
-Each row is claimed with a conditional UPDATE (pending/failed → 'sending', rowcount 1 = ours),
-so two senders never send the same row. After the server's final answer to DATA the row becomes
-'sent' with that answer, or 'failed' with the error; 'sent' is never sent again.
+Each row is claimed with a conditional UPDATE (pending/failed/uncertain → 'sending', rowcount 1 =
+ours), so two senders never send the same row. After the server's final answer to DATA the row
+becomes 'sent' with that answer, or 'failed' with the error; 'sent' is never sent again.
 
-A crash between the server accepting the message and the row becoming 'sent' leaves 'sending'
-(the one window SMTP cannot close). Our choice: such a row is NOT resent automatically — it is
-reported as uncertain. `paperflow send --retry-failed` resends it with the SAME Message-ID (the
-.eml bytes on disk), so the CA's mail system and the clerk's client see one message, and the row
-still says which server answer came last. A 'sending' row younger than the lease may belong to a
-sender still running and is left alone.
+'failed' means the server cannot have taken the message: it refused it, or the connection broke
+before the whole message (with its final '.') was handed over. Once the whole message is out,
+a lost connection or a time-out before the server's answer leaves the message 'uncertain': the
+server may have queued it. So does a crash between the server accepting the message and the row
+becoming 'sent' (a 'sending' row older than the lease). Uncertain mail is never resent by
+`--retry-failed`; only `paperflow send --resend-uncertain`, after the clerk has checked the sent
+folder or asked the recipient, resends it — with the SAME Message-ID (the .eml bytes on disk), so
+the CA's mail system and the clerk's client see one message. A 'sending' row younger than the
+lease may belong to a sender still running and is left alone.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -36,7 +40,7 @@ LEASE = timedelta(minutes=15)     # longer than any SMTP timeout: older 'sending
 class SendReport:
     sent: tuple[str, ...] = ()                      # Message-IDs
     failed: tuple[tuple[str, str], ...] = ()        # (Message-ID, server's answer / error)
-    uncertain: tuple[str, ...] = ()                 # 'sending' left by a crash, not resent
+    uncertain: tuple[str, ...] = ()                 # may have arrived: not resent unasked
     held: int = 0                                   # written only (no address / unsigned)
     note: str = ""
 
@@ -51,12 +55,14 @@ class SendReport:
                  f"(sent {len(self.sent)}, failed {len(self.failed)}, uncertain "
                  f"{len(self.uncertain)}, held {self.held})"]
         lines += [f"  LỖI / FAILED {mid}: {answer}" for mid, answer in self.failed]
-        lines += [f"  CHƯA RÕ / UNCERTAIN {mid}: có thể đã gửi trước khi dừng đột ngột; kiểm tra "
-                  "hộp thư đã gửi, hoặc gửi lại cùng Message-ID bằng 'paperflow send "
-                  "--retry-failed' (may have been sent before a crash)" for mid in self.uncertain]
+        lines += [f"  CHƯA RÕ / UNCERTAIN {mid}: máy chủ có thể đã nhận thư (mất kết nối hoặc "
+                  "dừng đột ngột trước khi máy chủ trả lời); hỏi nơi nhận hoặc kiểm tra hộp "
+                  "thư đã gửi; chỉ khi chắc chắn chưa nhận: 'paperflow send --resend-uncertain' "
+                  "(the server may have received it: check before resending)"
+                  for mid in self.uncertain]
         if self.failed:
             lines.append("  Gửi lại thư lỗi: paperflow send --retry-failed "
-                         "(retry: paperflow send --retry-failed)")
+                         "(retry: paperflow send --retry-failed; uncertain mail is not retried)")
         if self.note:
             lines.append("  " + self.note)
         return "\n".join(lines)
@@ -175,19 +181,45 @@ def _finish(engine: Any, message_id: str, state: str, answer: str) -> None:
                              sent_at=_now() if state == "sent" else None))
 
 
+def _reset(smtp: smtplib.SMTP) -> None:
+    """RSET after a refusal; a server that hung up after refusing keeps its answer as the
+    reason (not 'disconnected')."""
+    try:
+        smtp.rset()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+class _Uncertain(Exception):
+    """The whole message went out but the server's answer never came back."""
+
+
 def _transmit(smtp: smtplib.SMTP, sender: str, rcpt: str, payload: bytes) -> str:
-    """MAIL, RCPT, DATA by hand so the server's final answer (queue id) is kept."""
+    """MAIL, RCPT, DATA by hand so the server's final answer (queue id) is kept, and so that a
+    failure after the whole message was handed over is told from one before it."""
     code, resp = smtp.mail(sender)
     if code != 250:
-        smtp.rset()
+        _reset(smtp)
         raise smtplib.SMTPSenderRefused(code, resp, sender)
     code, resp = smtp.rcpt(rcpt)
     if code not in (250, 251):
-        smtp.rset()
+        _reset(smtp)
         raise smtplib.SMTPRecipientsRefused({rcpt: (code, resp)})
-    code, resp = smtp.data(payload)
+    smtp.putcmd("data")
+    code, resp = smtp.getreply()
+    if code != 354:
+        _reset(smtp)
+        raise smtplib.SMTPDataError(code, resp)
+    body = re.sub(rb"(?m)^\.", b"..", payload)     # dot-stuffing, as smtplib.SMTP.data does
+    if body[-2:] != b"\r\n":
+        body += b"\r\n"
+    smtp.send(body + b".\r\n")   # broken here: the final '.' never left, nothing was queued
+    try:
+        code, resp = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _Uncertain(f"{exc.__class__.__name__}: {exc}") from exc
     if code != 250:
-        smtp.rset()
+        _reset(smtp)
         raise smtplib.SMTPDataError(code, resp)
     return _answer(code, resp)
 
@@ -200,13 +232,31 @@ def _error_answer(exc: Exception) -> str:
     return f"{exc.__class__.__name__}: {exc}"
 
 
+def _left_by_crash(engine: Any, row: MailRecord) -> MailRecord | None:
+    """A 'sending' row past its lease: its sender died, perhaps after the server took the
+    message. Marked 'uncertain' (conditionally: one process does it); returns the new row."""
+    with engine.begin() as conn:
+        res = conn.execute(
+            update(MailRecord)
+            .where(MailRecord.message_id == row.message_id, MailRecord.state == "sending",
+                   MailRecord.attempts == row.attempts)
+            .values(state="uncertain", answer=(
+                "Dừng đột ngột khi đang gửi: máy chủ có thể đã nhận thư "
+                "(stopped while sending; the server may have received it)")))
+    if res.rowcount != 1:
+        return None
+    row.state = "uncertain"
+    return row
+
+
 def send_pending(settings: Settings, reg: Any, *, batch: str | None = None,
-                 retry_failed: bool = False) -> SendReport:
-    """Send the pending mail (and failed / crash-left mail with `retry_failed`) over SMTP."""
+                 retry_failed: bool = False, resend_uncertain: bool = False) -> SendReport:
+    """Send the pending mail over SMTP; failed mail too with `retry_failed`; mail that may have
+    arrived already (uncertain) only with `resend_uncertain`."""
     engine = reg.engine
-    states = ["pending", "sending"] + (["failed"] if retry_failed else [])
+    states = ["pending", "sending", "held", "uncertain"] + (["failed"] if retry_failed else [])
     with Session(engine) as session:
-        q = select(MailRecord).where(MailRecord.state.in_(states + ["held"]))
+        q = select(MailRecord).where(MailRecord.state.in_(states))
         if batch:
             q = q.where(MailRecord.batch == batch)
         rows = list(session.scalars(q.order_by(MailRecord.created_at, MailRecord.message_id)))
@@ -221,9 +271,13 @@ def send_pending(settings: Settings, reg: Any, *, batch: str | None = None,
             claimed = _aware(r.claimed_at)
             if claimed is not None and _now() - claimed < LEASE:
                 continue                        # another sender is working on it right now
-            if not retry_failed:
-                uncertain.append(r.message_id)
-                continue
+            left = _left_by_crash(engine, r)
+            if left is None:
+                continue                        # another sender marked or took it
+            r = left
+        if r.state == "uncertain" and not resend_uncertain:
+            uncertain.append(r.message_id)
+            continue
         todo.append(r)
     m = settings.mail
     if not todo:
@@ -250,11 +304,19 @@ def send_pending(settings: Settings, reg: Any, *, batch: str | None = None,
                 continue                    # someone else took it
             try:
                 answer = _transmit(smtp, m.from_, row.recipient, eml.read_bytes())
+            except _Uncertain as exc:
+                _finish(engine, row.message_id, "uncertain", f"{exc} (after the whole message "
+                        "was sent, before the server's answer)")
+                uncertain.append(row.message_id)
+                smtp.close()
+                smtp = None
+                continue
             except (smtplib.SMTPException, OSError) as exc:
                 answer = _error_answer(exc)
                 _finish(engine, row.message_id, "failed", answer)
                 done.failed.append((row.message_id, answer))
-                if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
+                if (isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
+                        or smtp.sock is None):      # hung up after its answer
                     smtp.close()
                     smtp = None             # reconnect for the next message
                 continue

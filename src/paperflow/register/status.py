@@ -67,7 +67,8 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
     by_batch: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
     with reg.session() as s:
         mails: dict[str, list[MailRecord]] = defaultdict(list)
-        for m in s.scalars(select(MailRecord)):
+        # superseded rows stand for an earlier render of a batch: never counted
+        for m in s.scalars(select(MailRecord).where(MailRecord.state != "superseded")):
             mails[m.batch].append(m)
         for r in s.scalars(select(RequestRow).order_by(RequestRow.batch, RequestRow.position)):
             batch_mail = mails.get(r.batch, [])
