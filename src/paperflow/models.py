@@ -21,6 +21,7 @@ class InputKind(StrEnum):
     REQUEST_FORM = "request_form"
     PERSONNEL = "personnel"
     CENTRAL_DISPATCH = "central_dispatch"   # a công văn from Ban Cơ yếu / a ministry to pass on
+    PROVINCIAL_DISPATCH = "provincial_dispatch"  # a province's dispatch implementing one (kept)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class MergeEvent:
     sources: tuple[str, ...]        # agencies before
     target: str                     # agency after (new name, kept name, new superior's child …)
     superior: str = ""              # the new managing agency, where the statement gives it
+    old_superior: str = ""          # the managing agency before ("chuyển A từ C về …"), if given
     keep_certificate_of: str = ""   # rule 1: the decision/config names whose certificate to change
     decision: str = ""              # "Quyết định số 1520/QĐ-UBND ngày …"
     effective: date | None = None
@@ -118,6 +120,7 @@ class CentralDispatch:
     source: str = ""
     signer: str = ""
     ocr: bool = False               # read from a scan: the points may carry OCR damage
+    provincial: bool = False        # a province's own implementing dispatch (seeds 001/002)
 
     @property
     def date_short(self) -> str:
@@ -140,6 +143,7 @@ class Extracted:
     requests: tuple[Request, ...] = ()
     warnings: tuple[str, ...] = ()
     central_dispatches: tuple[CentralDispatch, ...] = ()
+    provincial_dispatches: tuple[CentralDispatch, ...] = ()    # provincial=True, not stored yet
 
 
 @dataclass(frozen=True)

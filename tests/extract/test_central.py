@@ -123,14 +123,44 @@ def test_393_scan_read_by_ocr(files, as_incoming):
     assert "cam on" not in dict(c.points)["7."]       # the closing line is not a point
 
 
-@pytest.mark.parametrize("name", ["hung-yen.docx", "dong-nai.docx"])
-def test_provincial_implementing_dispatches_are_not_central(files, name):
-    """Seeds 001/002 are a province's own dispatches (UBND …), not ones to pass on."""
-    try:
-        got = read_path(files[name])
-    except Exception:  # noqa: BLE001 - rejected is fine too: what matters is the kind
-        return
-    assert got.kind is not InputKind.CENTRAL_DISPATCH and not got.central_dispatches
+@pytest.mark.parametrize(("name", "issuer", "top"), [
+    ("hung-yen.docx", "Ủy ban nhân dân tỉnh Hưng Yên", ["1.", "2.", "3."]),
+    ("dong-nai.docx", "Ủy ban nhân dân tỉnh Đồng Nai", ["1.", "2.", "3.", "4.", "5."]),
+])
+def test_provincial_implementing_dispatches_are_recognised(files, name, issuer, top):
+    """Seeds 001/002 are a province's own dispatches passing 275/393 on: recognised as such —
+    not rejected with a misleading reason, not a central one to pass on again, and the merger
+    cases they quote are not merger events."""
+    got = read_path(files[name])
+    assert got.kind is InputKind.PROVINCIAL_DISPATCH
+    assert not got.central_dispatches and not got.merge_events and not got.subscribers
+    (p,) = got.provincial_dispatches
+    assert p.provincial and p.issuer == issuer and p.number == "/UBND-KGVX"
+    assert _top(p.points)[:len(top)] == top
+    assert any("công văn triển khai" in w and issuer in w for w in got.warnings)
+
+
+@pytest.mark.parametrize("seed", ["hung-yen-implementing.txt", "dong-nai-implementing.txt"])
+def test_provincial_dispatch_as_plain_text(seed, tmp_path):
+    p = tmp_path / seed
+    p.write_text((DATA / seed).read_text(encoding="utf-8"), encoding="utf-8")
+    got = read_path(p)
+    assert got.kind is InputKind.PROVINCIAL_DISPATCH and not got.merge_events
+
+
+def test_ocr_text_copy_is_marked_and_the_clean_copy_is_not(tmp_path):
+    """A clean and an OCR'd copy of 393 both dropped: the OCR one says so (`ocr=True`) even when
+    it arrives as text, so the implementing dispatch is made from the clean one."""
+    clean, scan = tmp_path / "393.txt", tmp_path / "393-scan.txt"
+    clean.write_text((DATA / "393-draft.txt").read_text(encoding="utf-8").replace(
+        "Số:          /BCY", "Số: 393/BCY"), encoding="utf-8")
+    scan.write_text((DATA / "393-scan-ocr.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (c,) = read_path(clean).central_dispatches
+    got = read_path(scan)
+    (s,) = got.central_dispatches
+    assert (c.number, c.date) == (s.number, s.date) == ("393/BCY-CTSBMTT", date(2025, 6, 27))
+    assert not c.ocr and s.ocr
+    assert any("OCR" in w for w in got.warnings)
 
 
 def test_decisions_and_forms_keep_their_kind(documents):

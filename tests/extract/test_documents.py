@@ -95,3 +95,99 @@ def test_plain_text_decision(tmp_path, as_incoming):
     (e,) = result.merge_events
     assert (e.kind, e.sources, e.decision) == (MergeKind.DISSOLVE, ("Trung tâm A",),
                                                "Quyết định số 9/QĐ-UBND")
+
+
+def _title_verb_docx(path):
+    """A decision as offices type it: the header is a two-column table (agency | national
+    motto), the title holds the verb, the authority in capitals follows, then 'Căn cứ'."""
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    t.rows[0].cells[0].text = "ỦY BAN NHÂN DÂN\nTỈNH HƯNG YÊN"
+    t.rows[0].cells[1].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    t.rows[1].cells[0].text = "Số: 1601/QĐ-UBND"
+    t.rows[1].cells[1].text = "Hưng Yên, ngày 30 tháng 6 năm 2025"
+    for line in [
+        "QUYẾT ĐỊNH",
+        "Về việc sáp nhập Sở Giao thông vận tải vào Sở Xây dựng - Giao thông tỉnh Hưng Yên",
+        "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN",
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;",
+        "QUYẾT ĐỊNH:",
+        "Điều 1. Sáp nhập Sở Giao thông vận tải vào Sở Xây dựng - Giao thông tỉnh Hưng Yên.",
+        "Điều 2. Chuyển Trung tâm Đăng kiểm từ Sở Giao thông vận tải về trực thuộc Sở Xây dựng "
+        "- Giao thông tỉnh Hưng Yên.",
+        "Điều 3. Điều động ông Nguyễn Văn An, Phó Giám đốc Sở Giao thông vận tải, đến công tác "
+        "tại Sở Xây dựng - Giao thông tỉnh Hưng Yên kể từ ngày 01/7/2025.",
+        "Điều 4. Quyết định này có hiệu lực kể từ ngày 01/7/2025.",
+        "CHỦ TỊCH",
+    ]:
+        d.add_paragraph(line)
+    d.save(path)
+    return path
+
+
+def test_title_holding_the_verb_makes_no_agency_of_the_header(tmp_path, as_incoming):
+    result = extract.read(as_incoming(_title_verb_docx(tmp_path / "qd-1601.docx")))
+    assert result.kind is InputKind.DECISION
+    sxd = "Sở Xây dựng - Giao thông tỉnh Hưng Yên"
+    got = {(e.kind, e.sources, e.target, e.superior, e.old_superior) for e in result.merge_events}
+    assert got == {
+        (MergeKind.MERGE_KEEP, ("Sở Giao thông vận tải",), sxd, "", ""),
+        (MergeKind.SUPERIOR_CHANGE, ("Trung tâm Đăng kiểm",), "Trung tâm Đăng kiểm", sxd,
+         "Sở Giao thông vận tải"),
+    }
+    for e in result.merge_events:
+        assert e.decision == "Quyết định số 1601/QĐ-UBND ngày 30/06/2025"
+        for name in (*e.sources, e.target, e.superior):
+            assert "ỦY BAN" not in name and "CỘNG HÒA" not in name and "Căn cứ" not in name
+    (p,) = result.subscribers       # the person moved, with the agency they go to
+    assert (p.type, p.name, p.title, p.agency, p.new_agency) == (
+        "person", "Nguyễn Văn An", "Phó Giám đốc", "Sở Giao thông vận tải", sxd)
+
+
+def test_personnel_decision_alone_is_a_personnel_input(tmp_path, as_incoming):
+    import docx
+
+    d = docx.Document()
+    for line in ["ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN", "Số: 1700/QĐ-UBND", "QUYẾT ĐỊNH",
+                 "Về việc điều động, bố trí công chức sau sắp xếp",
+                 "Điều 1. Điều động bà Trần Thị Bình, Chuyên viên Phòng Tài chính - Kế hoạch "
+                 "huyện Tiên Lữ, đến nhận công tác tại Ủy ban nhân dân xã Tiên Lữ từ ngày "
+                 "01/7/2025.",
+                 "Điều 2. Cho ông Đỗ Văn Khoa, Chánh Văn phòng Sở Tài chính tỉnh Thái Bình, nghỉ "
+                 "hưu theo chế độ từ ngày 01/7/2025."]:
+        d.add_paragraph(line)
+    d.save(tmp_path / "qd-1700.docx")
+    result = extract.read(as_incoming(tmp_path / "qd-1700.docx"))
+    assert result.kind is InputKind.PERSONNEL and not result.merge_events
+    moved, retired = result.subscribers
+    assert (moved.name, moved.agency, moved.new_agency, moved.needed) == (
+        "Trần Thị Bình", "Phòng Tài chính - Kế hoạch huyện Tiên Lữ", "Ủy ban nhân dân xã Tiên Lữ",
+        True)
+    assert (retired.name, retired.new_agency, retired.needed) == ("Đỗ Văn Khoa", "", False)
+    assert "nghỉ hưu" in retired.need_note
+
+
+def test_ocr_damaged_unaccented_table_decision(tmp_path, as_incoming):
+    """A before/after table typed without diacritics, names OCR-damaged: read as written,
+    with a confidence below 1 where a letter is damaged."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("QUYET DINH")
+    d.add_paragraph("So: 55/QD-UBND")
+    t = d.add_table(rows=1, cols=3)
+    t.rows[0].cells[0].text = "STT"
+    t.rows[0].cells[1].text = "Don vi truoc sap xep"
+    t.rows[0].cells[2].text = "Don vi sau sap xep"
+    for i, (before, after) in enumerate([("So Giao thong van tai", "So Xay dung"),
+                                          ("S6 Thong tin va Truyen thong", "So KHCN")], 1):
+        cells = t.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = str(i), before, after
+    d.save(tmp_path / "qd-55.docx")
+    result = extract.read(as_incoming(tmp_path / "qd-55.docx"))
+    by_target = {e.target: e for e in result.merge_events}
+    assert by_target["So Xay dung"].sources == ("So Giao thong van tai",)
+    assert by_target["So KHCN"].sources == ("S6 Thong tin va Truyen thong",)
+    assert by_target["So KHCN"].confidence < by_target["So Xay dung"].confidence <= 1.0

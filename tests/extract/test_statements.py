@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import time
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+from paperflow.extract.decisions import person_from_clause, persons_from_text
 from paperflow.extract.statements import decision_number, parse_clause, parse_text
 from paperflow.models import MergeKind
 
@@ -79,3 +82,228 @@ def test_lines_broken_by_a_scanner_are_joined():
 ])
 def test_decision_number(text, expected):
     assert decision_number(text) == expected
+
+
+# Every clause kind, five or more wordings each (INPUTS.md §3, DOMAIN.md rule 16), with and
+# without diacritics and with OCR damage: (clause, kind, sources, target, superior, old superior)
+TNMT, NNPTNT, NNMT = ("Sở Tài nguyên và Môi trường", "Sở Nông nghiệp và Phát triển nông thôn",
+                      "Sở Nông nghiệp và Môi trường")
+WORDINGS = [
+    # MERGE_NEW
+    ("Sáp nhập Sở A, Sở B và Sở C thành Sở D", M_NEW, ("Sở A", "Sở B", "Sở C"), "Sở D", "", ""),
+    (f"Hợp nhất {TNMT} và {NNPTNT} thành {NNMT}", M_NEW, (TNMT, NNPTNT), NNMT, "", ""),
+    (f"Thành lập {NNMT} trên cơ sở hợp nhất {TNMT} và {NNPTNT}", M_NEW, (TNMT, NNPTNT), NNMT,
+     "", ""),
+    (f"{TNMT} và {NNPTNT} được hợp nhất thành {NNMT}", M_NEW, (TNMT, NNPTNT), NNMT, "", ""),
+    (f"Hợp nhất {TNMT} và {NNPTNT}, lấy tên là {NNMT}", M_NEW, (TNMT, NNPTNT), NNMT, "", ""),
+    ("Thành lập Sở Dân tộc và Tôn giáo trên cơ sở sáp nhập Ban Dân tộc và Phòng Tôn giáo kể "
+     "từ ngày 01/7/2025", M_NEW, ("Ban Dân tộc", "Phòng Tôn giáo"), "Sở Dân tộc và Tôn giáo",
+     "", ""),
+    ("Hop nhat So Tai nguyen va Moi truong va So Nong nghiep va Phat trien nong thon thanh So "
+     "Nong nghiep va Moi truong", M_NEW,
+     ("So Tai nguyen va Moi truong", "So Nong nghiep va Phat trien nong thon"),
+     "So Nong nghiep va Moi truong", "", ""),
+    # MERGE_KEEP
+    ("Sáp nhập Sở Giao thông vận tải vào Sở Xây dựng", M_KEEP, ("Sở Giao thông vận tải",),
+     "Sở Xây dựng", "", ""),
+    ("Sở Xây dựng tiếp nhận Sở Giao thông vận tải", M_KEEP, ("Sở Giao thông vận tải",),
+     "Sở Xây dựng", "", ""),
+    ("Hợp nhất Sở Giao thông vận tải và Sở Xây dựng, giữ nguyên tên Sở Xây dựng", M_KEEP,
+     ("Sở Giao thông vận tải",), "Sở Xây dựng", "", ""),
+    ("Sở Giao thông vận tải được sáp nhập vào Sở Xây dựng kể từ ngày 01/7/2025", M_KEEP,
+     ("Sở Giao thông vận tải",), "Sở Xây dựng", "", ""),
+    ("Sở Khoa học và Công nghệ tiếp nhận nguyên trạng Sở Thông tin và Truyền thông", M_KEEP,
+     ("Sở Thông tin và Truyền thông",), "Sở Khoa học và Công nghệ", "", ""),
+    ("Sap nhap So Ke hoach va Dau tu vao S6 Tai chinh tinh Hung Yén", M_KEEP,
+     ("So Ke hoach va Dau tu",), "S6 Tai chinh tinh Hung Yén", "", ""),
+    # SUPERIOR_CHANGE
+    ("Chuyển Trung tâm Kiểm định chất lượng công trình từ Sở Giao thông vận tải về trực thuộc "
+     "Sở Xây dựng", SUP, ("Trung tâm Kiểm định chất lượng công trình",),
+     "Trung tâm Kiểm định chất lượng công trình", "Sở Xây dựng", "Sở Giao thông vận tải"),
+    ("Chuyển Phòng Kế hoạch và Đầu tư về trực thuộc Sở Tài chính", SUP,
+     ("Phòng Kế hoạch và Đầu tư",), "Phòng Kế hoạch và Đầu tư", "Sở Tài chính", ""),
+    ("Giao Trung tâm Phát triển quỹ đất về Sở Nông nghiệp và Môi trường quản lý", SUP,
+     ("Trung tâm Phát triển quỹ đất",), "Trung tâm Phát triển quỹ đất", NNMT, ""),
+    ("Chuyển nguyên trạng Trung tâm Công nghệ thông tin từ Sở Thông tin và Truyền thông về Sở "
+     "Khoa học và Công nghệ", SUP, ("Trung tâm Công nghệ thông tin",),
+     "Trung tâm Công nghệ thông tin", "Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông"),
+    ("Trung tâm Dịch vụ việc làm được chuyển về trực thuộc Sở Nội vụ", SUP,
+     ("Trung tâm Dịch vụ việc làm",), "Trung tâm Dịch vụ việc làm", "Sở Nội vụ", ""),
+    ("Trung tâm Kiểm định trực thuộc Sở Khoa học và Công nghệ", SUP, ("Trung tâm Kiểm định",),
+     "Trung tâm Kiểm định", "Sở Khoa học và Công nghệ", ""),
+    ("Chuyen Trung tam Tin hoc tu So Thong tin va Truyen thong ve truc thuoc So Khoa hoc va "
+     "Cong nghe", SUP, ("Trung tam Tin hoc",), "Trung tam Tin hoc", "So Khoa hoc va Cong nghe",
+     "So Thong tin va Truyen thong"),
+    # RENAME
+    ("Đổi tên Phòng Văn hóa và Thông tin thành Phòng Văn hóa - Xã hội", REN,
+     ("Phòng Văn hóa và Thông tin",), "Phòng Văn hóa - Xã hội", "", ""),
+    ("Sở Lao động - Thương binh và Xã hội đổi tên thành Sở Nội vụ", REN,
+     ("Sở Lao động - Thương binh và Xã hội",), "Sở Nội vụ", "", ""),
+    ("Đổi tên Trung tâm Y tế huyện thành Trung tâm Y tế khu vực kể từ ngày 01/7/2025", REN,
+     ("Trung tâm Y tế huyện",), "Trung tâm Y tế khu vực", "", ""),
+    ("Đổi tên gọi Chi cục Thủy lợi thành Chi cục Thủy lợi và Phòng chống thiên tai", REN,
+     ("Chi cục Thủy lợi",), "Chi cục Thủy lợi và Phòng chống thiên tai", "", ""),
+    ("Chi cục Kiểm lâm được đổi tên thành Chi cục Kiểm lâm và Bảo tồn", REN,
+     ("Chi cục Kiểm lâm",), "Chi cục Kiểm lâm và Bảo tồn", "", ""),
+    ("Doi ten Ban Dan toc thanh So Dan toc va Ton giao", REN, ("Ban Dan toc",),
+     "So Dan toc va Ton giao", "", ""),
+    # DISSOLVE
+    ("Giải thể Trung tâm Xúc tiến đầu tư", DIS, ("Trung tâm Xúc tiến đầu tư",), "", "", ""),
+    ("Chấm dứt hoạt động của Ban Quản lý dự án", DIS, ("Ban Quản lý dự án",), "", "", ""),
+    ("Kết thúc hoạt động Trung tâm Dịch vụ nông nghiệp huyện Tiên Lữ", DIS,
+     ("Trung tâm Dịch vụ nông nghiệp huyện Tiên Lữ",), "", "", ""),
+    ("Trung tâm Văn hóa huyện Ân Thi kết thúc hoạt động kể từ ngày 01/7/2025", DIS,
+     ("Trung tâm Văn hóa huyện Ân Thi",), "", "", ""),
+    ("Giải thể Trung tâm A và Trung tâm B", DIS, ("Trung tâm A", "Trung tâm B"), "", "", ""),
+    ("Ban Quản lý dự án huyện chấm dứt hoạt động từ ngày 01/7/2025", DIS,
+     ("Ban Quản lý dự án huyện",), "", "", ""),
+    ("Giai the Trung tam Xuc tien dau tu", DIS, ("Trung tam Xuc tien dau tu",), "", "", ""),
+]
+
+
+@pytest.mark.parametrize(("clause", "kind", "sources", "target", "superior", "old"), WORDINGS)
+def test_every_clause_kind(clause, kind, sources, target, superior, old):
+    e = parse_clause(clause)
+    assert e is not None
+    assert (e.kind, e.sources, e.target, e.superior, e.old_superior) == (
+        kind, sources, target, superior, old)
+
+
+def test_five_wordings_for_every_kind():
+    counts = {k: sum(1 for w in WORDINGS if w[1] is k) for k in MergeKind}
+    assert min(counts.values()) >= 5, counts
+
+
+@pytest.mark.parametrize(("clause", "confidence"), [
+    ("Giải thể Trung tâm Xúc tiến đầu tư", 1.0),
+    ("Giai the Trung tam Xuc tien dau tu", 0.9),                # no diacritics: resolve
+    ("Sap nhap So Ke hoach va Dau tu vao S6 Tai chinh tinh Hung Yén", 0.7),   # damaged
+    ("Chuyển Trung tâm Tin hoc về trực thuộc So Khoa hoc va Cong nghe", 0.9),
+    ("Chuyển Trung tâm Tin hoc về trực thuộc Sb Khoa hoc va Cong nghe", 0.7),
+    ("Sáp nhập Trung tâm A vào Sở B9 tỉnh Hưng Yên", 0.7),
+])
+def test_names_read_without_diacritics_or_damaged_carry_a_lower_confidence(clause, confidence):
+    e = parse_clause(clause)
+    assert e is not None and e.confidence == confidence
+
+
+@pytest.mark.parametrize(("clause", "names"), [
+    ("Sáp nhập  Trung tâm\u00a0Tin học \x07vào Sở Khoa học và Công nghệ.",
+     ("Trung tâm Tin học", "Sở Khoa học và Công nghệ")),
+    ("Đổi tên “Phòng Văn hóa và Thông tin” thành “Phòng Văn hóa -Xã hội”.",
+     ("Phòng Văn hóa và Thông tin", "Phòng Văn hóa - Xã hội")),
+    ("Sáp nhập Sở Giao thông vận tải vào Sở Xây dựng - Giao thông tỉnh Hưng Yên ỦY BAN NHÂN "
+     "DÂN TỈNH HƯNG YÊN", ("Sở Giao thông vận tải", "Sở Xây dựng - Giao thông tỉnh Hưng Yên")),
+    ("Giải thể Trung tâm Xúc tiến đầu tư (theo Đề án số 5).", ("Trung tâm Xúc tiến đầu tư", "")),
+])
+def test_names_are_cleaned(clause, names):
+    e = parse_clause(unicodedata.normalize("NFD", clause))
+    assert e is not None
+    assert (e.sources[0], e.target) == names
+    assert all(unicodedata.is_normalized("NFC", n) for n in (*e.sources, e.target))
+
+
+@pytest.mark.parametrize("clause", [
+    "thực hiện chuyển đổi số về các cơ quan",
+    "Cơ quan tiếp nhận hồ sơ và lưu giữ",
+    "Bàn giao thiết bị về cơ quan quản lý",
+    "Giao nhiệm vụ cho Sở Nội vụ",
+])
+def test_more_sentences_that_are_not_statements(clause):
+    assert parse_clause(clause) is None
+
+
+def test_a_title_holding_the_verb_is_not_joined_with_the_next_block():
+    """The shape of a decision as pdfplumber/Word gives it: the title holds the verb, the
+    issuing authority in capitals follows, then 'Căn cứ'."""
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH HƯNG YÊN Độc lập - Tự do - Hạnh phúc",
+        "Số: 1601/QĐ-UBND Hưng Yên, ngày 30 tháng 6 năm 2025",
+        "QUYẾT ĐỊNH",
+        "Về việc sáp nhập Sở Giao thông vận tải vào Sở Xây dựng - Giao thông tỉnh Hưng Yên",
+        "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN",
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày",
+        "19 tháng 02 năm 2025;",
+        "QUYẾT ĐỊNH:",
+        "Điều 1. Sáp nhập Sở Giao thông vận tải vào Sở Xây dựng - Giao thông tỉnh Hưng Yên.",
+    ])
+    events = parse_text(text)
+    assert [(e.kind, e.sources, e.target) for e in events] == [
+        (M_KEEP, ("Sở Giao thông vận tải",), "Sở Xây dựng - Giao thông tỉnh Hưng Yên")]
+    for e in events:
+        assert "ỦY BAN" not in e.target and "Căn cứ" not in e.target
+
+
+def test_header_blocks_never_become_names():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH HƯNG YÊN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nSố: 12/QĐ-UBND\nQUYẾT ĐỊNH\n"
+            "Về việc giải thể Trung tâm Xúc tiến đầu tư\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+            "Điều 1. Giải thể Trung tâm Xúc tiến đầu tư\nĐiều 2. Hiệu lực\n")
+    events = parse_text(text)
+    assert [(e.kind, e.sources) for e in events] == [(DIS, ("Trung tâm Xúc tiến đầu tư",))]
+
+
+@pytest.mark.parametrize("size", [16_000, 64_000])
+def test_a_long_paragraph_is_read_in_linear_time(size):
+    """A paragraph without a full stop took 18 s at 16 k characters (quadratic search)."""
+    text = ("công tác quản lý sử dụng chữ ký số chuyên dùng sau khi sắp xếp tổ chức bộ máy Sở "
+            "Nội vụ Trung tâm cơ quan đơn vị thuộc tỉnh")
+    words = text.split(" ")
+    para = " ".join(words[i * 7 % len(words)] for i in range(size // 4))[:size]
+    t = time.perf_counter()
+    assert parse_text(para) == []
+    assert time.perf_counter() - t < 1.0
+
+
+PERSONNEL = [
+    ("Điều động ông Nguyễn Văn An, Phó Giám đốc Sở Thông tin và Truyền thông, đến công tác tại "
+     "Sở Khoa học và Công nghệ kể từ ngày 01/7/2025", "Nguyễn Văn An", "Phó Giám đốc",
+     "Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ", "", True),
+    ("Điều động bà Trần Thị Bình, Chuyên viên Phòng Tài chính - Kế hoạch huyện Tiên Lữ, đến "
+     "nhận công tác tại Ủy ban nhân dân xã Tiên Lữ từ ngày 01/7/2025", "Trần Thị Bình",
+     "Chuyên viên", "Phòng Tài chính - Kế hoạch huyện Tiên Lữ", "Ủy ban nhân dân xã Tiên Lữ",
+     "", True),
+    ("Chuyển công tác ông Lê Văn Cường, Trưởng phòng Kế hoạch, Sở Kế hoạch và Đầu tư về Sở Tài "
+     "chính tỉnh Hưng Yên", "Lê Văn Cường", "Trưởng phòng Kế hoạch", "Sở Kế hoạch và Đầu tư",
+     "Sở Tài chính tỉnh Hưng Yên", "", True),
+    ("Luân chuyển đồng chí Phạm Minh Đức, Phó Chánh Văn phòng Sở Y tế, đến Sở Nội vụ",
+     "Phạm Minh Đức", "Phó Chánh Văn phòng", "Sở Y tế", "Sở Nội vụ", "", True),
+    ("Bố trí bà Hoàng Thị Hà, Chuyên viên Sở Giao thông vận tải, công tác tại Sở Xây dựng sau "
+     "sắp xếp", "Hoàng Thị Hà", "Chuyên viên", "Sở Giao thông vận tải", "Sở Xây dựng", "", True),
+    ("Ông Vũ Văn Hải, Phó Giám đốc Sở Lao động - Thương binh và Xã hội được điều động đến Sở Nội "
+     "vụ giữ chức vụ Phó Giám đốc", "Vũ Văn Hải", "Phó Giám đốc",
+     "Sở Lao động - Thương binh và Xã hội", "Sở Nội vụ", "Phó Giám đốc", True),
+    ("Dieu dong ong Nguyen Van An, Pho Giam doc So Thong tin va Truyen thong, den cong tac tai "
+     "So Khoa hoc va Cong nghe", "Nguyen Van An", "Pho Giam doc", "So Thong tin va Truyen thong",
+     "So Khoa hoc va Cong nghe", "", True),
+    ("Cho ông Đỗ Văn Khoa, Chánh Văn phòng Sở Tài chính tỉnh Thái Bình, nghỉ hưu theo chế độ từ "
+     "ngày 01/7/2025", "Đỗ Văn Khoa", "Chánh Văn phòng", "Sở Tài chính tỉnh Thái Bình", "", "",
+     False),
+]
+
+
+@pytest.mark.parametrize(("clause", "name", "title", "agency", "new_agency", "new_title",
+                          "needed"), PERSONNEL)
+def test_personnel_clause_gives_a_person_with_the_new_agency(clause, name, title, agency,
+                                                              new_agency, new_title, needed):
+    p = person_from_clause(clause, source="qd-nhan-su.docx")
+    assert p is not None and p.type == "person"
+    assert (p.name, p.title, p.agency, p.new_agency, p.new_title, p.needed) == (
+        name, title, agency, new_agency, new_title, needed)
+    assert p.need_note == clause and p.source == "qd-nhan-su.docx"
+
+
+@pytest.mark.parametrize("clause", [
+    "Bố trí kinh phí thực hiện", "Điều động ba cán bộ về Sở Nội vụ",
+    "Sáp nhập Sở Giao thông vận tải vào Sở Xây dựng"])
+def test_not_a_personnel_clause(clause):
+    assert person_from_clause(clause) is None
+
+
+def test_personnel_text_is_not_read_as_merger_events():
+    text = ("Điều 1. Điều động ông Nguyễn Văn An, Giám đốc Trung tâm Tin học trực thuộc Sở "
+            "Thông tin và Truyền thông, đến công tác tại Sở Khoa học và Công nghệ.")
+    assert parse_text(text) == []
+    (p,) = persons_from_text(text)
+    assert (p.name, p.new_agency) == ("Nguyễn Văn An", "Sở Khoa học và Công nghệ")

@@ -16,12 +16,13 @@ from typing import Any
 from ..errors import InputRejected, PaperflowError
 from ..models import Extracted, Incoming, InputKind
 from ..text import key
-from .central import central_warnings, read_central
+from .central import central_warnings, read_central, read_provincial
 from .certs import read_certificates
 from .columns import HEADER_WINDOW, find_header
-from .decisions import events_from_document, events_from_table
+from .decisions import events_from_document, events_from_table, persons_from_text
 from .documents import DocText, read_docx, read_pdf
 from .forms import is_request_form, read_request
+from .names import OCR_DAMAGE, ocr_damage
 from .sheets import read_csv, read_text, read_xlsx
 from .sniff import Kind, reject, sniff
 from .statements import decision_number
@@ -169,13 +170,27 @@ def _from_document(doc: DocText, source: str) -> Extracted:
                 kind = _sheet_kind(table, found[1], found[0])
                 return Extracted(kind=kind, subscribers=tuple(subs),
                                  warnings=tuple(warnings + warns))
-    central = read_central(doc.text, source=source, ocr=doc.ocr)
+    # a typed copy of a scan (.txt, or a PDF whose text layer came from OCR) is OCR'd too
+    ocr = doc.ocr or ocr_damage(doc.text) >= OCR_DAMAGE
+    if ocr and not doc.ocr:
+        warnings.append(f"{source}: văn bản có nhiều chữ hỏng như bản nhận dạng OCR — kiểm tra "
+                        "tên đơn vị trong kế hoạch")
+    central = read_central(doc.text, source=source, ocr=ocr)
     if central is not None:         # before the statements: 275 quotes "sáp nhập … thành …"
         return Extracted(kind=InputKind.CENTRAL_DISPATCH, central_dispatches=(central,),
                          warnings=tuple(warnings + central_warnings(central, source)))
+    provincial = read_provincial(doc.text, source=source, ocr=ocr)
+    if provincial is not None:      # it quotes the merger cases too, but decides nothing
+        return Extracted(kind=InputKind.PROVINCIAL_DISPATCH, provincial_dispatches=(provincial,),
+                         warnings=tuple(warnings + [
+                             f"{source}: công văn triển khai của {provincial.issuer} "
+                             f"(số {provincial.number}) — đã ghi nhận; không phải quyết định "
+                             "sắp xếp, không tạo thay đổi nào"]))
     events = events_from_document(doc.text, doc.tables, source=source,
-                                  decision=decision_number(doc.text), ocr=doc.ocr)
-    if not events:
+                                  decision=decision_number(doc.text), ocr=ocr)
+    persons = persons_from_text(doc.text, source=source)
+    if not events and not persons:
         raise _nothing_found()
-    return Extracted(kind=InputKind.DECISION, merge_events=tuple(events),
+    return Extracted(kind=InputKind.DECISION if events else InputKind.PERSONNEL,
+                     merge_events=tuple(events), subscribers=tuple(persons),
                      warnings=tuple(warnings))

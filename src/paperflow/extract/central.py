@@ -99,6 +99,62 @@ def _squash(text: str) -> str:
 
 def read_central(text: str, *, source: str = "", ocr: bool = False) -> CentralDispatch | None:
     """The central dispatch in `text`, or None when the text is not one."""
+    got = _read_dispatch(text, source=source, ocr=ocr)
+    return got if got is not None and not got.provincial else None
+
+
+def read_provincial(text: str, *, source: str = "",
+                    ocr: bool = False) -> CentralDispatch | None:
+    """A province's (or its Sở's) own dispatch passing a central one on — seeds 001/002, the
+    Hưng Yên and Đồng Nai dispatches implementing 275/393 — or None. It is kept as read, with
+    `provincial=True`: it quotes the merger cases ("sáp nhập … thành …") but decides nothing."""
+    got = _read_dispatch(text, source=source, ocr=ocr)
+    return got if got is not None and got.provincial else None
+
+
+# Provincial issuers: the header's agency, or the symbol's issuer part.
+_PROVINCIAL_HEADER = re.compile(
+    r"^\s*(?:[uy]y\s+ban\s+nh[a-z]n\s+d[a-z]n|ubnd|s[o0]\s+[a-z]|h[o0]i\s+d[o0]ng\s+nh[a-z]n|"
+    r"v[a-z]n\s+ph[o0]ng\s+ubnd)")
+_PROVINCIAL_SYMBOL = re.compile(r"^(?:UBND|VPUBND|HĐND|HDND|S[A-ZĐ]{2,}|VP)$")
+_PLACE_DATE = re.compile(r"^\s*(?P<place>[^\W\d_][^,\d]{1,30}?)\s*,\s*ng[a-z]y\b")
+
+
+def _provincial_issuer(lines: list[str], folded: list[str], head: list[int], upto: int,
+                       symbol: str) -> str:
+    """'Ủy ban nhân dân tỉnh Đồng Nai' from the header ('ỦY BAN NHÂN DÂN' / 'TỈNH ĐỒNG NAI'),
+    else from the symbol and the place of the date line ('/UBND-KGVX', 'Hưng Yên, ngày …')."""
+    for n, i in enumerate(head):
+        if i > upto or not _PROVINCIAL_HEADER.match(folded[i]):
+            continue
+        m = _NATIONAL.search(folded[i])
+        name = lines[i][:m.start()] if m else lines[i]
+        nxt = head[n + 1] if n + 1 < len(head) else -1
+        if nxt >= 0 and re.match(r"^\s*(?:t[i1l]nh|th[a-z]nh\s+ph[o0])\b", folded[nxt]):
+            m2 = _NATIONAL.search(folded[nxt])
+            name += " " + (lines[nxt][:m2.start()] if m2 else lines[nxt])
+        return _unshout(_squash(name))
+    if not _PROVINCIAL_SYMBOL.match(re.split(r"\s?-\s?", symbol)[0]):
+        return ""
+    for i in head:
+        m = _PLACE_DATE.search(folded[i])
+        if m:
+            return f"Ủy ban nhân dân tỉnh {_squash(lines[i][m.start('place'):m.end('place')])}"
+    return "Ủy ban nhân dân tỉnh"
+
+
+def _unshout(name: str) -> str:
+    """'ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI' → 'Ủy ban nhân dân tỉnh Đồng Nai' (as running text
+    writes it); a name not in capitals stays as it is."""
+    if name.upper() != name:
+        return name
+    m = re.match(r"^(.*?\b(?:TỈNH|THÀNH PHỐ|TINH|THANH PHO))\s+(.+)$", name)
+    if not m:
+        return name.capitalize()
+    return f"{m.group(1).capitalize()} {m.group(2).title()}"
+
+
+def _read_dispatch(text: str, *, source: str, ocr: bool) -> CentralDispatch | None:
     lines = [nfc(x) for x in nfc_lines(text).splitlines()]
     folded = [fold(x) for x in lines]
     head = [i for i, x in enumerate(lines) if x.strip()][:HEADER_LINES]
@@ -121,9 +177,12 @@ def read_central(text: str, *, source: str = "", ocr: bool = False) -> CentralDi
             break
         issuer = _issuer_in(lines[i]) or issuer
     issuer = issuer or _symbol_issuer(symbol)
-    if not issuer:
-        return None                     # a province's or an agency's own dispatch
+    provincial = not issuer
     kinh_gui = next((i for i in head if _KINH_GUI.match(folded[i])), -1)
+    if provincial:
+        issuer = _provincial_issuer(lines, folded, head, kinh_gui, symbol)
+    if not issuer:
+        return None                     # an agency's own letter of another kind
     subject_at = next((i for i in head if i < kinh_gui and _VV.match(lines[i])), -1)
     if kinh_gui < 0 or subject_at < 0:
         return None
@@ -140,7 +199,7 @@ def read_central(text: str, *, source: str = "", ocr: bool = False) -> CentralDi
         return None
     return CentralDispatch(number=number, date=issued, issuer=issuer, subject=subject,
                            points=points, source=source, signer=_signer(lines, folded),
-                           ocr=ocr)
+                           ocr=ocr, provincial=provincial)
 
 
 def _subject(lines: list[str], folded: list[str], start: int, end: int) -> str:

@@ -1,4 +1,6 @@
-"""Merger decisions (docx / text pdf / scanned pdf / xlsx tables) → MergeEvent records."""
+"""Merger decisions (docx / text pdf / scanned pdf / xlsx tables) → MergeEvent records, and
+personnel decisions (điều động, luân chuyển, chuyển công tác, bố trí sau sắp xếp, nghỉ hưu)
+→ person Subscriber records carrying the new agency (DOMAIN.md rule 17)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..models import MergeEvent, MergeKind
+from ..models import MergeEvent, MergeKind, Subscriber
 from ..text import key, nfc
 from .columns import find_header
-from .statements import dedupe, parse_clause, parse_text, split_names
+from .names import HEAD, LEAVE, MOVE, PERSON, clean_name, name_confidence
+from .statements import clauses, dedupe, fold, parse_clause, parse_text, split_names
 
 OCR_CONFIDENCE = 0.8        # names read by OCR must be confirmed by the plan's fuzzy match
 _FOOTER = ("nguoi lap", "thu truong", "tong cong", "noi nhan", "ghi chu")
@@ -36,7 +39,7 @@ def events_from_table(rows: Sequence[Sequence[Any]], *, source: str, decision: s
     last_after = ""
     for row in rows[start + 1:]:
         before = _names(row[b] if b < len(row) else "")
-        after_cell = nfc(row[a] if a < len(row) else "")
+        after_cell = clean_name(str(row[a] or "")) if a < len(row) else ""
         note = nfc(row[note_col]) if note_col is not None and note_col < len(row) else ""
         ends = "giai the" in key(note) or "cham dut" in key(note)
         # a merged "after" cell spanning several rows is empty below its first row
@@ -68,9 +71,10 @@ def events_from_table(rows: Sequence[Sequence[Any]], *, source: str, decision: s
         if kind is MergeKind.MERGE_KEEP and not srcs:
             continue                    # "unchanged" rows: A → A
         superior = target if kind is MergeKind.SUPERIOR_CHANGE else ""
+        conf = min([confidence, *(name_confidence(n) for n in (*srcs, target) if n)])
         events.append(MergeEvent(kind=kind, sources=tuple(srcs),
                                  target=srcs[0] if superior else target, superior=superior,
-                                 decision=decision, source=source, confidence=confidence))
+                                 decision=decision, source=source, confidence=conf))
     return events
 
 
@@ -90,3 +94,96 @@ def events_from_document(text: str, tables: Sequence[Sequence[Sequence[Any]]], *
                     if e:
                         events.append(e)
     return dedupe(events)
+
+
+# Personnel decisions: a verb of moving or leaving, a person ("ông/bà/đồng chí" + a name in
+# capitals), their title and agency, and where they go ("đến công tác tại Sở Y").
+_DEST = re.compile(
+    r"(?<![a-z])(?:(?:den|ve|sang|toi)(?:\s+nhan)?(?:\s+cong\s+tac)?(?:\s+tai)?|"
+    rf"(?:cong\s+tac|lam\s+viec)\s+tai|tai)\s+(?={HEAD})")
+_NEW_TITLE = re.compile(r"(?<![a-z])(?:giu\s+chuc\s+vu|giu\s+chuc|lam)\s+(?=\S)")
+_TITLE_WORDS = ("truong", "pho", "chanh", "giam doc", "chu tich", "chuyen vien", "ke toan",
+                "can bo", "nhan vien", "thanh tra", "van thu", "bi thu", "uy vien")
+# A head word right after these is part of the title ("Trưởng phòng", "Chánh Văn phòng",
+# "Chuyên viên") or of another word ("xã hội"), not the start of the agency.
+_IN_TITLE = ("truong", "pho", "chanh", "chuyen", "chanh van", "xa", "nhan", "uy")
+_AGENCY = re.compile(rf"(?<![a-z])(?={HEAD})")
+
+
+def _person_name(clause: str, at: int) -> tuple[str, int]:
+    """The capitalised words from `at` ('Nguyễn Văn An, Phó …' → 'Nguyễn Văn An')."""
+    words: list[str] = []
+    end = at
+    for m in re.finditer(r"\S+", clause[at:at + 80]):
+        w = m.group().rstrip(",;:.")
+        if not w[:1].isupper() or len(words) == 5:
+            break
+        words.append(w)
+        end = at + m.start() + len(w)
+        if m.group() != w:
+            break                   # "An," ends the name
+    return (" ".join(words), end) if len(words) >= 2 else ("", at)
+
+
+def _title_agency(text: str) -> tuple[str, str]:
+    """'Phó Giám đốc Sở Tài chính tỉnh Thái Bình' → ('Phó Giám đốc', 'Sở Tài chính tỉnh Thái
+    Bình'); 'Trưởng phòng Kế hoạch, Sở Y tế' keeps 'phòng' in the title."""
+    text = nfc(text).strip(" ,;")
+    f = fold(text)
+    for m in _AGENCY.finditer(f):
+        before = f[:m.start()].rstrip(" ,")
+        if m.start() == 0 or before.split()[-1:] in ([w] for w in _IN_TITLE) or before.endswith(
+                "chanh van"):
+            continue
+        return clean_name(text[:m.start()]), clean_name(text[m.start():])
+    if f.startswith(_TITLE_WORDS):
+        return clean_name(text), ""
+    return "", clean_name(text)
+
+
+def person_from_clause(clause: str, *, source: str = "") -> Subscriber | None:
+    """One person a personnel clause moves or retires, or None."""
+    clause = nfc(clause)
+    f = fold(clause)
+    move, leave = MOVE.search(f), LEAVE.search(f)
+    if not move and not leave:
+        return None
+    for pm in PERSON.finditer(f):
+        name, end = _person_name(clause, pm.end())
+        if not name or re.match(HEAD, fold(name)):
+            continue
+        # title and agency: what follows the name up to the verb or the destination
+        stop = len(clause)
+        for m in (move, leave, _DEST.search(f, end)):
+            if m is not None and m.start() > end:
+                stop = min(stop, m.start())
+        seg = clause[end:stop]
+        seg = re.split(r",\s*(?:(?:được|duoc|đã|da)\s+)?(?:đến|den|về|ve|sang|kể từ|ke tu)\b",
+                       seg)[0]
+        seg = re.sub(r"(?:\s+(?:được|đã|sẽ|duoc|da|se))+\s*$", "", seg.rstrip(" ,"))
+        title, agency = _title_agency(re.sub(r"^[\s,:]+|[\s,]+$", "", seg))
+        new_agency = new_title = ""
+        dest = _DEST.search(f, end)
+        if move and dest:
+            new_agency = clean_name(clause[dest.end():])
+        nt = _NEW_TITLE.search(f, end)
+        if move and nt:
+            new_title, placed = _title_agency(clause[nt.end():])
+            new_agency = new_agency or placed
+        leaving = leave is not None and (move is None or leave.start() < move.start())
+        return Subscriber(type="person", name=name, agency=agency, title=title,
+                          new_agency="" if leaving else new_agency,
+                          new_title="" if leaving else new_title, needed=not leaving,
+                          need_note=clause, source=source)
+    return None
+
+
+def persons_from_text(text: str, *, source: str = "") -> list[Subscriber]:
+    out: list[Subscriber] = []
+    seen: set[tuple[str, str]] = set()
+    for c in clauses(text):
+        p = person_from_clause(c, source=source)
+        if p is not None and (key(p.name), key(p.agency)) not in seen:
+            seen.add((key(p.name), key(p.agency)))
+            out.append(p)
+    return out

@@ -5,97 +5,146 @@ original character — so OCR-damaged scans ("Sap nhap", "sdp nhdp", "Tinh Hung 
 same patterns, while the names handed on are sliced from the original NFC text at the same
 offsets. The verbs tolerate one or two damaged letters ("s?p nh?p", "h?p nh?t") and the common
 misspelling "sát nhập".
+
+Every pattern starts at its verb and every name is a bounded run (NAME_MAX characters): a
+statement names agencies, not pages, so a 16,000-character paragraph or a 200 KB text is read
+in linear time (an unanchored lazy ".+?" before the verb made each search quadratic).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..models import MergeEvent, MergeKind
 from ..text import key, nfc, strip_diacritics
+from .names import HEAD, clean_name, name_confidence, personnel, plain
+
+NAME_MAX = 300
+_N = rf".{{1,{NAME_MAX}}}?"         # a name between a verb and its complement (lazy, bounded)
+_R = rf".{{1,{NAME_MAX}}}"          # the rest after the complement; _clean cuts it to the name
+_W = r"(?<![a-z0-9])"               # a verb starts a word
 
 # Verbs, on the folded text.
 _SAP_NHAP = r"s[a-z0-9]{1,2}[pt]\s+nh[a-z0-9]{1,2}p"
 _HOP_NHAT = r"h[a-z0-9]p\s+nh[a-z0-9]{1,2}t"
-_MERGE = rf"(?:{_SAP_NHAP}|{_HOP_NHAT})"
+_MERGE = rf"{_W}(?:{_SAP_NHAP}|{_HOP_NHAT})"
 # "thành" as the verb's complement, not the start of "Thành phố", "thành lập", "Thành ủy" …
 _THANH = r"\s+th[a-z]nh\s+(?!pho\b|uy\b|lap\b|vien\b|phan\b)"
 _TRUC_THUOC = r"tr[a-z]{1,2}c\s+thu[a-z]{1,2}c"
+_VAO = r"\s+v[a-z]o\s+"
+_FROM = rf"(?:\s+t[uw]\s+(?P<old>{HEAD}.{{0,{NAME_MAX}}}?))?"   # "… từ Sở A …": the old superior
+_LEAD_IN = r"(?:nguyen\s+trang\s+|toan\s+bo\s+)?"
+_NAME_TAIL = (r"(?:lay\s+t[e3]n(?:\s+g[o0]i)?\s+l[a]|v[o0]i\s+t[e3]n\s+g[o0]i(?:\s+l[a])?|"
+              r"c[o0]\s+t[e3]n\s+g[o0]i\s+l[a])")
+_ENDS = r"(?=\s*(?:$|[,.;(]|k[e3]\s+t[uw]|t[uw]\s+ng[a-z]y))"
+_DISSOLVE = (rf"{_W}(?:gi[a-z]i\s+th[a-z]|ch[a-z]m\s+d[a-z]t\s+ho[a-z]t\s+d[o0]ng|"
+             rf"k[e3a-z]t\s+th[a-z]c\s+ho[a-z]t\s+d[o0]ng)")
+_RENAME = r"d[o0]i\s+t[a-z]n(?:\s+g[o0]i)?"
 
+
+def _p(kind: MergeKind, pattern: str) -> tuple[MergeKind, re.Pattern[str]]:
+    return kind, re.compile(pattern)
+
+
+# A pattern without a "src" group takes the sources from the text before its verb; a MERGE_KEEP
+# without "dst" ("B tiếp nhận A") takes the target from there. Order breaks ties at one verb.
 _PATTERNS: list[tuple[MergeKind, re.Pattern[str]]] = [
-    (MergeKind.MERGE_NEW, re.compile(
-        rf"(?P<v>th[a-z]nh\s+l[a-z]p)\s+(?P<dst>.+?)\s+tr[a-z]n\s+c[o0]\s+s[o0]\s+"
-        rf"(?:{_MERGE}|to chuc lai)\s+(?P<src>.+)")),
-    (MergeKind.RENAME, re.compile(rf"(?P<v>d[o0]i\s+t[a-z]n)\s+(?P<src>.+?){_THANH}(?P<dst>.+)")),
-    (MergeKind.DISSOLVE, re.compile(
-        r"(?P<v>gi[a-z]i\s+th[a-z]|ch[a-z]m\s+d[a-z]t\s+ho[a-z]t\s+d[o0]ng)\s+(?:cua\s+)?"
-        r"(?P<src>.+)")),
-    (MergeKind.SUPERIOR_CHANGE, re.compile(
-        rf"(?P<v>chuy[a-z]n)\s+(?P<src>.+?)\s+(?:ve\s+)?{_TRUC_THUOC}\s+(?P<sup>.+)")),
-    (MergeKind.MERGE_KEEP, re.compile(
-        rf"(?P<v>{_MERGE})\s+(?P<src>.+?)\s+v[a-z]o\s+(?P<dst>.+)")),
-    (MergeKind.MERGE_KEEP, re.compile(
-        rf"(?P<src>.+?)\s+(?:(?:se\s+|da\s+)?d[a-z0-9]{{1,2}}[o0]c\s+)?(?P<v>{_MERGE})\s+v[a-z]o\s+(?P<dst>.+)")),
-    (MergeKind.MERGE_NEW, re.compile(rf"(?P<v>{_MERGE})\s+(?P<src>.+?){_THANH}(?P<dst>.+)")),
-    (MergeKind.MERGE_NEW, re.compile(
-        rf"(?P<src>.+?)\s+(?:(?:se\s+|da\s+)?d[a-z0-9]{{1,2}}[o0]c\s+)?(?P<v>{_MERGE}){_THANH}(?P<dst>.+)")),
-    (MergeKind.MERGE_KEEP, re.compile(
-        rf"(?P<v>{_MERGE})\s+(?P<src>.+?)\s*,?\s+gi[a-z]\s+nguy[a-z]n\s+t[a-z]n\s+(?:goi\s+)?(?P<dst>.+)")),
-    (MergeKind.MERGE_KEEP, re.compile(r"(?P<dst>.+?)\s+(?P<v>ti[a-z]p\s+nh[a-z]n)\s+(?P<src>.+)")),
+    _p(MergeKind.MERGE_NEW,
+       rf"{_W}(?P<v>th[a-z]nh\s+l[a-z]p)\s+(?:m[o0]i\s+)?(?P<dst>{_N})\s+tr[a-z]n\s+c[o0]\s+s[o0]\s+"
+       rf"(?:(?:{_MERGE}|to\s+chuc\s+lai)\s+)?{_LEAD_IN}(?P<src>.{{1,600}})"),
+    _p(MergeKind.RENAME,
+       rf"{_W}(?P<v>{_RENAME})\s+(?!th[a-z]nh\s)(?:cua\s+)?(?P<src>{_N}){_THANH}(?P<dst>{_R})"),
+    _p(MergeKind.RENAME, rf"{_W}(?P<v>{_RENAME})\s+th[a-z]nh\s+(?P<dst>{_R})"),
+    _p(MergeKind.DISSOLVE, rf"(?P<v>{_DISSOLVE})(?:\s+(?:doi\s+voi|cua))?\s+(?!k[e3]\s+t[uw]|t[uw]\s+ng)"
+       rf"(?P<src>{_R})"),
+    _p(MergeKind.DISSOLVE, rf"(?P<v>{_DISSOLVE}){_ENDS}"),
+    _p(MergeKind.SUPERIOR_CHANGE,
+       rf"{_W}(?P<v>chuy[a-z]n)\s+(?!v[e3]\s|{_TRUC_THUOC}){_LEAD_IN}(?P<src>{_N}){_FROM}\s+(?:v[e3]\s+)?"
+       rf"(?:l[a-z]m\s+d[o0]n\s+v[i1]\s+)?{_TRUC_THUOC}\s+(?P<sup>{_R})"),
+    _p(MergeKind.SUPERIOR_CHANGE,
+       rf"{_W}(?P<v>chuy[a-z]n|giao)\s+{_LEAD_IN}(?P<src>{HEAD}.{{0,{NAME_MAX}}}?){_FROM}\s+"
+       rf"(?:v[e3]|sang|cho)\s+(?:(?:cho|de)\s+)?(?P<sup>{HEAD}{_R})"),
+    _p(MergeKind.SUPERIOR_CHANGE,
+       rf"{_W}(?P<v>chuy[a-z]n)\s+(?:v[e3]\s+)?{_TRUC_THUOC}\s+(?P<sup>{_R})"),
+    _p(MergeKind.MERGE_KEEP,
+       rf"(?P<v>{_MERGE})\s+(?!v[a-z]o\s){_LEAD_IN}(?P<src>{_N}){_VAO}(?P<dst>{_R})"),
+    _p(MergeKind.MERGE_KEEP, rf"(?P<v>{_MERGE}){_VAO}(?P<dst>{_R})"),
+    _p(MergeKind.MERGE_NEW, rf"(?P<v>{_MERGE})\s+(?P<src>.{{1,600}}?){_THANH}(?P<dst>{_R})"),
+    _p(MergeKind.MERGE_NEW, rf"(?P<v>{_MERGE}){_THANH}(?P<dst>{_R})"),
+    _p(MergeKind.MERGE_KEEP,
+       rf"(?P<v>{_MERGE})\s+(?P<src>{_N})\s*,?\s+gi[a-z]\s+nguy[a-z]n\s+t[a-z]n\s+"
+       rf"(?:g[o0]i\s+)?(?:(?:la|cua)\s+)?(?P<dst>{_R})"),
+    _p(MergeKind.MERGE_NEW, rf"(?P<v>{_MERGE})\s+(?P<src>{_N})\s*,?\s+{_NAME_TAIL}\s+(?P<dst>{_R})"),
+    _p(MergeKind.MERGE_KEEP,
+       rf"{_W}(?P<v>ti[a-z]p\s+nh[a-z]n)\s+{_LEAD_IN}(?P<src>{HEAD}.{{0,{NAME_MAX}}})"),
     # bare "A trực thuộc B" — last: descriptions ("là cơ quan ... trực thuộc") are excluded below
-    (MergeKind.SUPERIOR_CHANGE, re.compile(rf"(?P<src>.+?)\s+(?P<v>{_TRUC_THUOC})\s+(?P<sup>.+)")),
+    _p(MergeKind.SUPERIOR_CHANGE, rf"{_W}(?P<v>{_TRUC_THUOC})\s+(?P<sup>{_R})"),
 ]
 
-# Where a name ends: the rest of the sentence.
-_TAIL = re.compile(
-    r"\s*(?:[,;:(]|\bthi\b|\btheo\b|\bke tu\b|\btu ngay\b|\bke tu ngay\b|\bnham\b|"
-    r"\bde\b|\bco tru so\b|\bve viec\b|\bvoi ten\b|\bsau khi\b|\bky tu\b|\bcu the\b|"
-    r"\bgom\b|\bbao gom\b|\bhoat dong\b|\bvoi\b)")
-_TAIL_WORDS = re.compile(r"\s*[,;]?\s*(?:[:(]|\b(?:thi|theo|ke tu|tu ngay|nham|de|co tru so|ve viec|"
-                         r"voi ten|sau khi|ky tu|cu the|gom|bao gom|hoat dong|voi)\b)")
 _TAIL_TRUC = re.compile(rf"\s+{_TRUC_THUOC}\s+")
-# Agency head words: where a "và" starts another name rather than continuing one.
-_HEADS = (
-    "so ", "ban ", "uy ban", "ubnd", "van phong", "trung tam", "phong ", "chi cuc", "cuc ",
-    "tinh ", "xa ", "phuong ", "thi tran", "huyen ", "quan ", "thanh pho", "thi xa", "bo ",
-    "truong ", "benh vien", "cong ty", "hoi ", "dang uy", "tinh uy", "thanh uy", "huyen uy",
-    "tong cuc", "thanh tra", "bao ", "dai ", "kho bac", "doan ", "lien doan", "mat tran",
-    "co quan", "vien ", "ban quan ly", "hoi dong",
-)
+# Words before a verb that belong to the verb, not to the name: "A (đã/sẽ) được sáp nhập".
+_AUX = re.compile(r"(?:\s+(?:se|da|bi|duoc|dwoc|d[a-z0-9]{1,2}[o0]c|cung|nay|thuc\s+hien))+\s*$")
+_HEADS_SPLIT = re.compile(rf"\s+va\s+(?={HEAD})")
 _LEAD = re.compile(r"^(?:cac|toan bo|nguyen trang|to chuc bo may|chuc nang,? nhiem vu"
                    r"(?:,? quyen han)?(?:,? to chuc bo may)?(?:,? bien che)?\s+cua)\s+")
+_TAIL_WORDS = re.compile(r"\s*[,;]?\s*(?:[:(]|\b(?:theo|ke tu|tu ngay|nham|de|co tru so|ve viec|"
+                         r"voi ten|sau khi|ky tu|cu the|gom|bao gom|hoat dong|voi|"
+                         r"giu nguyen|lay ten)\b)")
 _MARKER = re.compile(r"^\s*(?:(?:Điều|Dieu|ĐIỀU)\s+\d+\s*[.:]?|\d+(?:\.\d+)*[.)]|[a-zđ][)]|"
                      r"[-–•+*])\s*")
 _CENTRAL = re.compile(r"(?:trung\s+[uw]\w{0,2}ng|chinh\s+ph[a-z])\b")
 _DESCRIPTIVE = re.compile(r"\bla\s+(?:co quan|don vi|to chuc)\b")
+_PREFIX_WORDS = 25                  # a "name" before the verb longer than this is running text
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    f = strip_diacritics(ch).lower()
+    return f if len(f) == 1 else ch.lower()[:1] or " "
 
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, SAME LENGTH as `text` (offsets map back to the original)."""
-    out = []
-    for ch in text:
-        f = strip_diacritics(ch).lower()
-        out.append(f if len(f) == 1 else ch.lower()[:1] or " ")
-    return "".join(out)
+    return "".join(map(_fold_char, text))
 
 
 _MARKER_START = re.compile(r"^\s*(?:[-–•+*]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][)]\s|(?:Điều|Dieu|ĐIỀU)\s)")
+# Header lines joined with a neighbour would make a name of a header ("Sở Xây dựng …
+# ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN"): they are paragraphs of their own.
+_BLOCK = re.compile(       # a block of its own: motto, number line, date line
+    r"^\s*(?:d[o0]c\s+l[a-z0-9]p\s*-|c[o0]ng\s+h[o0]a\s+x[a-z]\s+h|s[o06b]\s*:|"
+    r"[^,]{0,40},\s*ng[a-z]y\s+[\d.…_ ]*th[a-z]ng)")
+_STARTS = re.compile(      # starts a block: a title line, "Căn cứ", "Kính gửi", "Nơi nhận"
+    r"^\s*(?:v\s*[/i1l|]\s*v\b|v[e3]\s+vi[e3a-z]c\s|c[a-z]n\s+c[uw]\s|k[i1l]nh\s+g[uw]|"
+    r"n[o0]i\s+nh[a-z]n\b)")
+
+
+def _caps(line: str) -> bool:
+    """A header line in capitals ('ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN', 'QUYẾT ĐỊNH')."""
+    words = [w for w in line.split() if any(c.isalpha() for c in w)]
+    return len(words) >= 2 and line.upper() == line
 
 
 def paragraphs(text: str) -> list[str]:
     """Lines joined into paragraphs: scans and PDFs break lines (and even put blank lines)
-    inside a sentence, so a paragraph ends only after . ; : ! ? or a title in capitals, or
-    before a list marker or 'Điều N'."""
+    inside a sentence, so a paragraph ends only after . ; : ! ?, before a list marker or
+    'Điều N', and around a header block (capitals, motto, number, date, title line)."""
     paras: list[list[str]] = [[]]
-    for line in nfc_lines(text).splitlines():
-        if not line.strip():
+    alone = False                   # the previous line is a block of its own
+    for raw in text.splitlines():
+        line = plain(raw)
+        if not line:
             continue
+        fl = fold(line)
+        block = _caps(line) or bool(_BLOCK.match(fl))
         prev = paras[-1][-1] if paras[-1] else ""
-        if prev and (_MARKER_START.match(line) or prev.rstrip()[-1:] in ".;:!?"
-                     or (prev.upper() == prev and any(c.isalpha() for c in prev))):
+        if prev and (alone or block or _STARTS.match(fl) or _MARKER_START.match(line)
+                     or prev[-1:] in ".;:!?"):
             paras.append([])
-        paras[-1].append(line.strip())
+        paras[-1].append(line)
+        alone = block
     return [" ".join(p) for p in paras if p]
 
 
@@ -115,15 +164,11 @@ def nfc_lines(text: str) -> str:
 
 
 def _clean(original: str) -> str:
-    name = original
-    f = fold(name)
-    m = _TAIL.search(f)
-    if m and m.start() > 0:
-        name, f = name[:m.start()], f[:m.start()]
+    f = fold(original)
     lead = _LEAD.match(f)
     if lead:
-        name = name[lead.end():]
-    return name.strip(" .,;:\"'“”-–")
+        original = original[lead.end():]
+    return clean_name(original)
 
 
 def split_names(original: str) -> list[str]:
@@ -137,11 +182,9 @@ def split_names(original: str) -> list[str]:
         original = original[:tail.start()]
     for piece in re.split(r"\s*[,;]\s*", original):
         piece = re.sub(r"^(?:và|va)\s+", "", piece.strip(), flags=re.IGNORECASE)
-        f = fold(piece)
         cut = 0
-        for m in re.finditer(r"\s+va\s+", f):
-            rest = f[m.end():]
-            if rest.startswith(_HEADS) and not rest.startswith("xa hoi") and m.start() > cut:
+        for m in _HEADS_SPLIT.finditer(fold(piece)):
+            if not fold(piece[m.end():]).startswith("xa hoi") and m.start() > cut:
                 names.append(piece[cut:m.start()])
                 cut = m.end()
         names.append(piece[cut:])
@@ -151,67 +194,87 @@ def split_names(original: str) -> list[str]:
 def _generic(name: str) -> bool:
     k = key(name)
     return k in ("to chuc", "co quan", "don vi", "co quan to chuc") or k.startswith(
-        ("nhieu ", "mot ", "cac ", "nhung "))
+        ("nhieu ", "mot ", "cac ", "nhung ", "co quan to chuc "))
 
 
-def _name(original: str) -> str:
-    return _clean(original)
+def _before(clause: str, f: str, verb_at: int) -> str:
+    """The name before a verb ('Sở A và Sở B được hợp nhất …'), or '' for running text."""
+    start = max(0, verb_at - NAME_MAX)
+    aux = _AUX.search(f, start, verb_at)
+    end = aux.start() if aux else verb_at
+    text = clause[start:end]
+    return "" if len(text.split()) > _PREFIX_WORDS else text
 
 
 def parse_clause(clause: str, *, source: str = "", decision: str = "",
                  confidence: float = 1.0) -> MergeEvent | None:
-    clause = _MARKER.sub("", clause)
+    clause = _MARKER.sub("", plain(clause))
     f = fold(clause)
     found = [(m.start("v"), i, kind, pat, m) for i, (kind, pat) in enumerate(_PATTERNS)
              if (m := pat.search(f))]
     # the statement's verb that comes first decides (a later verb belongs to a later statement)
     for _v, _i, kind, pat, m in sorted(found, key=lambda t: (t[0], t[1])):
-        groups = {g: clause[m.start(g):m.end(g)] for g in pat.groupindex if m.group(g)}
-        superior = ""
-        if kind is MergeKind.SUPERIOR_CHANGE:
-            if _DESCRIPTIVE.search(f[:m.end("src")]) or _CENTRAL.match(f[m.start("sup"):]):
-                continue                # "là cơ quan … trực thuộc", "trực thuộc Trung ương"
-            sources = split_names(groups["src"])
-            superior = _name(groups["sup"])
-            if not sources or not superior or len(key(groups["src"]).split()) > 15:
-                continue
-            return MergeEvent(kind=kind, sources=tuple(sources), target=sources[0],
-                              superior=superior, decision=decision, source=source,
-                              confidence=confidence)
-        if kind is MergeKind.DISSOLVE:
-            sources = split_names(groups["src"])
-            if not sources:
-                continue
-            return MergeEvent(kind=kind, sources=tuple(sources), target="", decision=decision,
-                              source=source, confidence=confidence)
-        dst_raw = groups.get("dst", "")
-        sup_m = _TAIL_TRUC.search(fold(dst_raw))
-        if sup_m:
-            superior = _name(dst_raw[sup_m.end():])
-            dst_raw = dst_raw[:sup_m.start()]
-        target = _name(dst_raw)
-        sources = split_names(groups["src"])
-        if not target or not sources:
-            continue
-        if kind is MergeKind.RENAME:
-            sources = sources[:1]
-        if any(_generic(n) for n in (*sources, target)):
-            continue                    # "sáp nhập nhiều cơ quan, tổ chức thành một cơ quan"
-        if kind is MergeKind.MERGE_NEW and any(key(s) == key(target) for s in sources):
-            kind = MergeKind.MERGE_KEEP         # "A và B hợp nhất thành B" keeps B's name
-        if kind is MergeKind.MERGE_KEEP:
-            sources = [s for s in sources if key(s) != key(target)]
-            if not sources:
-                continue
-        return MergeEvent(kind=kind, sources=tuple(sources), target=target, superior=superior,
-                          decision=decision, source=source, confidence=confidence)
+        event = _event(clause, f, kind, pat, m)
+        if event is not None:
+            names = (*event.sources, event.target, event.superior, event.old_superior)
+            conf = min([confidence, *(name_confidence(n) for n in names if n)])
+            return MergeEvent(kind=event.kind, sources=event.sources, target=event.target,
+                              superior=event.superior, old_superior=event.old_superior,
+                              decision=decision, source=source, confidence=conf)
     return None
+
+
+def _event(clause: str, f: str, kind: MergeKind, pat: re.Pattern[str],
+           m: re.Match[str]) -> MergeEvent | None:
+    groups = {g: clause[m.start(g):m.end(g)] for g in pat.groupindex if m.group(g)}
+    before = "" if "src" in pat.groupindex and "dst" in pat.groupindex else _before(
+        clause, f, m.start("v"))
+    src_raw = groups.get("src") or ("" if "src" in pat.groupindex else before)
+    old = _clean(groups.get("old", ""))
+    if kind is MergeKind.SUPERIOR_CHANGE:
+        if _DESCRIPTIVE.search(f[:m.end("v")]) or _CENTRAL.match(f[m.start("sup"):]):
+            return None             # "là cơ quan … trực thuộc", "trực thuộc Trung ương"
+        sources = split_names(src_raw)
+        superior = re.sub(r"\s+(?:tr[uư]c\s+tiếp\s+)?quản\s+lý$|\s+(?:truc\s+tiep\s+)?quan\s+ly$",
+                          "", _clean(groups["sup"]), flags=re.IGNORECASE)
+        if not sources or not superior or len(key(src_raw).split()) > 15:
+            return None
+        if any(_generic(n) for n in (*sources, superior)):
+            return None
+        return MergeEvent(kind=kind, sources=tuple(sources), target=sources[0],
+                          superior=superior, old_superior=old)
+    if kind is MergeKind.DISSOLVE:
+        sources = split_names(src_raw)
+        if not sources or any(_generic(n) for n in sources):
+            return None
+        return MergeEvent(kind=kind, sources=tuple(sources), target="")
+    dst_raw = groups.get("dst") or ("" if "dst" in pat.groupindex else before)
+    superior = ""
+    sup_m = _TAIL_TRUC.search(fold(dst_raw))
+    if sup_m:
+        superior = _clean(dst_raw[sup_m.end():])
+        dst_raw = dst_raw[:sup_m.start()]
+    target = _clean(dst_raw)
+    sources = split_names(src_raw)
+    if not target or not sources:
+        return None
+    if kind is MergeKind.RENAME:
+        sources = sources[:1]
+    if any(_generic(n) for n in (*sources, target)):
+        return None                 # "sáp nhập nhiều cơ quan, tổ chức thành một cơ quan"
+    if kind is MergeKind.MERGE_NEW and any(key(s) == key(target) for s in sources):
+        kind = MergeKind.MERGE_KEEP         # "A và B hợp nhất thành B" keeps B's name
+    if kind is MergeKind.MERGE_KEEP:
+        sources = [s for s in sources if key(s) != key(target)]
+        if not sources:
+            return None
+    return MergeEvent(kind=kind, sources=tuple(sources), target=target, superior=superior)
 
 
 def parse_text(text: str, *, source: str = "", decision: str = "",
                confidence: float = 1.0) -> list[MergeEvent]:
     events = [parse_clause(c, source=source, decision=decision, confidence=confidence)
-              for c in clauses(text)]
+              for c in clauses(text) if not personnel(fold(c))]
     return dedupe(e for e in events if e is not None)
 
 
@@ -228,14 +291,14 @@ def dedupe(events: Iterable[MergeEvent]) -> list[MergeEvent]:
 
 _DOC_TYPES = (r"(quy[a-z]t\s+d[i1l]nh|ngh[i1l]\s+quy[a-z]t|k[a-z]\s+ho[a-z]ch|d[a-z]\s+[a-z]n|"
               r"c[o0]ng\s+v[a-z]n)")
-_NUMBER = re.compile(r"s[o06b]\s*:?\s*(\d+[\w/.\-]*[a-z][\w/.\-]*)")
+_NUMBER = re.compile(r"s[o06b]\s*:?\s*(\d{1,8}[\w/.\-]{0,40}?[a-z][\w/.\-]{0,40})")
 
 
 def decision_number(text: str) -> str:
     """'Quyết định số 1520/QĐ-UBND ngày 27/6/2025' from the header or the first mention."""
-    head = nfc_lines(text)[:3000]
+    head = nfc_lines(text[:6000])[:3000]
     f = fold(head)
-    title = re.search(r"^\s*" + _DOC_TYPES + r"\s*$", f, re.MULTILINE)
+    title = re.search(r"^[ \t]*" + _DOC_TYPES + r"[ \t]*$", f, re.MULTILINE)
     num = _NUMBER.search(f)
     if title and num:
         doc = head[title.start(1):title.end(1)].strip().capitalize()
@@ -256,7 +319,8 @@ def _date_after(orig: str, f: str, pos: int) -> str:
     if m and m.start() - pos < 5:
         return " ngày " + orig[m.start(1):m.end(1)]
     # the header's date line ("Hưng Yên, ngày 27 tháng 6 năm 2025") comes after the number
-    m = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})").search(f, pos)
-    if m and m.start() - pos < 200:
+    m = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})").search(
+        f, pos, pos + 200)
+    if m:
         return f" ngày {int(m.group(1)):02d}/{int(m.group(2)):02d}/{m.group(3)}"
     return ""
