@@ -28,6 +28,8 @@ _ABBREVIATIONS = {
     "tt&tt": "thong tin va truyen thong",
     "ldtbxh": "lao dong thuong binh va xa hoi",
     "tp": "thanh pho",
+    "s6": "so",         # OCR: "Sở" read as "S6" / "S0"
+    "s0": "so",
 }
 
 
@@ -44,6 +46,18 @@ def strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character for one: positions in the result are
+    positions in `text` (NFC), so a pattern found in the folded text slices the original."""
+    return "".join(_fold_char(ch) for ch in text.lower())
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    bare = strip_diacritics(ch)
+    return bare if len(bare) == 1 else ch
 
 
 def key(text: object) -> str:
@@ -145,6 +159,36 @@ def slug(text: str, *, limit: int = 60) -> str:
     return bare[:limit].rstrip("-") or "x"
 
 
+def ranked(name: str, candidates: Iterable[str], n: int = 2) -> list[tuple[str, float]]:
+    """The `n` candidates most similar to `name`, best first (ties: first given). A candidate
+    whose cheap upper bounds cannot beat the n-th best so far is skipped (same result)."""
+    kn = key(name)
+    if not kn:
+        return []
+    top: list[tuple[float, int, str]] = []      # a min-heap of the n best
+    for i, cand in enumerate(candidates):
+        kc = key(cand)
+        if not kc:
+            continue
+        floor = top[0][0] if len(top) == n else -1.0
+        if kc == kn:
+            s = 1.0
+        else:
+            sm = SequenceMatcher(None, kn, kc, autojunk=False)
+            if sm.real_quick_ratio() <= floor or sm.quick_ratio() <= floor:
+                continue
+            s = sm.ratio()
+            if s <= floor:
+                continue
+            s = _ratio(kn, kc, s)
+        item = (s, -i, cand)
+        if len(top) < n:
+            heapq.heappush(top, item)
+        elif item > top[0]:
+            heapq.heapreplace(top, item)
+    return [(c, s) for s, _i, c in sorted(top, reverse=True)]
+
+
 class NameIndex:
     """Fuzzy look-up of a name among many (a province's thousands of agencies).
 
@@ -158,8 +202,10 @@ class NameIndex:
         self._exact: dict[str, str] = {}
         self._spelled = {nfc(n) for n in self.names}
         self._postings: dict[str, list[int]] = {}
+        self._same_key: dict[str, list[str]] = {}
         for i, n in enumerate(self.names):
             self._exact.setdefault(key(n), n)
+            self._same_key.setdefault(key(n), []).append(n)
             for w in set(key(n).split()):
                 self._postings.setdefault(w, []).append(i)
 
@@ -192,3 +238,25 @@ class NameIndex:
                                                  ((-w, i) for i, w in weights.items()))]
         return best_match(name, [self.names[i] for i in ranked], threshold=threshold,
                           score_below=score_below)
+
+    def top(self, name: str, n: int = 2) -> list[tuple[str, float]]:
+        """The `n` indexed names closest to `name` with their scores, best first: to tell a
+        clear winner from two close candidates ('xã Hà Quý' / 'xã Hạ Quý')."""
+        # words carried by a tenth of the names ('uy', 'ban', 'xa') single nothing out
+        common = max(50, len(self.names) // 10)
+        words = sorted((w for w in set(key(name).split())
+                        if w in self._postings and len(self._postings[w]) <= common),
+                       key=lambda w: (len(self._postings[w]), w))[:4]
+        if not words:
+            return []
+        weights: dict[int, float] = {}
+        for w in words:
+            for i in self._postings[w]:
+                weights[i] = weights.get(i, 0.0) + 1.0 / len(self._postings[w])
+        short = [i for _w, i in heapq.nsmallest(min(self.shortlist, 20),
+                                                ((-w, i) for i, w in weights.items()))]
+        return ranked(name, [self.names[i] for i in sorted(short)], n)
+
+    def spelled_like(self, name: str) -> list[str]:
+        """Every indexed name with the key of `name` (several when they differ by tone marks)."""
+        return list(self._same_key.get(key(name), ()))

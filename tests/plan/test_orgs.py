@@ -76,7 +76,9 @@ def test_superior_change_changes_o_and_records_superior(settings):
     s = snap(org(child, "C1", managing=NNPTNT),
              events=[merge(MergeKind.SUPERIOR_CHANGE, [child], child, superior=NNMT)])
     (a,) = build_plan(s, settings, "b").actions
-    assert a.action == "change_info" and a.rule == "275/BCY-CTSBMTT 1.1"
+    # rule 16 (a unit transferred by a decision) is rule 3 with 393 and NĐ 68 Điều 15
+    assert a.action == "change_info"
+    assert a.rule == "275/BCY-CTSBMTT 1.1; 393/BCY-CTSBMTT; NĐ 68/2024 Điều 15"
     assert ("O", NNPTNT, NNMT) in a.changes and ("superior", NNPTNT, NNMT) in a.changes
     assert a.sender == NNMT
 

@@ -48,7 +48,7 @@ def test_request_forms_route_through_the_focal_point(settings, what, rule):
 
 
 @pytest.mark.parametrize(("until", "renew"), [
-    (date(2025, 8, 1), True), (date(2025, 6, 30), True), (date(2025, 12, 1), False)])
+    (date(2025, 8, 1), True), (date(2025, 12, 1), False)])
 def test_renewal_within_the_horizon(settings, until, renew):
     plan = build_plan(snap(person("Vũ Văn Nam", "Sở Y tế", "P1", until=until)), settings, "b")
     assert [a.action for a in plan.actions] == (["renew"] if renew else [])
@@ -56,14 +56,27 @@ def test_renewal_within_the_horizon(settings, until, renew):
         assert "gia hạn" in plan.actions[0].reason and plan.actions[0].rule == "23/BCY-CTSBMTT"
 
 
-def test_party_network_token_is_not_recalled(settings):
+def test_an_expired_certificate_is_flagged_never_renewed(settings):
+    """Rule 19 (was: renewed like one about to expire)."""
+    plan = build_plan(snap(person("Vũ Văn Nam", "Sở Y tế", "P1", until=date(2025, 6, 30))),
+                      settings, "b")
+    assert plan.actions == ()
+    (w,) = [w for w in plan.warnings if w.code == "expired"]
+    assert "P1" in w.message and "Vũ Văn Nam" in w.message and "Điều 17(1)" in w.message
+
+
+def test_party_network_token_of_a_revoked_certificate_is_recalled(settings):
+    """Rule 12 / issue 13 item 4 (was: kept): 393 §5 lets such a token sign elsewhere; it is
+    no exemption from recall when its certificate is revoked."""
     s = snap(org(TNMT, "A1"), org(NNPTNT, "A2", until=date(2026, 1, 1), token="TK2",
                                   network="mạng mật của cơ quan Đảng"),
              events=[merge(MergeKind.MERGE_NEW, [TNMT, NNPTNT], NNMT)])
     plan = build_plan(s, settings, "b")
-    tokens = [(a.token_serial, a.action, a.rule) for a in plan.actions if a.kind == "token"]
-    assert tokens == [("TK2", "keep", "393/BCY-CTSBMTT 5")]
-    assert any(w.code == "party_network_token" for w in plan.warnings)
+    tokens = [(a.token_serial, a.action, a.rule, a.hand_over_to)
+              for a in plan.actions if a.kind == "token"]
+    assert tokens == [("TK2", "recall", "275/BCY-CTSBMTT 2.1", FOCAL_HY)]
+    (recall,) = [a for a in plan.actions if a.kind == "token"]
+    assert "393/BCY-CTSBMTT 5" in recall.reason
 
 
 def test_leader_lagging_the_agency_certificate_is_warned(settings):

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from ..config import Settings
-from ..models import Action, Plan, PlanWarning
+from ..models import Action, MergeKind, Plan, PlanWarning
 from ..register.snapshot import RegisterSnapshot
 from ..text import key
-from .common import R_ORG_LIST, Context, focal_point, full_province, province_of
+from .common import R_ORG_LIST, Context, focal_point, full_province, orphan_subscriber, province_of
 from .dispatches import dispatch_actions
 from .events import renames as renames_of
-from .events import resolve_events
+from .events import resolve_events, superiors
 from .handover import dossier_actions, token_actions
+from .merging import merge_per_certificate, orphan_warnings, versus_earlier
 from .orgs import no_certificate_for_new, org_actions
 from .persons import leader_warnings, person_actions, renewal_actions, request_actions
 from .provinces import ProvinceData, load_2025
@@ -76,23 +77,37 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
                provinces: ProvinceData | None = None) -> Plan:
     """Every certificate, token and dossier that must change, and every central dispatch to
     pass on, with the rule and a reason."""
+    listed = {s.cert_serial for s in snapshot.subscribers if s.cert_serial}
+    orphans = tuple(orphan_subscriber(c) for c in snapshot.certificates
+                    if c.serial not in listed)
     ctx = Context(snapshot=snapshot, settings=settings,
                   today=settings.plan.today or date.today(),
                   provinces=provinces or load_2025(),
-                  certs={c.serial: c for c in snapshot.certificates})
+                  certs={c.serial: c for c in snapshot.certificates},
+                  subscribers=(*snapshot.subscribers, *orphans))
     warnings: list[PlanWarning] = []
     events, w = resolve_events(ctx)
     warnings += w
     renames = renames_of(events)
     orgs, w = org_actions(ctx, events, renames)
     warnings += w + no_certificate_for_new(ctx, events)
-    persons, w = person_actions(ctx, renames)
+    units = {k: v for k, v in superiors(events).items() if v[1].kind == MergeKind.SUPERIOR_CHANGE}
+    persons, w = person_actions(ctx, renames, units)
     warnings += w
     reqs, w = request_actions(ctx, renames)
     warnings += w
-    renewals = renewal_actions(ctx, renames)
-    certs = _dedupe(orgs + persons + reqs + renewals)
-    tokens, w = token_actions(ctx, [a for a in certs if a.action == "revoke"], renames)
+    renewals, w = renewal_actions(ctx, renames)
+    warnings += w
+    # orphans' rows decide only what their certificate alone decides: no renewal
+    renewals = [a for a in renewals if a.serial not in {o.cert_serial for o in orphans}]
+    certs, w = merge_per_certificate(_dedupe(orgs + persons + reqs + renewals))
+    warnings += w
+    certs, w = versus_earlier(snapshot, certs)
+    warnings += w + orphan_warnings(orphans, certs)
+    kept = {a.serial for a in certs if a.action != "revoke"} | {
+        s.cert_serial for s in ctx.subscribers if s.cert_serial} - {
+        a.serial for a in certs if a.action == "revoke"}
+    tokens, w = token_actions(ctx, [a for a in certs if a.action == "revoke"], renames, kept)
     warnings += w
     warnings += leader_warnings(ctx, events, persons)
     dossiers = dossier_actions(ctx, events)

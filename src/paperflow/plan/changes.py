@@ -64,7 +64,8 @@ _MEMO: dict[int, tuple[dict[str, Rename], dict[str, Rename | None],
 def _new_place(ctx: Context, value: str) -> tuple[str, str] | None:
     """(old short, new value) when `value` names a province merged into another in 2025."""
     p = ctx.provinces.province(value)
-    if p is None or province_key(p.new) == province_key(p.old):
+    if p is None or (province_key(p.new) == province_key(p.old)
+                     and not ctx.provinces.renamed(value)):
         return None
     if _PREFIXED.match(key(value)):
         full = full_province(ctx, p.new)
@@ -72,15 +73,32 @@ def _new_place(ctx: Context, value: str) -> tuple[str, str] | None:
     return p.old, p.new
 
 
+def _agency_attr(s: Subscriber, subject: tuple[tuple[str, str], ...], new_agency: str) -> str:
+    """Which attribute of a person's subject names their agency ('' when no move)."""
+    if not new_agency or s.type != "person":
+        return ""
+    for attr, value in subject:
+        if attr in ("OU", "O") and key(value) == key(s.agency):
+            return attr
+    return "O" if any(a == "O" for a, _ in subject) else ""
+
+
 def compute(ctx: Context, s: Subscriber, cert: Certificate | None, *,
             renames: dict[str, Rename], new_cn: str = "", new_superior: str = "",
-            new_agency: str = "", new_title: str = "") -> Change:
+            new_agency: str = "", new_title: str = "", new_place: str = "",
+            transfer: tuple[str, str] | None = None) -> Change:
+    """The subject's changes. A person moving to `new_agency` (rules 14, 17): the attribute
+    naming the agency takes the new one, the managing agency beside it `new_superior`, the
+    place `new_place`; every other value naming an old agency or province is recomputed too."""
     changes: list[tuple[str, str, str]] = []
     warnings: list[PlanWarning] = []
     events: list[Event] = []
     province: tuple[str, str] | None = None
     subject = subject_of(s, cert)
     attrs = {k for k, _ in subject}
+    moved = _agency_attr(s, subject, new_agency)
+    # rule 16: the person's unit moved from A to B — the value naming A becomes B
+    old_sup, new_sup = transfer or ("", "")
     for attr, value in subject:
         new = value
         if attr == "CN":
@@ -89,13 +107,22 @@ def compute(ctx: Context, s: Subscriber, cert: Certificate | None, *,
         elif attr in ("O", "OU"):
             if s.type == "organization" and attr == "O" and new_superior:
                 new = new_superior
-            elif new_agency and key(value) == key(s.agency):
+            elif attr == moved:
                 new = new_agency
+            elif moved and attr == "O" and new_superior:
+                new = new_superior          # the managing agency of the new agency
+            elif moved == "O" and attr == "OU":
+                new = ""                    # a unit of the agency left behind
+            elif s.type == "person" and new_sup and attr == "O" and (
+                    not old_sup or key(value) == key(old_sup)) and key(value) != key(s.agency):
+                new = new_sup
             else:
                 r = _renamed(value, renames)
                 if r:
                     new = r.new
                     events.append(r.event)
+        elif attr in ("ST", "L") and new_place and key(new_place) != key(value):
+            new = new_place
         elif attr in ("ST", "L"):
             hit = _new_place(ctx, value)
             if hit:
@@ -103,6 +130,9 @@ def compute(ctx: Context, s: Subscriber, cert: Certificate | None, *,
                 new = hit[1]
         elif attr == "T" and new_title:
             new = new_title
+        if not new and value:
+            changes.append((attr, value, ""))
+            continue
         if key(new) != key(value) or (new != value and attr != "CN"):
             new, w = fit(new)
             if w:

@@ -10,6 +10,8 @@ from ..config import CA_NAME, Settings
 from ..models import Certificate, MergeEvent, PlanWarning, Subscriber
 from ..register.snapshot import RegisterSnapshot
 from ..text import NameIndex, key, nfc
+from .agencies import AgencyData, district_place, is_district_unit, load_names
+from .canon import Canon, data_names
 from .provinces import ProvinceData
 
 # The clauses each action cites (DOMAIN.md rules 1–13).
@@ -25,6 +27,16 @@ R_LEADER = "393/BCY-CTSBMTT 4"           # rule 11
 R_PARTY_NET = "393/BCY-CTSBMTT 5"        # rule 12
 R_FOCAL = "23/BCY-CTSBMTT"               # rule 13 (renewal, change, restore via focal points)
 R_ISSUE = "NĐ 68/2024/NĐ-CP"             # a genuine first certificate (Mẫu 01/02)
+# Rules 14–19 (docs/RULES.md): 393 for the two-tier local government, with the article of
+# NĐ 68/2024 the action rests on.
+R_DISTRICT = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 17(3)(b)"        # rule 14: district body ended
+R_MOVE = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 15(1)(a)"            # rules 14, 17: person moves
+R_LEAVE = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 17(2)(c)"           # rule 17: leaves service
+R_NO_LONGER = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 17(2)(b)"       # rule 17: no longer needed
+R_AGENCY_PAIR = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 15"           # rule 15: agencies paired
+R_AGENCY_GONE = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 17(3)(b)"     # rule 15: absorbed, revoked
+R_TRANSFER = "275/BCY-CTSBMTT 1.1; 393/BCY-CTSBMTT; NĐ 68/2024 Điều 15"  # rules 3, 16
+R_EXPIRED = "NĐ 68/2024 Điều 17(1)"                             # rule 19: expired
 
 MAX_ATTR = 64                 # X.509 subject attribute values hold at most 64 characters
 FUZZY_OK = 0.92               # below this a name match is reported as uncertain
@@ -42,7 +54,11 @@ _ABBREVIATIONS = (            # conventional short forms, applied in order until
     ("thành phố", "TP"),
 )
 _PARTY_NET = re.compile(r"mạng mật|đảng|mang mat|dang\b", re.IGNORECASE)
-_LEADER = re.compile(r"giám đốc|chủ tịch|trưởng|thủ trưởng|bí thư|chánh", re.IGNORECASE)
+# Rule 11's leaders: the head or a deputy of an agency (Giám đốc/Phó Giám đốc Sở, Chủ tịch/Phó
+# Chủ tịch UBND, Chánh/Phó Chánh Văn phòng or Thanh tra, Trưởng/Phó ban) — not every title
+# containing "trưởng" (Trưởng phòng heads a unit, not the agency).
+_LEADER = re.compile(r"^(?:pho )?(?:giam doc|chu tich|chanh van phong|chanh thanh tra|chanh|"
+                     r"truong ban|pho truong ban)\b")
 
 
 @dataclass(frozen=True)
@@ -60,14 +76,50 @@ class Context:
         default_factory=dict, compare=False, hash=False)
     # province → its focal point (asked for every subscriber; settings fixed for the plan)
     focal_memo: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    names: AgencyData = field(default_factory=load_names, compare=False, hash=False)
+    # the subscribers the rules see: the register's rows, and a row made from each certificate
+    # file that has none (rule 14/15 decide from the certificate alone)
+    subscribers: tuple[Subscriber, ...] = ()
+    canon_: list[Canon] = field(default_factory=list, compare=False, hash=False)
+    district_memo: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def cert(self, serial: str) -> Certificate | None:
         return self.certs.get(serial)
 
+    def canon(self) -> Canon:
+        """Canonical spellings: the register's names, then the versioned data."""
+        if not self.canon_:
+            from .events import known_names
+            self.canon_.append(Canon(known_names(self), data_names(self.names, self.provinces)))
+        return self.canon_[0]
+
+    def standard(self, name: str, warnings: list[PlanWarning] | None = None, *,
+                 what: str = "") -> str:
+        """`name` in its canonical spelling when known; a close call is warned, never guessed."""
+        got = self.canon().resolve(name, what=what)
+        if got.warning is not None and warnings is not None:
+            warnings.append(got.warning)
+        return got.name
+
+    def district(self, name: str) -> str:
+        """The district a body belongs to when it ended with the district level ('' if not)."""
+        if name not in self.district_memo:
+            self.district_memo[name] = district_place(self.names, self.provinces, name)
+        return self.district_memo[name]
+
+    def ended(self, s: Subscriber) -> str:
+        """Rule 14: the district an organisation's body ended with ('' when it goes on)."""
+        if s.type != "organization":
+            return ""
+        place = self.district(s.name)
+        if not place and is_district_unit(s.name, s.managing_agency, self.names, self.provinces):
+            place = self.district(s.managing_agency)
+        return place
+
     def holders(self, names: tuple[str, ...]) -> list[Subscriber]:
         """Organisation subscribers with a certificate named `names`, in snapshot order."""
-        if not self.org_holders and self.snapshot.subscribers:
-            for i, s in enumerate(self.snapshot.subscribers):
+        if not self.org_holders and self.subscribers:
+            for i, s in enumerate(self.subscribers):
                 if s.type == "organization" and s.cert_serial:
                     self.org_holders.setdefault(key(s.name), []).append((i, s))
         found = {i: s for k in {key(n) for n in names} for i, s in self.org_holders.get(k, ())}
@@ -99,8 +151,32 @@ def is_party_network(s: Subscriber) -> bool:
     return bool(s.network) and bool(_PARTY_NET.search(s.network))
 
 
-def is_leader(title: str) -> bool:
-    return bool(title) and bool(_LEADER.search(title)) and "phó trưởng phòng" not in title.lower()
+def is_leader(title: str, agency: str = "") -> bool:
+    """Rule 11: the head or a deputy of an agency. 'Giám đốc' counts for a Sở (a centre's
+    director heads a unit); the title may name the agency ('Phó Giám đốc Sở Y tế')."""
+    t = key(title)
+    m = _LEADER.match(t)
+    if not m:
+        return False
+    if "giam doc" in m.group(0):
+        return t.removeprefix("pho ").removeprefix("giam doc").strip().startswith("so") or \
+            key(agency).startswith("so ")
+    return True
+
+
+def orphan_subscriber(c: Certificate) -> Subscriber:
+    """A subscriber made from a certificate file without a list row: a person's subject has a
+    title, an e-mail, an id or a unit; an organisation's only its name, agency and place."""
+    person = any(c.attr(a) for a in ("T", "E", "UID", "OU", "SN", "GN"))
+    place = c.attr("ST") or c.attr("L")
+    if person:
+        return Subscriber("person", c.attr("CN"), agency=c.attr("OU") or c.attr("O"),
+                          managing_agency=c.attr("O") if c.attr("OU") else "", province=place,
+                          title=c.attr("T"), email=c.attr("E"), cert_serial=c.serial,
+                          valid_until=c.not_after, source=c.source)
+    return Subscriber("organization", c.attr("CN"), agency=c.attr("CN"),
+                      managing_agency=c.attr("O"), province=place, cert_serial=c.serial,
+                      valid_until=c.not_after, source=c.source)
 
 
 def province_of(ctx: Context, s: Subscriber, cert: Certificate | None) -> str:

@@ -25,7 +25,7 @@ def _committee(commune: str) -> str:
 def commune_events(ctx: Context) -> tuple[list[MergeEvent], list[PlanWarning]]:
     groups: dict[tuple[str, str], list[Subscriber]] = {}
     warnings: list[PlanWarning] = []
-    for s in ctx.snapshot.subscribers:
+    for s in ctx.subscribers:
         m = _COMMUNE.match(nfc(s.name)) if s.type == "organization" else None
         if not m:
             continue

@@ -6,8 +6,20 @@ from dataclasses import dataclass
 
 from ..models import MergeEvent, MergeKind, PlanWarning
 from ..text import NameIndex, key
-from .common import FUZZY_OK, Context, resolve, uncertain
+from .agencies import successor, superior_of
+from .common import (
+    FUZZY_OK,
+    R_AGENCY_GONE,
+    R_AGENCY_PAIR,
+    R_ORG,
+    R_TRANSFER,
+    Context,
+    resolve,
+    uncertain,
+)
 from .communes import commune_events
+
+AGENCY_DATA = "data:agencies"       # MergeEvent.source of the events derived for rule 15
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,18 @@ class Event:
     def label(self) -> str:
         return self.event.decision or "quyết định sắp xếp"
 
+    @property
+    def paired(self) -> bool:
+        """Derived from the data for rule 15 (province-level agencies of merged provinces)."""
+        return self.event.source.startswith(AGENCY_DATA)
+
+    def rule(self, revoke: bool = False) -> str:
+        if self.paired:
+            return R_AGENCY_GONE if revoke else R_AGENCY_PAIR
+        if self.kind == MergeKind.SUPERIOR_CHANGE and not self.event.source.startswith("data:"):
+            return R_TRANSFER
+        return R_ORG
+
 
 @dataclass(frozen=True)
 class Rename:
@@ -35,13 +59,43 @@ class Rename:
 
 def known_names(ctx: Context) -> list[str]:
     names = {o.name for o in ctx.snapshot.organisations}
-    for s in ctx.snapshot.subscribers:
+    for s in ctx.subscribers:
         names.update(n for n in (s.agency, s.managing_agency) if n)
         if s.type == "organization":
             names.add(s.name)
     # ties broken by the name itself: 'xã Hà Quý' and 'xã Hạ Quý' share a key, and a set's
     # order changes from run to run
     return sorted(names, key=lambda n: (key(n), n))
+
+
+def _subject_names(ctx: Context) -> set[str]:
+    names = set(known_names(ctx))
+    for c in ctx.snapshot.certificates:
+        names.update(v for k, v in c.subject if k in ("CN", "O", "OU") and v)
+    return names
+
+
+def agency_events(ctx: Context) -> list[MergeEvent]:
+    """Rule 15 as merge events: every province-level agency of a merged province (and every
+    department merged in 2025) named anywhere in the register or a certificate goes into its
+    successor — Sở X tỉnh A + Sở X tỉnh B → Sở X tỉnh <new>."""
+    groups: dict[str, tuple[str, bool, set[str]]] = {}
+    for name in sorted(_subject_names(ctx)):
+        succ = successor(ctx.names, ctx.provinces, name)
+        if succ is None:
+            continue
+        new, kept, olds = groups.get(key(succ.new), (succ.new, True, set()))
+        groups[key(succ.new)] = (new, kept and succ.kept, olds | {name})
+    out = []
+    version = f"{ctx.names.version}; {ctx.provinces.version}"
+    for _k, (target, kept, olds) in sorted(groups.items()):
+        kind = MergeKind.MERGE_KEEP if kept or ctx.holders((target,)) else MergeKind.MERGE_NEW
+        out.append(MergeEvent(
+            kind=kind, sources=tuple(sorted(olds, key=lambda n: (key(n), n))), target=target,
+            superior=superior_of(ctx.names, ctx.provinces, target),
+            decision=f"sắp xếp cơ quan cấp tỉnh 2025 ({version})",
+            source=f"{AGENCY_DATA}:{version}"))
+    return out
 
 
 def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
@@ -51,7 +105,7 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
     warnings: list[PlanWarning] = []
     derived, cw = commune_events(ctx)
     warnings.extend(cw)
-    for e in (*ctx.snapshot.merge_events, *derived):
+    for e in (*ctx.snapshot.merge_events, *derived, *agency_events(ctx)):
         if e.confidence < 1.0:
             warnings.append(PlanWarning(
                 "uncertain_event",
@@ -63,13 +117,16 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
             got = resolve(name, known)
             if got.known and got.score < FUZZY_OK:
                 warnings.append(uncertain(e, name, got))
-            sources.append(got.name)
+            sources.append(got.name if got.known else ctx.standard(
+                name, warnings, what=f" trong {e.decision or e.source or 'quyết định'}"))
         tname = e.target
         if e.target and e.kind in (MergeKind.MERGE_NEW, MergeKind.RENAME):
             # A new name is expected to be unknown: take the register's spelling of exactly that
             # name if it has one, never a look-alike neighbour ("xã Trung Sơn" is not the
-            # existing "xã Trung Cường", however alike the two strings are).
-            tname = known.exact(e.target) or e.target
+            # existing "xã Trung Cường", however alike the two strings are); else its standard
+            # spelling when the data knows it ("So Nong nghiep va Moi truong …" read by OCR).
+            tname = known.exact(e.target) or ctx.standard(
+                e.target, warnings, what=f" trong {e.decision or e.source or 'quyết định'}")
         elif e.target:
             # A kept name or a managing agency must exist (it may be one of the sources).
             target = resolve(e.target, known)
@@ -77,11 +134,17 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
                 tname = target.name
             elif target.known:
                 warnings.append(uncertain(e, e.target, target))
+            else:
+                tname = ctx.standard(e.target, warnings,
+                                     what=f" trong {e.decision or e.source or 'quyết định'}")
         keep = e.keep_certificate_of or keep_cfg.get(key(tname), "")
         if keep:
             keep = resolve(keep, sources).name
+        superior = e.superior
+        if superior and superior not in known:
+            superior = ctx.standard(superior, warnings)
         out.append(Event(event=e, kind=MergeKind(e.kind), sources=tuple(sources), target=tname,
-                         superior=e.superior, keep=keep))
+                         superior=superior, keep=keep))
     return out, warnings
 
 

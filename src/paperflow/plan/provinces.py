@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from ..text import key
+from ..text import key, nfc
 
 _PREFIX = re.compile(r"^(tinh|thanh pho|tp)\s+")
 
@@ -46,15 +46,24 @@ class ProvinceData:
     version: str
     provinces: tuple[ProvinceChange, ...]
     communes: tuple[CommuneChange, ...] = ()
+    new_communes: tuple[tuple[str, str, str], ...] = ()   # (province, commune, code): all 3,321
+    aliases: dict[str, str] = field(default_factory=dict)  # province_key(alias) → old short name
+    former: dict[str, str] = field(default_factory=dict)   # province_key(former name) → short
     # lookup indexes, built once (hashing the whole data set per lookup would be slow)
     _by_province: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     _by_commune: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _districts: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         for p in self.provinces:
             self._by_province.setdefault(province_key(p.old), p)
         for c in self.communes:
             self._by_commune.setdefault(key(c.old), []).append(c)
+            self._districts.setdefault(key(c.old_district), c.old_district)
+        for alias, short in (*self.aliases.items(), *self.former.items()):
+            p = self._by_province.get(province_key(short))
+            if p is not None:
+                self._by_province.setdefault(alias, p)
 
     def province(self, name: str) -> ProvinceChange | None:
         """The 2025 change for a province name (old or new, any spelling, with/without 'Tỉnh')."""
@@ -62,6 +71,14 @@ class ProvinceData:
         if not k:
             return None
         return self._by_province.get(k)
+
+    def district(self, name: str) -> str:
+        """The spelling of an old district ('huyen kien xuong' → 'Huyện Kiến Xương'), ''."""
+        return self._districts.get(key(name), "")
+
+    def renamed(self, name: str) -> bool:
+        """The name is a former name of a province that goes on under another (Thừa Thiên Huế)."""
+        return province_key(name) in self.former
 
     def communes_of(self, old_commune: str, old_district: str = "",
                     old_province: str = "") -> tuple[CommuneChange, ...]:
@@ -73,14 +90,16 @@ class ProvinceData:
             if kp and province_key(c.old_province) != kp:
                 continue
             out.append(c)
-        return tuple(out)
+        # 'xã Hà Quý' and 'xã Hạ Quý' share a key: the name as written wins over its look-alike
+        exact = [c for c in out if nfc(c.old).lower() == nfc(old_commune).lower()]
+        return tuple(exact or out)
 
 
 def province_key(name: str) -> str:
     return _PREFIX.sub("", key(name))
 
 
-def parse(doc: dict) -> ProvinceData:
+def parse(doc: dict, names: dict | None = None) -> ProvinceData:
     provinces = []
     for p in doc["provinces"]:
         olds = tuple(sorted(o["short"] for o in p["from"]))
@@ -92,13 +111,22 @@ def parse(doc: dict) -> ProvinceData:
                       province=r[4], new=r[5], code=r[6], split_into=tuple(r[7]))
         for r in doc.get("communes", ()))
     version = f"{doc['source']} {doc['source_version']} ({doc.get('resolution', '')})"
+    names = names or {}
+    aliases = {province_key(a): nfc(short)
+               for short, alts in names.get("province_aliases", {}).items() for a in alts}
+    former = {province_key(old): nfc(short)
+              for old, short in names.get("former_province_names", {}).items()}
     return ProvinceData(version=version,
                         provinces=tuple(sorted(provinces, key=lambda p: (p.new, p.old))),
-                        communes=communes)
+                        communes=communes,
+                        new_communes=tuple(tuple(r) for r in doc.get("new_communes", ())),
+                        aliases=aliases, former=former)
 
 
 @cache
 def load_2025() -> ProvinceData:
     """The shipped 2025 data (read once per process)."""
     ref = resources.files("paperflow") / "data" / "provinces" / "vn-2025.json.gz"
-    return parse(json.loads(gzip.decompress(ref.read_bytes()).decode("utf-8")))
+    names = resources.files("paperflow") / "data" / "names" / "agencies-2025.json"
+    return parse(json.loads(gzip.decompress(ref.read_bytes()).decode("utf-8")),
+                 json.loads(names.read_text(encoding="utf-8")))

@@ -15,7 +15,8 @@ from ..models import Action, Plan, PlanWarning, RenderedDocument
 from .schema import BatchRow, DocumentRow, RequestRow
 from .snapshot import action_from_dict, action_to_dict
 
-STATES = ("planned", "generated", "signed", "sent", "done")
+STATES = ("planned", "generated", "signed", "sent", "done", "superseded")
+NOT_ISSUED = ("planned", "generated")
 
 
 def action_key(a: Action) -> str:
@@ -63,11 +64,28 @@ def record_plan(session: Session, plan: Plan) -> list[Action]:
             new.append(a)
         elif batch == plan.batch:
             new.append(a)
+    _supersede(session, plan.batch, [(action_key(a), a) for a in new])
     if new and session.get(BatchRow, plan.batch) is None:
         session.add(BatchRow(batch=plan.batch, created_at=now,
                              warnings=[[w.code, w.message] for w in plan.warnings]))
     session.flush()
     return new
+
+
+def _supersede(session: Session, batch: str, new: list[tuple[str, Action]]) -> None:
+    """A certificate's new request replaces an earlier one not yet issued (numbered, signed):
+    the plan recomputed it from the certificate actually issued (plan/merging.versus_earlier)."""
+    serials = {a.serial: k for k, a in new if a.kind == "certificate" and a.serial}
+    if not serials:
+        return
+    now = datetime.now().astimezone()
+    for i in range(0, len(serials), 500):
+        chunk = list(serials)[i:i + 500]
+        for r in session.scalars(select(RequestRow).where(
+                RequestRow.kind == "certificate", RequestRow.serial.in_(chunk),
+                RequestRow.state.in_(NOT_ISSUED), RequestRow.batch != batch)):
+            if r.key != serials[r.serial]:
+                r.state, r.updated_at = "superseded", now
 
 
 def load_plan(session: Session, batch: str) -> Plan:

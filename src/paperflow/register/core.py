@@ -39,11 +39,14 @@ from .schema import (
     MergeEventRow,
     OrganisationHistoryRow,
     OrganisationRow,
+    RequestRow,
     SubscriberRow,
 )
 from .snapshot import (
+    Earlier,
     Organisation,
     RegisterSnapshot,
+    action_from_dict,
     merge_event_sort_key,
     subscriber_from_dict,
 )
@@ -135,6 +138,10 @@ class Register:
             orgs = [Organisation(name=r.name, managing_agency=r.managing_agency,
                                  province=r.province, history=tuple(hist.get(r.key, ())))
                     for r in s.scalars(select(OrganisationRow))]
+            earlier = [Earlier(batch=r.batch, state=r.state, action=action_from_dict(r.payload))
+                       for r in s.scalars(select(RequestRow).where(
+                           RequestRow.kind == "certificate", RequestRow.state != "superseded")
+                           .order_by(RequestRow.batch, RequestRow.position))]
             centrals = [CentralDispatch(number=r.number, date=r.issued, issuer=r.issuer,
                                         subject=r.subject,
                                         points=tuple((lb, t) for lb, t in r.points),
@@ -150,6 +157,7 @@ class Register:
             organisations=tuple(sorted(orgs, key=lambda o: key(o.name))),
             central_dispatches=tuple(sorted(centrals, key=lambda c: (c.date or date.min,
                                                                      c.number))),
+            earlier=tuple(earlier),
         )
 
     # --- plans and documents -------------------------------------------------------------

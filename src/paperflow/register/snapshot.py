@@ -29,6 +29,18 @@ class Organisation:
     history: tuple[tuple[str, str, str], ...] = ()     # (field, old, new)
 
 
+ISSUED = ("signed", "sent", "done")     # a request with a number and a signature is issued
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A certificate request an earlier batch planned, and how far it went."""
+
+    batch: str
+    state: str                  # planned | generated | signed | sent | done
+    action: Action
+
+
 @dataclass(frozen=True)
 class RegisterSnapshot:
     subscribers: tuple[Subscriber, ...] = ()
@@ -37,6 +49,7 @@ class RegisterSnapshot:
     requests: tuple[Request, ...] = ()
     organisations: tuple[Organisation, ...] = ()
     central_dispatches: tuple[CentralDispatch, ...] = ()    # by date, then number
+    earlier: tuple[Earlier, ...] = ()       # certificate requests of earlier batches
 
     def certificate(self, serial: str) -> Certificate | None:
         for c in self.certificates:
@@ -106,7 +119,7 @@ def merge_event_sort_key(e: MergeEvent) -> tuple:
 
 
 __all__ = [
-    "Organisation", "RegisterSnapshot", "subscriber_to_dict", "subscriber_from_dict",
+    "Earlier", "ISSUED", "Organisation", "RegisterSnapshot", "subscriber_to_dict", "subscriber_from_dict",
     "action_to_dict", "action_from_dict", "central_to_dict", "central_from_dict",
     "merge_event_sort_key", "MergeKind",
 ]

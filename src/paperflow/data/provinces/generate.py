@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 from importlib import metadata
 from pathlib import Path
 
@@ -37,15 +38,23 @@ def main() -> None:
                      for ok in sorted(olds)],
         })
 
+    skipped: list[str] = []
+
     def old_names(okey: str) -> dict[str, str]:
         pk, dk, wk = okey.split("_")
         d = old["DICT_PROVINCE_DISTRICT"].get(pk, {}).get(dk, {})
-        w = old["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].get(pk, {}).get(dk, {}).get(wk, {})
+        # names that differ only by tone marks share a diacritic-free key: the package files
+        # them under the accented key instead ("xãvănlang" / "xãvănlăng")
+        w = (old["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].get(pk, {}).get(dk, {}).get(wk)
+             or old["DICT_PROVINCE_DISTRICT_WARD_ACCENTED"].get(pk, {}).get(dk, {}).get(wk, {}))
         return {"province": old_p[pk]["provinceShort"], "district": d.get("district", ""),
                 "commune": w.get("ward", ""), "code": w.get("wardCode", "")}
 
     def new_ward(pk: str, wk: str) -> dict[str, str]:
-        w = new["DICT_PROVINCE_WARD_NO_ACCENTED"].get(pk, {}).get(wk, {})
+        w = (new["DICT_PROVINCE_WARD_NO_ACCENTED"].get(pk, {}).get(wk)
+             or new["DICT_PROVINCE_WARD_ACCENTED"].get(pk, {}).get(wk, {}))
+        if not w:
+            skipped.append(f"{pk}/{wk}")
         return {"name": w.get("ward", ""), "code": w.get("wardCode", "")}
 
     communes = []
@@ -55,6 +64,7 @@ def main() -> None:
             for okey in sorted(olds):
                 o = old_names(okey)
                 if not o["commune"]:
+                    skipped.append(okey)
                     continue
                 communes.append([o["province"], o["district"], o["commune"], o["code"],
                                  new_p[pk]["provinceShort"], nw["name"], nw["code"], []])
@@ -62,12 +72,22 @@ def main() -> None:
         for okey, targets in sorted(divided.items()):
             o = old_names(okey)
             if not o["commune"]:
+                skipped.append(okey)
                 continue
             default = next((t for t in targets if t["isDefaultNewWard"]), targets[0])
             nw = new_ward(pk, default["newWardKey"])
             split = sorted(new_ward(pk, t["newWardKey"])["name"] for t in targets)
             communes.append([o["province"], o["district"], o["commune"], o["code"],
                              new_p[pk]["provinceShort"], nw["name"], nw["code"], split])
+
+    # Every commune of 2025 by itself (3,321), from the package's own table: the canonical names
+    # the plan resolves damaged spellings to, whether or not an old commune maps onto it.
+    db = sqlite3.connect(DATA / "dataset.db")
+    all_new = sorted([r[0], r[1], r[2]] for r in db.execute(
+        "SELECT provinceShort, ward, wardCode FROM admin_units"))
+    db.close()
+    mapped = {c[6] for c in communes}
+    unmapped = [c for c in all_new if c[2] not in mapped]
 
     doc = {
         "source": "vietnamadminunits",
@@ -78,10 +98,17 @@ def main() -> None:
         "commune_columns": ["old_province", "old_district", "old_commune", "old_code",
                             "province", "commune", "code", "split_into"],
         "communes": communes,
+        "new_commune_columns": ["province", "commune", "code"],
+        "new_communes": all_new,
     }
     raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     OUT.write_bytes(gzip.compress(raw, mtime=0))
-    print(f"{OUT.name}: {len(provinces)} provinces, {len(communes)} communes, {len(raw)} bytes")
+    print(f"{OUT.name}: {len(provinces)} provinces, {len(communes)} old communes, "
+          f"{len(all_new)} new communes ({len(mapped)} with a mapping), {len(raw)} bytes")
+    for c in unmapped:
+        print(f"  no old commune maps onto {c}")
+    for k in skipped:
+        print(f"  not found in the package tables: {k}")
 
 
 if __name__ == "__main__":

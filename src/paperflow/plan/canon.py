@@ -1,0 +1,98 @@
+"""Canonical names: a name read without diacritics or damaged by OCR ("So Nong nghiep va Moi
+truong tinh Hung Yen", "S6 Tai chinh", "Tinh Hung Yén") resolves to the standard spelling when
+one candidate clearly wins, and is flagged when two come close (DOMAIN.md data quality).
+
+Candidates: the register's own names first, then the versioned data — every province's People's
+Committee, Council and standard departments (old and new names, old and new provinces) and the
+People's Committee of each of the 3,321 communes of 2025. Pure; built once per plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..models import PlanWarning
+from ..text import NameIndex, _distinctive, key, nfc
+from .agencies import AgencyData, full_province_name
+from .provinces import ProvinceData
+
+CLEAR = 0.90          # a fuzzy winner at least this alike …
+SHORT_CLEAR = 0.97    # for names whose distinctive part is short (a commune: 'Hà Quý')
+MARGIN = 0.03         # … and this far ahead of the runner-up is taken without asking
+
+
+@dataclass(frozen=True)
+class Resolution:
+    name: str                   # the canonical spelling, or the name as read (NFC) when unknown
+    known: bool                 # found among the register's names or the data
+    warning: PlanWarning | None = None
+
+
+def data_names(data: AgencyData, provinces: ProvinceData) -> list[str]:
+    """Every agency name the versioned data knows, in a fixed order."""
+    olds = sorted({p.old for p in provinces.provinces} | {p.new for p in provinces.provinces})
+    bases = sorted({d.removesuffix(" tỉnh") for d in data.departments}
+                   | {d for d in data.aliases.values()})
+    out: list[str] = []
+    for short in olds:
+        full = full_province_name(data, short)
+        out.append(full[0].upper() + full[1:])
+        out.extend(f"{base} {full}" for base in bases)
+    out.extend(sorted({d.removesuffix(" tỉnh") for d in data.departments}))
+    for _province, commune, _code in provinces.new_communes:
+        out.append(f"Ủy ban nhân dân {commune[0].lower()}{commune[1:]}")
+    return out
+
+
+@dataclass
+class Canon:
+    """Resolves names to their canonical spelling; memoised (a unit's name recurs on every
+    officer of it)."""
+
+    register: list[str]
+    data: list[str]
+    _index: NameIndex | None = field(default=None, repr=False)
+    _memo: dict[str, Resolution] = field(default_factory=dict, repr=False)
+
+    def index(self) -> NameIndex:
+        if self._index is None:
+            self._index = NameIndex([*self.register, *self.data], shortlist=20)
+        return self._index
+
+    def resolve(self, name: str, *, what: str = "") -> Resolution:
+        name = nfc(name)
+        if not name:
+            return Resolution("", False)
+        hit = self._memo.get(name)
+        if hit is None:
+            hit = self._memo[name] = self._resolve(name, what)
+        return hit
+
+    def _resolve(self, name: str, what: str) -> Resolution:
+        index = self.index()
+        same = index.spelled_like(name)
+        if name in same:                        # an exact NFC match wins over a folded one
+            return Resolution(name, True)
+        variants = sorted({n for n in same}, key=lambda n: (n not in self.register, n))
+        if len({nfc(n) for n in variants}) == 1:
+            return Resolution(variants[0], True)
+        if len(variants) > 1:
+            return Resolution(name, False, PlanWarning(
+                "name_ambiguous",
+                f"Tên “{name}”{what} có thể là {' hoặc '.join(f'“{v}”' for v in variants)} (chỉ "
+                "khác dấu thanh); giữ nguyên như đã đọc, kiểm tra và sửa trước khi gửi."))
+        top = index.top(name, 2)
+        if not top or top[0][1] < 0.85:
+            return Resolution(name, False)
+        best, score = top[0]
+        second = top[1][1] if len(top) > 1 else 0.0
+        # a short distinctive part ('Hà Quý') is one letter away from another place ('Hóa Quỳ'):
+        # only diacritics may be corrected there, never letters
+        short = len(_distinctive(key(best))) < 12
+        if score >= (SHORT_CLEAR if short else CLEAR) and score - second >= MARGIN:
+            return Resolution(best, True)
+        close = " hoặc ".join(f"“{n}” ({s:.2f})" for n, s in top)
+        return Resolution(name, False, PlanWarning(
+            "name_uncertain",
+            f"Tên “{name}”{what} gần với {close}; không đủ chắc chắn để sửa tự động, kiểm tra "
+            "và sửa trước khi gửi."))
