@@ -15,6 +15,7 @@ from .events import resolve_events, superiors
 from .handover import dossier_actions, token_actions
 from .merging import merge_per_certificate, orphan_warnings, versus_earlier
 from .orgs import no_certificate_for_new, org_actions
+from .people import join_personnel
 from .persons import leader_warnings, person_actions, renewal_actions, request_actions
 from .provinces import ProvinceData, load_2025
 
@@ -80,12 +81,13 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
     listed = {s.cert_serial for s in snapshot.subscribers if s.cert_serial}
     orphans = tuple(orphan_subscriber(c) for c in snapshot.certificates
                     if c.serial not in listed)
+    subscribers, joined = join_personnel((*snapshot.subscribers, *orphans))
     ctx = Context(snapshot=snapshot, settings=settings,
                   today=settings.plan.today or date.today(),
                   provinces=provinces or load_2025(),
                   certs={c.serial: c for c in snapshot.certificates},
-                  subscribers=(*snapshot.subscribers, *orphans))
-    warnings: list[PlanWarning] = []
+                  subscribers=subscribers)
+    warnings: list[PlanWarning] = list(joined)
     events, w = resolve_events(ctx)
     warnings += w
     renames = renames_of(events)

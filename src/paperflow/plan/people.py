@@ -9,9 +9,11 @@ for one), and the agency is sliced from the note as written.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from enum import StrEnum
 
-from ..text import fold, nfc
+from ..models import PlanWarning, Subscriber
+from ..text import fold, key, nfc, similarity
 
 
 class Need(StrEnum):
@@ -68,3 +70,40 @@ def new_agency_in(note: str) -> str:
     if inner:
         agency = agency[inner.end():]
     return agency if len(agency) >= 4 else ""
+
+
+def join_personnel(subscribers: tuple[Subscriber, ...]
+                   ) -> tuple[tuple[Subscriber, ...], list[PlanWarning]]:
+    """A personnel row (a decision's or a personnel list's: no certificate serial) tells what
+    happens to a certificate holder stored under another spelling of the agency: its new
+    agency, title and note go onto the holder's row — same name, agency alike (≥ 0.85) or not
+    given. Two holders that fit equally are warned about, never guessed."""
+    moves = [s for s in subscribers if s.type == "person" and not s.cert_serial
+             and (s.new_agency or s.need_note or s.new_title or not s.needed)]
+    if not moves:
+        return subscribers, []
+    holders: dict[str, list[int]] = {}
+    for i, s in enumerate(subscribers):
+        if s.type == "person" and s.cert_serial:
+            holders.setdefault(key(s.name), []).append(i)
+    out = list(subscribers)
+    warnings: list[PlanWarning] = []
+    for m in moves:
+        cands = [i for i in holders.get(key(m.name), ())
+                 if (m.id_number and out[i].id_number == m.id_number)
+                 or not m.agency or similarity(m.agency, out[i].agency) >= 0.85]
+        if len(cands) > 1:
+            warnings.append(PlanWarning(
+                "personnel_ambiguous",
+                f"{m.name} ({m.agency or 'không rõ cơ quan'}) trong {m.source or 'danh sách'} "
+                f"khớp {len(cands)} người có chứng thư: bổ sung số định danh để đối chiếu."))
+            continue
+        for i in cands:
+            h = out[i]
+            if h.new_agency or classify(h.need_note) != Need.NONE:
+                continue        # the holder's own row already says it
+            out[i] = replace(h, new_agency=h.new_agency or m.new_agency,
+                             new_title=h.new_title or m.new_title,
+                             need_note=m.need_note or h.need_note,
+                             needed=h.needed and m.needed)
+    return tuple(out), warnings

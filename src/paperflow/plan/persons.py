@@ -102,7 +102,8 @@ def _transfer(ctx: Context, s: Subscriber, cert, units: dict[str, tuple[str, Eve
     decision ("chuyển X từ A về trực thuộc B") or as the list's managing-agency column says."""
     hit = units.get(key(s.agency))
     if hit:
-        old = cert.attr("O") if cert and key(cert.attr("O")) != key(s.agency) else ""
+        old = getattr(hit[1].event, "old_superior", "") or (
+            cert.attr("O") if cert and key(cert.attr("O")) != key(s.agency) else "")
         return old, hit[0], hit[1].label
     if cert and s.managing_agency and key(cert.attr("OU")) == key(s.agency) and cert.attr("O") \
             and key(cert.attr("O")) != key(s.managing_agency):
