@@ -34,6 +34,13 @@ def commune_events(ctx: Context) -> tuple[list[MergeEvent], list[PlanWarning]]:
         district = f"{d.group(1).capitalize()} {d.group(2)}" if d else ""
         province = province_of(ctx, s, ctx.cert(s.cert_serial))
         found = ctx.provinces.communes_of(commune, district, province)
+        if not found and not ctx.provinces.communes_of(commune):
+            warnings.append(PlanWarning(
+                "commune_not_found",
+                f"Không tìm thấy “{commune}” ({district or 'không rõ huyện'}, "
+                f"{province or 'không rõ tỉnh'}) trong dữ liệu {ctx.provinces.version}: kiểm tra "
+                f"tên của “{s.name}” (chính tả, dấu); chưa lập đề nghị cho chứng thư này."))
+            continue
         if len({(c.province, c.new) for c in found}) != 1:
             if found:
                 warnings.append(PlanWarning(

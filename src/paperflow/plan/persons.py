@@ -128,7 +128,15 @@ def person_actions(ctx: Context, renames: dict[str, Rename],
         moved_to = s.new_agency or (new_agency_in(s.need_note)
                                     if need in (Need.MOVE, Need.NONE) else "")
         if moved_to:
-            moved_to = ctx.standard(moved_to, warnings, what=f" (cơ quan mới của {s.name})")
+            got = ctx.canon().resolve(moved_to, what=f" (cơ quan mới của {s.name})")
+            if got.warning is not None:
+                warnings.append(got.warning)
+            elif not got.known:
+                warnings.append(PlanWarning(
+                    "agency_not_found",
+                    f"Cơ quan mới “{got.name}” của {s.name} không có trong sổ đăng ký và danh "
+                    f"mục cơ quan ({ctx.names.version}): kiểm tra tên trước khi gửi."))
+            moved_to = got.name
             need = Need.MOVE if need in (Need.NONE, Need.NO_LONGER) else need
         if need == Need.NONE and not s.needed:
             need = Need.NO_LONGER
