@@ -35,6 +35,7 @@ class IntakeSettings:
     quiet_s: float = 1.0            # no events and stable size+mtime for this long = arrived
     rescan_s: float = 60.0          # periodic full rescan, the safety net
     max_file_mb: int = 50
+    read_timeout_s: float = 60.0    # reading one file takes longer: rejected, intake goes on
 
 
 @dataclass(frozen=True)

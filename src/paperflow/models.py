@@ -133,6 +133,60 @@ class CentralDispatch:
 
 
 @dataclass(frozen=True)
+class SheetReport:
+    """How one sheet (or table) of a file was read: nothing read is left unaccounted for."""
+
+    sheet: str                      # the sheet's title ("" for a CSV or a document's table)
+    header_rows: tuple[int, ...] = ()   # 1-based rows of the header (two for a split header)
+    columns: tuple[tuple[str, str], ...] = ()   # (meaning, header as written) in sheet order
+    missing: tuple[str, ...] = ()   # key columns not found (by meaning, e.g. "cert_serial")
+    rows_read: int = 0              # non-empty rows under the header
+    rows_stored: int = 0            # rows that became records
+    skipped: tuple[tuple[int, str], ...] = ()  # (1-based sheet row, why) for each row left out
+    kind: str = ""                  # what the sheet was read as (an InputKind value; "" = none)
+
+
+@dataclass(frozen=True)
+class ReadingReport:
+    """What reading one inbox file gave: per sheet, rows read, stored and skipped (with why),
+    and every warning the readers raised (a bad date, a serial that is not hex …)."""
+
+    source: str
+    kind: str = ""                  # InputKind value of the file
+    sheets: tuple[SheetReport, ...] = ()
+    warnings: tuple[str, ...] = ()
+    parts: tuple[ReadingReport, ...] = ()   # a .zip: each member's own report
+
+    @property
+    def rows_read(self) -> int:
+        return sum(s.rows_read for s in self.sheets) + sum(p.rows_read for p in self.parts)
+
+    @property
+    def rows_stored(self) -> int:
+        return sum(s.rows_stored for s in self.sheets) + sum(p.rows_stored for p in self.parts)
+
+    def all_warnings(self) -> tuple[str, ...]:
+        """This report's warnings (a missing key column is one) and its members'."""
+        out = list(self.warnings)
+        for p in self.parts:
+            out.extend(p.all_warnings())
+        return tuple(out)
+
+    def lines(self) -> list[str]:
+        """The report as short Vietnamese lines for a terminal, a summary or a web page."""
+        out: list[str] = []
+        for s in self.sheets:
+            where = f"trang '{s.sheet}'" if s.sheet else "bảng"
+            out.append(f"{self.source}: {where}: đọc {s.rows_read} dòng, lưu {s.rows_stored}, "
+                       f"bỏ qua {len(s.skipped)}")
+            out.extend(f"{self.source}: {where}: dòng {n}: {why}" for n, why in s.skipped)
+        out.extend(self.warnings)
+        for p in self.parts:
+            out.extend(p.lines())
+        return out
+
+
+@dataclass(frozen=True)
 class Extracted:
     """What one input file yielded."""
 
@@ -144,6 +198,7 @@ class Extracted:
     warnings: tuple[str, ...] = ()
     central_dispatches: tuple[CentralDispatch, ...] = ()
     provincial_dispatches: tuple[CentralDispatch, ...] = ()    # provincial=True, not stored yet
+    report: ReadingReport | None = None     # how the file was read (extract.read sets it)
 
 
 @dataclass(frozen=True)

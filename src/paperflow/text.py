@@ -137,12 +137,31 @@ def best_match(name: str, candidates: Iterable[str], *, threshold: float = 0.85,
     return (best, score) if score >= threshold else (None, score)
 
 
+_SERIAL_SEPARATORS = re.compile(r"[\s:\-.]+")
+_HEX = re.compile(r"[0-9A-F]+")
+
+
 def normalise_serial(value: object) -> str:
-    """Certificate/token serial as upper-case hex without spaces, colons or a 0x prefix."""
-    text = nfc(value).upper().replace(" ", "").replace(":", "").replace("-", "")
+    """A certificate serial as one key whatever the source wrote: upper-case hex without
+    spaces, colons, dashes or a 0x prefix, leading zeros dropped and padded to whole bytes —
+    the form read from the certificate file itself ("000054A3", "00 00 54 a3", "0x54a3" →
+    "54A3"). Text that is not hex is returned cleaned but otherwise as written, so a reader can
+    see it is invalid."""
+    text = _SERIAL_SEPARATORS.sub("", nfc(value)).upper()
     if text.startswith("0X"):
         text = text[2:]
+    if text and _HEX.fullmatch(text):
+        text = text.lstrip("0") or "0"
+        if len(text) % 2:
+            text = "0" + text
     return text
+
+
+def normalise_token_serial(value: object) -> str:
+    """A token (device) serial as printed on the device: upper case, separators dropped,
+    leading zeros kept (they are part of the label)."""
+    text = _SERIAL_SEPARATORS.sub("", nfc(value)).upper()
+    return text[2:] if text.startswith("0X") else text
 
 
 def safe_filename(name: str, *, limit: int = 120) -> str:

@@ -1,24 +1,32 @@
 """Extraction: recognise each inbox file by its content and read it with one reader per kind.
 
-    subscriber lists (.xlsx/.csv) · personnel changes (.xlsx) · certificates (x509, PKCS#7)
-    merger decisions (.docx, text .pdf, scanned .pdf via OCR, .xlsx tables) · request forms
+    subscriber lists (.xlsx/.xls/.csv) · personnel changes (.xlsx) · certificates (x509, PKCS#7)
+    merger decisions (.docx/.doc, text .pdf, scanned .pdf or photo via OCR, .xlsx tables)
+    request forms · .zip archives of those (each member read as its own file)
 
-Anything that cannot be read raises InputRejected with a reason a clerk can act on.
+Anything that cannot be read raises InputRejected with a reason a clerk can act on. Every file
+read gets a ReadingReport (rows read, stored and skipped with why, per sheet; every warning).
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputRejected, PaperflowError
-from ..models import Extracted, Incoming, InputKind
+from ..models import Extracted, Incoming, InputKind, ReadingReport, SheetReport
 from ..text import key
+from . import tools
+from .archive import read_zip
+from .budget import OutOfTime, time_budget
 from .central import central_warnings, read_central, read_provincial
 from .certs import read_certificates
-from .columns import HEADER_WINDOW, find_header
+from .clean import clean
+from .columns import HEADER_WINDOW, LABELS, Header, locate_header
 from .decisions import events_from_document, events_from_table, persons_from_text
 from .documents import DocText, read_docx, read_pdf
 from .forms import is_request_form, read_request
@@ -28,25 +36,48 @@ from .sniff import Kind, reject, sniff
 from .statements import decision_number
 from .subscribers import rows_to_subscribers
 
-__all__ = ["read", "read_path", "InputRejected"]
+__all__ = ["read", "read_path", "InputRejected", "configure", "READ_TIMEOUT_S"]
 log = logging.getLogger("paperflow.extract")
+
+READ_TIMEOUT_S = 60.0       # per file; [intake] read_timeout_s (set by `configure`)
 
 _PERSONNEL_WORDS = ("thay doi nhan su", "bien dong nhan su", "bien dong can bo", "nghi huu",
                     "dieu dong", "luan chuyen", "thay doi can bo")
+# the columns a list must have for its rows to be of use; a missing one is said in the report
+_KEY_COLUMNS = {InputKind.SUBSCRIBER_LIST: ("name", "cert_serial", "agency"),
+                InputKind.PERSONNEL: ("name", "cert_serial")}
 
 
-def read(incoming: Incoming) -> Extracted:
-    """What one inbox file says. Raises InputRejected when it cannot be read.
+def configure(*, read_timeout_s: float | None = None) -> None:
+    """Settings of extraction that come from config.toml (intake calls this)."""
+    global READ_TIMEOUT_S
+    if read_timeout_s is not None:
+        READ_TIMEOUT_S = float(read_timeout_s)
+
+
+def read(incoming: Incoming, *, timeout_s: float | None = None) -> Extracted:
+    """What one inbox file says, with its reading report. Raises InputRejected when it cannot
+    be read, or when reading it takes longer than the per-file budget.
 
     A reader crashing on a strange file must not stop every later batch (the file would stay
     in the inbox and be retried forever): unexpected errors quarantine the file too, with the
     traceback in the log for the developers. Machine problems (ConversionError: a missing OCR
     program) pass through, so the file waits in the inbox until the machine is fixed.
     """
+    budget = READ_TIMEOUT_S if timeout_s is None else timeout_s
     try:
-        return read_path(incoming.path, source=incoming.name)
+        with time_budget(budget):
+            return clean(read_path(incoming.path, source=incoming.name))
     except PaperflowError:
         raise
+    except OutOfTime:
+        log.warning("reading %s took more than %.0f s: rejected", incoming.name, budget)
+        raise reject(
+            f"Đọc tệp mất quá {budget:.0f} giây nên bị dừng (tệp quá lớn hoặc có cấu trúc bất "
+            "thường). Tách tệp thành nhiều tệp nhỏ hơn, hoặc lưu lại thành tệp mới rồi gửi lại.",
+            f"Reading the file took more than {budget:.0f} s and was stopped (too large or "
+            "oddly built). Split it into smaller files, or re-save it, and send it again.",
+            "read_timeout") from None
     except Exception as exc:  # noqa: BLE001 - the reader boundary, see above
         log.exception("reader failed on %s", incoming.name)
         raise reject(
@@ -59,11 +90,34 @@ def read(incoming: Incoming) -> Extracted:
 
 
 def read_path(path: Path, *, source: str = "") -> Extracted:
+    """What the file at `path` says, its report included (no time budget: see `read`)."""
     source = source or path.name
     kind = sniff(path)
     if kind in (Kind.CERT_PEM, Kind.CERT_DER):
-        return Extracted(kind=InputKind.CERTIFICATE,
-                         certificates=read_certificates(path, kind, source))
+        certs = read_certificates(path, kind, source)
+        return Extracted(kind=InputKind.CERTIFICATE, certificates=certs,
+                         report=ReadingReport(source=source, kind=InputKind.CERTIFICATE))
+    if kind is Kind.ZIP:
+        return _from_zip(path, source)
+    if kind in (Kind.DOC, Kind.XLS):
+        # Word/Excel 97-2003: LibreOffice saves a .docx/.xlsx in a private folder, read as such
+        with tempfile.TemporaryDirectory(prefix="paperflow-old-office-") as tmp:
+            to = "docx" if kind is Kind.DOC else "xlsx"
+            converted = tools.soffice_convert(path, Path(tmp), to=to)
+            ex = read_path(converted, source=source)
+        return _with_warning(ex, f"{source}: tệp {kind.value} đọc qua LibreOffice (chuyển sang "
+                                 f".{to})")
+    if kind is Kind.IMAGE:
+        tools.image_pages(path)
+        text = tools.tesseract(path, lang="vie")
+        if len(key(text)) < 20:
+            raise reject(
+                "Không nhận dạng được chữ trong ảnh (ảnh mờ, nghiêng, hoặc không phải văn bản). "
+                "Chụp/quét lại rõ, thẳng, đủ sáng (300 dpi) rồi gửi lại, hoặc gửi bản .docx/.pdf.",
+                "No text could be recognised in the image (blurred, skewed, or not a document). "
+                "Photograph/scan it again (300 dpi, straight, well lit), or send a .docx/.pdf.",
+                "no_text")
+        return _from_document(DocText(text=text, ocr=True), source)
     if kind is Kind.XLSX:
         return _from_sheets(read_xlsx(path), source)
     if kind is Kind.CSV:
@@ -81,6 +135,28 @@ def read_path(path: Path, *, source: str = "") -> Extracted:
     return _from_document(doc, source)
 
 
+def _with_warning(ex: Extracted, warning: str) -> Extracted:
+    report = ex.report or ReadingReport(source="", kind=ex.kind)
+    return replace(ex, warnings=(*ex.warnings, warning),
+                   report=replace(report, warnings=(*report.warnings, warning)))
+
+
+def _from_zip(path: Path, source: str) -> Extracted:
+    parts = read_zip(path, source, lambda p, name: read_path(p, source=name))
+    kind = parts[0].kind
+    report = ReadingReport(source=source, kind=kind,
+                           parts=tuple(p.report for p in parts if p.report is not None))
+    return Extracted(
+        kind=kind, report=report,
+        subscribers=tuple(s for p in parts for s in p.subscribers),
+        certificates=tuple(c for p in parts for c in p.certificates),
+        merge_events=tuple(e for p in parts for e in p.merge_events),
+        requests=tuple(r for p in parts for r in p.requests),
+        central_dispatches=tuple(c for p in parts for c in p.central_dispatches),
+        provincial_dispatches=tuple(c for p in parts for c in p.provincial_dispatches),
+        warnings=report.all_warnings())
+
+
 def _title_text(rows: Sequence[Sequence[Any]], upto: int) -> str:
     return " ".join(key(c) for row in rows[:upto] for c in row if isinstance(c, str))
 
@@ -95,24 +171,52 @@ def _sheet_kind(rows: Sequence[Sequence[Any]], cols: dict[str, int], start: int)
     return InputKind.SUBSCRIBER_LIST
 
 
+def _read_table(rows: Sequence[Sequence[Any]], header: Header, *, source: str, sheet: str,
+                kind: InputKind, warnings: list[str]) -> tuple[list, SheetReport]:
+    """The subscribers of one table and its report (missing key columns said as warnings)."""
+    where = f"trang '{sheet}'" if sheet else "bảng"
+    missing = tuple(m for m in _KEY_COLUMNS.get(kind, ()) if m not in header.cols)
+    for m in missing:
+        warnings.append(f"{source}: {where}: thiếu cột '{LABELS.get(m, m)}' ({m}) — các dòng "
+                        "được đọc không có thông tin này")
+    got = rows_to_subscribers(rows[header.last + 1:], header.cols, source=source,
+                              first_row=header.last + 2, where=where)
+    warnings.extend(got.warnings)
+    report = SheetReport(
+        sheet=sheet, header_rows=tuple(r + 1 for r in header.rows), columns=header.labels,
+        missing=missing, rows_read=got.rows_read, rows_stored=len(got.subscribers),
+        skipped=tuple(got.skipped), kind=str(kind))
+    return got.subscribers, report
+
+
 def _from_sheets(sheets: list[tuple[str, list[tuple[Any, ...]]]], source: str) -> Extracted:
     kinds: list[InputKind] = []
     subscribers, events, warnings = [], [], []
-    for _title, rows in sheets:
-        found = find_header(rows)
-        if not found:
+    reports: list[SheetReport] = []
+    for title, rows in sheets:
+        header = locate_header(rows)
+        if not header:
+            if any(any(c not in (None, "") for c in r) for r in rows):
+                warnings.append(f"{source}: trang '{title}': không có dòng tiêu đề bảng trong "
+                                f"{HEADER_WINDOW} dòng đầu — trang không được đọc")
+                reports.append(SheetReport(sheet=title, rows_read=sum(1 for r in rows if r)))
             continue
-        start, cols = found
+        start, cols = header.last, header.cols
         kind = _sheet_kind(rows, cols, start)
         kinds.append(kind)
         if kind is InputKind.DECISION:
             text = "\n".join(" ".join(str(c) for c in row if c) for row in rows[:start])
-            events.extend(events_from_table(rows, source=source,
-                                            decision=decision_number(text)))
+            found = events_from_table(rows, source=source, decision=decision_number(text))
+            events.extend(found)
+            reports.append(SheetReport(
+                sheet=title, header_rows=tuple(r + 1 for r in header.rows),
+                columns=header.labels, kind=str(kind), rows_stored=len(found),
+                rows_read=sum(1 for r in rows[start + 1:] if r)))
         else:
-            subs, warns = rows_to_subscribers(rows[start + 1:], cols, source=source)
+            subs, report = _read_table(rows, header, source=source, sheet=title, kind=kind,
+                                       warnings=warnings)
             subscribers.extend(subs)
-            warnings.extend(warns)
+            reports.append(report)
     if not kinds:
         raise reject(
             f"Không tìm thấy dòng tiêu đề bảng trong {HEADER_WINDOW} dòng đầu. Danh sách cần có "
@@ -123,17 +227,25 @@ def _from_sheets(sheets: list[tuple[str, list[tuple[Any, ...]]]], source: str) -
             "tên' (or 'Tên thuê bao') column plus columns such as 'Số CCCD', 'Số serial chứng "
             "thư'; a reorganisation table needs 'Đơn vị trước/sau sắp xếp'.", "no_header")
     kind = kinds[0]
+    report = ReadingReport(source=source, kind=str(kind), sheets=tuple(reports),
+                           warnings=tuple(warnings))
     if kind is InputKind.DECISION:
         if not events:
             raise _nothing_found()
-        return Extracted(kind=kind, merge_events=tuple(events), warnings=tuple(warnings))
+        return Extracted(kind=kind, merge_events=tuple(events), warnings=tuple(warnings),
+                         report=report)
     if not subscribers:
+        skipped = [f"dòng {n}: {why}" for r in reports for n, why in r.skipped][:5]
         raise reject(
-            "Danh sách có dòng tiêu đề nhưng không có dòng dữ liệu nào (cột họ tên/tên thuê "
-            "bao trống). Kiểm tra lại trang tính rồi gửi lại.",
-            "The list has a header but no data rows (the name column is empty). Check the "
-            "sheet and send it again.", "no_rows")
-    return Extracted(kind=kind, subscribers=tuple(subscribers), warnings=tuple(warnings))
+            "Danh sách có dòng tiêu đề nhưng không có dòng dữ liệu nào dùng được (cột họ "
+            "tên/tên thuê bao trống). Kiểm tra lại trang tính rồi gửi lại."
+            + (" Các dòng bỏ qua: " + "; ".join(skipped) if skipped else ""),
+            "The list has a header but no usable data rows (the name column is empty). Check "
+            "the sheet and send it again."
+            + (f" {sum(len(r.skipped) for r in reports)} rows were skipped." if skipped else ""),
+            "no_rows")
+    return Extracted(kind=kind, subscribers=tuple(subscribers), warnings=tuple(warnings),
+                     report=report)
 
 
 def _nothing_found() -> InputRejected:
@@ -149,6 +261,14 @@ def _nothing_found() -> InputRejected:
 
 
 def _from_document(doc: DocText, source: str) -> Extracted:
+    ex = _read_document(doc, source)
+    if ex.report is not None:
+        return ex
+    return replace(ex, report=ReadingReport(source=source, kind=str(ex.kind),
+                                            warnings=ex.warnings))
+
+
+def _read_document(doc: DocText, source: str) -> Extracted:
     warnings = list(doc.warnings)
     if doc.ocr:
         warnings.append(f"{source}: văn bản đọc bằng OCR — kiểm tra tên đơn vị trong kế hoạch")
@@ -163,13 +283,16 @@ def _from_document(doc: DocText, source: str) -> Extracted:
             return Extracted(kind=InputKind.REQUEST_FORM, requests=(req,),
                              warnings=tuple(warnings))
     for table in doc.tables:                   # a subscriber list pasted into Word/PDF
-        found = find_header(table)
-        if found and "before" not in found[1] and len(table) > found[0] + 1:
-            subs, warns = rows_to_subscribers(table[found[0] + 1:], found[1], source=source)
+        header = locate_header(table)
+        if header and "before" not in header.cols and len(table) > header.last + 1:
+            kind = _sheet_kind(table, header.cols, header.last)
+            subs, sheet = _read_table(table, header, source=source, sheet="", kind=kind,
+                                      warnings=warnings)
             if subs:
-                kind = _sheet_kind(table, found[1], found[0])
-                return Extracted(kind=kind, subscribers=tuple(subs),
-                                 warnings=tuple(warnings + warns))
+                return Extracted(kind=kind, subscribers=tuple(subs), warnings=tuple(warnings),
+                                 report=ReadingReport(source=source, kind=str(kind),
+                                                      sheets=(sheet,),
+                                                      warnings=tuple(warnings)))
     # a typed copy of a scan (.txt, or a PDF whose text layer came from OCR) is OCR'd too
     ocr = doc.ocr or ocr_damage(doc.text) >= OCR_DAMAGE
     if ocr and not doc.ocr:

@@ -8,7 +8,7 @@ from ..models import Request, Subscriber
 from ..text import key, nfc
 from .columns import classify
 from .statements import fold
-from .subscribers import id_text, serial_text, subscriber_type
+from .subscribers import id_text, serial_text, subscriber_type, token_text
 
 _TITLE = re.compile(r"\b(?:don|giay|phieu|to trinh)\s+(?:de\s+nghi|yeu\s+cau|dang\s+ky|xin)\b")
 _CHECKED = re.compile(r"(?:[☒☑✓✔✗✘■]|\[\s*[xX✓]\s*\]|\(\s*[xX]\s*\))\s*([^☐☒☑✓✔✗✘■\[\]|]+)")
@@ -80,7 +80,7 @@ def read_request(text: str, *, source: str) -> Request | None:
         province=f.get("province", ""), title=f.get("title", ""), id_number=id_number,
         email=f.get("email", "").lower(), phone=f.get("phone", ""),
         cert_serial=serial_text(f.get("cert_serial", "")),
-        token_serial=serial_text(f.get("token_serial", "")),
+        token_serial=token_text(f.get("token_serial", "")),
         new_agency=f.get("new_agency", ""), new_title=f.get("new_title", ""),
         needed=kind not in ("revoke",), need_note=f.get("note", ""), source=source)
     return Request(request=kind or "change_info", subscriber=sub, reason=f.get("note", ""),

@@ -31,6 +31,67 @@ class Kind(StrEnum):
     CSV = "csv"
     CERT_PEM = "cert_pem"
     CERT_DER = "cert_der"
+    DOC = "doc"                 # Word 97-2003: read through LibreOffice
+    XLS = "xls"                 # Excel 97-2003: read through LibreOffice
+    IMAGE = "image"             # a photo or scan (.png .jpg .tif): read through tesseract
+    ZIP = "zip"                 # a plain archive: each member read as a file of its own
+
+
+_PRIVATE_KEY_PEM = (b"PRIVATE KEY-----", b"BEGIN OPENSSH PRIVATE", b"BEGIN PGP PRIVATE")
+# PKCS#12: SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data (1.2.840.113549.1.7.1) … } }
+_P12_VERSION = b"\x02\x01\x03\x30"
+_PKCS7_DATA = b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01"
+
+
+def private_key() -> InputRejected:
+    return reject(
+        "Tệp này chứa KHÓA BÍ MẬT (private key, tệp .pfx/.p12 hoặc PEM 'PRIVATE KEY'), không "
+        "phải chứng thư số. paperflow không đọc và không lưu khóa bí mật. Tệp đã được chuyển "
+        "vào inbox/rejected/ và chỉ người quản trị máy đọc được: hãy giữ bí mật, chép về nơi an "
+        "toàn của chủ khóa nếu cần, rồi XÓA tệp khỏi thư mục này. Chỉ gửi tệp chứng thư (.cer).",
+        "This file holds a PRIVATE KEY (.pfx/.p12, or PEM 'PRIVATE KEY'), not a certificate. "
+        "paperflow neither reads nor stores private keys. The file was moved to inbox/rejected/ "
+        "readable by its owner only: it is a secret — keep it safe (return it to the key's "
+        "holder if needed) and DELETE it from this folder. Send the certificate (.cer) only.",
+        "private_key")
+
+
+def _holds_private_key(path: Path, head: bytes) -> bool:
+    if head[:1] == b"\x30" and _P12_VERSION in head[:8] and _PKCS7_DATA in head[:40]:
+        return True
+    if head[:1] == b"\x30":
+        from cryptography.hazmat.primitives.serialization import load_der_private_key
+
+        try:
+            load_der_private_key(path.read_bytes(), None)
+            return True
+        except TypeError:               # an encrypted PKCS#8 key: a key all the same
+            return True
+        except Exception:  # noqa: BLE001 - not a key (most DER files)
+            return False
+    with path.open("rb") as f:
+        data = f.read(4 * 1024 * 1024)
+    return any(m in data for m in _PRIVATE_KEY_PEM)
+
+
+def _ole_kind(path: Path) -> Kind:
+    """Word or Excel 97-2003 by the names of the streams in the OLE directory (UTF-16)."""
+    with path.open("rb") as f:
+        data = f.read(64 * 1024 * 1024)
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise reject(
+            "Tệp Office được đặt mật khẩu. Bỏ mật khẩu (File → Info → Protect) rồi gửi lại.",
+            "The Office file is password-protected. Remove the password and send it again.",
+            "encrypted")
+    if "WordDocument".encode("utf-16-le") in data:
+        return Kind.DOC
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return Kind.XLS
+    raise reject(
+        "Tệp Office định dạng cũ không phải Word hay Excel (.doc/.xls). Mở tệp rồi 'Lưu thành' "
+        ".docx hoặc .xlsx và thả lại vào inbox/.",
+        "An old-format Office file that is neither Word nor Excel. Open it, 'Save As' .docx or "
+        ".xlsx, and drop it again.", "old_office")
 
 
 def reject(vi: str, en: str, code: str) -> InputRejected:
@@ -55,8 +116,10 @@ def _is_text(head: bytes) -> str | None:
         text = head.decode("cp1258")
     except UnicodeDecodeError:
         return None
+    # a stray control character in a typed name (a pasted bell, an escape) is text all the
+    # same — stripped at extraction; many of them is binary data
     bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
-    return text if bad == 0 else None
+    return text if bad <= len(text) // 200 and "\x00" not in text else None
 
 
 def sniff(path: Path) -> Kind:
@@ -74,12 +137,11 @@ def sniff(path: Path) -> Kind:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(path)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise reject(
-            "Tệp Word/Excel định dạng cũ (.doc/.xls 97-2003) hoặc tệp Office có mật khẩu. "
-            "Mở tệp, bỏ mật khẩu nếu có, rồi 'Lưu thành' .docx hoặc .xlsx và thả lại vào inbox/.",
-            "An old-format Word/Excel file (.doc/.xls 97-2003) or a password-protected Office "
-            "file. Open it, remove any password, 'Save As' .docx or .xlsx, and drop it again.",
-            "old_office")
+        return _ole_kind(path)
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return Kind.IMAGE
+    if _holds_private_key(path, head):
+        raise private_key()
     if head[:1] == b"\x30" and len(head) > 4 and head[1] in (0x80, 0x81, 0x82, 0x83):
         return Kind.CERT_DER
     text = _is_text(head)
@@ -109,10 +171,12 @@ def sniff(path: Path) -> Kind:
 
 def _unknown() -> InputRejected:
     return reject(
-        "Không nhận ra loại tệp. paperflow đọc: danh sách thuê bao (.xlsx, .csv), chứng thư số "
-        "(.cer, .crt, .pem, .der, .p7b), quyết định/đơn đề nghị (.docx, .pdf).",
-        "Unknown kind of file. paperflow reads subscriber lists (.xlsx, .csv), certificates "
-        "(.cer .crt .pem .der .p7b), decisions and request forms (.docx, .pdf).", "unknown")
+        "Không nhận ra loại tệp. paperflow đọc: danh sách thuê bao (.xlsx, .xls, .csv), chứng "
+        "thư số (.cer, .crt, .pem, .der, .p7b), quyết định/đơn đề nghị (.docx, .doc, .pdf, ảnh "
+        ".png/.jpg/.tif), tệp nén .zip chứa các tệp đó.",
+        "Unknown kind of file. paperflow reads subscriber lists (.xlsx .xls .csv), certificates "
+        "(.cer .crt .pem .der .p7b), decisions and request forms (.docx .doc .pdf, images "
+        ".png/.jpg/.tif), and .zip archives of those.", "unknown")
 
 
 def _broken_zip() -> InputRejected:
@@ -141,12 +205,14 @@ def _zip_kind(path: Path) -> Kind:
                 kind = Kind.DOCX
             elif "xl/workbook.xml" in names:
                 kind = Kind.XLSX
-            else:
+            elif "[Content_Types].xml" in names or "mimetype" in names:
                 raise reject(
-                    "Tệp nén .zip (hoặc định dạng Office khác) không phải Word/Excel. Giải nén "
-                    "và thả từng tệp vào inbox/.",
-                    "A .zip archive (or another Office format), not Word/Excel. Extract it and "
-                    "drop the files one by one.", "zip")
+                    "Tệp Office/OpenDocument không phải Word (.docx) hay Excel (.xlsx). Mở tệp "
+                    "rồi 'Lưu thành' .docx hoặc .xlsx và thả lại vào inbox/.",
+                    "An Office/OpenDocument file that is not Word (.docx) or Excel (.xlsx). "
+                    "Open it, 'Save As' .docx or .xlsx, and drop it again.", "zip")
+            else:
+                return Kind.ZIP         # a plain archive: its members are checked when read
             check_xml(zf, infos)
             return kind
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..models import Subscriber
-from ..text import key, nfc, normalise_serial
+from ..text import key, nfc, normalise_serial, normalise_token_serial
 
 # Words of a "need"/"note"/"change" cell that mean the certificate is no longer needed.
 _NOT_NEEDED = (
@@ -77,6 +79,45 @@ def serial_text(value: Any) -> str:
     return normalise_serial(value)
 
 
+def token_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalise_token_serial(value)
+
+
+def valid_serial(serial: str) -> bool:
+    """A certificate serial is hex (RFC 5280: at most 20 bytes)."""
+    return bool(re.fullmatch(r"[0-9A-F]{1,40}", serial))
+
+
+# "Điều động về Sở Nội vụ tỉnh Hưng Yên từ 01/7/2025", "Chuyển công tác đến …", "Bố trí tại …":
+# matched on the text folded letter by letter (no diacritics, lower case, same length), so the
+# agency is cut from the clerk's own words.
+_MOVE = re.compile(
+    r"(?:dieu dong|chuyen cong tac|luan chuyen|biet phai|bo tri(?: cong tac)?|sap xep"
+    r"|chuyen)\s*(?:ve|den|sang|toi|tai|o)\s+(?:lam viec\s+|cong tac\s+)?(?:tai\s+)?"
+    r"(?P<agency>.+?)\s*(?:[,;(]|\s(?:ke\s+)?tu\s+(?:ngay\s+)?\d|\stheo\s|\s-\s|\.\s|\.?$)")
+
+
+def _fold(text: str) -> str:
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append("d" if base in "đĐ" else base.lower() if len(base.lower()) == 1 else ch)
+    return "".join(out)
+
+
+def agency_from_note(note: str) -> str:
+    """The agency a note says the person moves to ('' when it names none)."""
+    if not note:
+        return ""
+    m = _MOVE.search(_fold(note))
+    if not m:
+        return ""
+    agency = note[m.start("agency"):m.end("agency")].strip(" .:-–")
+    return agency if len(key(agency)) >= 4 else ""
+
+
 def subscriber_type(type_cell: str, name: str, id_number: str) -> str:
     k = key(type_cell)
     if k in ("ca nhan", "cn", "person", "nguoi"):
@@ -98,23 +139,57 @@ def not_needed(text: str, *, need_column: bool = False) -> bool:
     return any(f" {w} " in k or k.strip().startswith(w) for w in _NOT_NEEDED)
 
 
+@dataclass
+class RowsRead:
+    """Records read from the rows under a header, and the account of every other row."""
+
+    subscribers: list[Subscriber] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)   # (sheet row, why)
+    rows_read: int = 0
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def rows_to_subscribers(
-    rows: Sequence[Sequence[Any]], cols: dict[str, int], *, source: str
-) -> tuple[list[Subscriber], list[str]]:
-    """Every data row under the header (given as the rows AFTER the header row)."""
-    out: list[Subscriber] = []
-    warnings: list[str] = []
+    rows: Sequence[Sequence[Any]], cols: dict[str, int], *, source: str, first_row: int = 1,
+    where: str = "",
+) -> RowsRead:
+    """Every data row under the header (given as the rows AFTER the header row; `first_row` is
+    the sheet row number of rows[0], as the clerk sees it in Excel). A value that fails its
+    check (a serial that is not hex, a date that does not exist) is never stored: the field is
+    left empty and the reading report says so."""
+    out = RowsRead()
+    at = f"{source}: {where + ': ' if where else ''}dòng"
 
     def get(row: Sequence[Any], meaning: str) -> Any:
         i = cols.get(meaning)
         return row[i] if i is not None and i < len(row) else None
 
-    for n, row in enumerate(rows, start=1):
+    for n, row in enumerate(rows, start=first_row):
+        if all(_blank(c) for c in row):
+            continue
+        out.rows_read += 1
         name = cell_text(get(row, "name"))
-        if not name or _PLACEHOLDER.match(name) or key(name).startswith(("tong cong", "cong ")):
-            continue                    # empty, "(2)" column-number rows, totals
+        if not name:
+            out.skipped.append((n, "không có họ tên/tên thuê bao: "
+                                + "; ".join(cell_text(c) for c in row if not _blank(c))[:200]))
+            continue
+        if _PLACEHOLDER.match(name):
+            out.skipped.append((n, "dòng số thứ tự cột"))
+            continue
+        if key(name).startswith(("tong cong", "cong ")):
+            out.skipped.append((n, "dòng tổng cộng"))
+            continue
         if key(name) in ("nguoi lap bieu", "nguoi lap", "thu truong don vi"):
-            break                       # the signature block under the table
+            # the signature block under the table: what follows is the signers' names
+            rest = [m for m, r in enumerate(rows[n - first_row:], start=n)
+                    if not all(_blank(c) for c in r)]
+            out.rows_read += len(rest) - 1
+            out.skipped.extend((m, "khối chữ ký dưới bảng") for m in rest)
+            break
         id_number = id_text(get(row, "id_number"))
         need_cell = cell_text(get(row, "need"))
         note = cell_text(get(row, "note"))
@@ -125,12 +200,19 @@ def rows_to_subscribers(
             not needed or t is change))
         raw_until = get(row, "valid_until")
         valid_until = parse_date(raw_until)
-        if raw_until not in (None, "") and valid_until is None:
-            warnings.append(f"{source}: dòng {n}: ngày hết hạn không đọc được: {raw_until!r}")
-        cert = serial_text(get(row, "cert_serial"))
-        if cert and not re.fullmatch(r"[0-9A-F]+", cert):
-            warnings.append(f"{source}: dòng {n}: số serial chứng thư không phải hệ 16: {cert}")
-        out.append(Subscriber(
+        if not _blank(raw_until) and valid_until is None:
+            out.warnings.append(f"{at} {n}: ngày hết hạn không hợp lệ {cell_text(raw_until)!r} "
+                                "— để trống, không dùng")
+        raw_cert = get(row, "cert_serial")
+        cert = serial_text(raw_cert)
+        if cert and not valid_serial(cert):
+            out.warnings.append(f"{at} {n}: số serial chứng thư không hợp lệ (không phải hệ "
+                                f"16): {cell_text(raw_cert)!r} — để trống, không dùng")
+            cert = ""
+        new_agency = cell_text(get(row, "new_agency"))
+        if not new_agency:
+            new_agency = agency_from_note(note) or agency_from_note(change)
+        out.subscribers.append(Subscriber(
             type=subscriber_type(cell_text(get(row, "type")), name, id_number),
             name=name,
             agency=cell_text(get(row, "agency")),
@@ -142,13 +224,13 @@ def rows_to_subscribers(
             phone=cell_text(get(row, "phone")),
             birth_date=parse_date(get(row, "birth_date")),
             cert_serial=cert,
-            token_serial=serial_text(get(row, "token_serial")),
+            token_serial=token_text(get(row, "token_serial")),
             valid_until=valid_until,
             needed=needed,
-            need_note=need_note,
+            need_note=need_note or (note if new_agency and note else ""),
             network=cell_text(get(row, "network")),
-            new_agency=cell_text(get(row, "new_agency")),
+            new_agency=new_agency,
             new_title=cell_text(get(row, "new_title")),
             source=source,
         ))
-    return out, warnings
+    return out

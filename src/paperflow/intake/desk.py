@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from .. import extract
 from ..config import Settings
 from ..errors import InputRejected, PaperflowError
 from ..models import Incoming
@@ -108,6 +109,9 @@ class Intake:
         self.active: set[str] = set()
         self._lock = threading.Lock()
         self.inbox.mkdir(parents=True, exist_ok=True)
+        # the per-file reading budget (read by extract.read here and in a read-ahead helper,
+        # which is forked after this)
+        extract.configure(read_timeout_s=settings.intake.read_timeout_s)
         _clear_folder_name(settings.rejected)
         for folder in (settings.rejected, settings.archive):
             folder.mkdir(parents=True, exist_ok=True)

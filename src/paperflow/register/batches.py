@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import RegisterError
 from ..models import Action, Plan, PlanWarning, RenderedDocument
+from .reports import assign_reports
 from .schema import BatchRow, DocumentRow, RequestRow
 from .snapshot import action_from_dict, action_to_dict
 
@@ -68,6 +69,7 @@ def record_plan(session: Session, plan: Plan) -> list[Action]:
     if new and session.get(BatchRow, plan.batch) is None:
         session.add(BatchRow(batch=plan.batch, created_at=now,
                              warnings=[[w.code, w.message] for w in plan.warnings]))
+        assign_reports(session, plan.batch)     # the files read since the last batch
     session.flush()
     return new
 

@@ -24,12 +24,14 @@ from ..models import (
     MergeEvent,
     MergeKind,
     Plan,
+    ReadingReport,
     RenderedDocument,
     Request,
 )
 from ..text import key
 from . import batches, numbering
 from .db import open_engine
+from .reports import reading_reports, store_report
 from .rows import GroupRows
 from .schema import (
     AuditRow,
@@ -111,6 +113,8 @@ class Register:
             prefetch(rows, [extracted for extracted, _sha, _name in items])
             for extracted, source_sha, source_name in items:
                 counts = store_extracted(rows, extracted)
+                if extracted.report is not None:
+                    store_report(s, extracted.report, sha256=source_sha, name=source_name)
                 summary = ", ".join(f"{k}={v}" for k, v in counts.items())
                 self.audit(s, "store", f"{source_name} sha256={source_sha} {summary}")
 
@@ -159,6 +163,10 @@ class Register:
                                                                      c.number))),
             earlier=tuple(earlier),
         )
+
+    def reading_reports(self, batch: str | None = None) -> list[ReadingReport]:
+        """How `batch`'s files were read (None: the files taken since the last batch)."""
+        return reading_reports(self.engine, batch)
 
     # --- plans and documents -------------------------------------------------------------
     def batch_exists(self, batch: str) -> bool:

@@ -47,6 +47,7 @@ def _import_tables() -> None:
     # Importing declares the tables on Base.metadata.
     from ..deliver import journal as _deliver_journal  # noqa: F401
     from ..intake import journal as _intake_journal  # noqa: F401
+    from . import reports as _reports  # noqa: F401
     from . import schema as _schema  # noqa: F401
 
 

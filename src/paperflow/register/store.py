@@ -17,7 +17,7 @@ from ..models import (
     Request,
     Subscriber,
 )
-from ..text import key, nfc, normalise_serial
+from ..text import key, nfc, normalise_serial, normalise_token_serial
 from .rows import GroupRows
 from .schema import (
     CentralDispatchRow,
@@ -38,7 +38,7 @@ def clean_subscriber(s: Subscriber) -> Subscriber:
     """NFC every text field; serials as upper-case hex; ids without spaces."""
     kw = {name: nfc(getattr(s, name)) for name in _TEXT_FIELDS}
     kw["cert_serial"] = normalise_serial(s.cert_serial)
-    kw["token_serial"] = normalise_serial(s.token_serial)
+    kw["token_serial"] = normalise_token_serial(s.token_serial)
     kw["id_number"] = kw["id_number"].replace(" ", "")
     kw["type"] = "organization" if kw["type"].startswith("org") else "person"
     return replace(s, **kw)
