@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from paperflow.extract.decisions import person_from_clause, persons_from_text
+from paperflow.extract.decisions import events_from_table, person_from_clause, persons_from_text
 from paperflow.extract.statements import decision_number, parse_clause, parse_text
 from paperflow.models import MergeKind
 
@@ -64,7 +64,7 @@ def test_ocr_damaged_seed_dispatch_keeps_original_names():
     events = parse_text(seed.read_text(encoding="utf-8"), confidence=0.8)
     assert [(e.kind, e.sources, e.target) for e in events] == [
         (M_KEEP, ("Thai Binh",), "tinh Hung Yén")]
-    assert events[0].confidence == 0.8
+    assert events[0].confidence <= 0.8      # 0.7: "Yén" lost its hat
 
 
 def test_lines_broken_by_a_scanner_are_joined():
@@ -181,6 +181,9 @@ def test_five_wordings_for_every_kind():
     ("Chuyển Trung tâm Tin hoc về trực thuộc So Khoa hoc va Cong nghe", 0.9),
     ("Chuyển Trung tâm Tin hoc về trực thuộc Sb Khoa hoc va Cong nghe", 0.7),
     ("Sáp nhập Trung tâm A vào Sở B9 tỉnh Hưng Yên", 0.7),
+    ("Sáp nhập Trung tâm Tin học vào Sở Khoa học và Công nghệ tỉnh Hưng Yén", 0.7),
+    ("Giải thể Trung tâm Nguyén Văn Trỗi", 0.7),
+    ("Giải thể Trung tâm Văn hóa tỉnh Đắk Lắk", 1.0),
 ])
 def test_names_read_without_diacritics_or_damaged_carry_a_lower_confidence(clause, confidence):
     e = parse_clause(clause)
@@ -307,3 +310,59 @@ def test_personnel_text_is_not_read_as_merger_events():
     assert parse_text(text) == []
     (p,) = persons_from_text(text)
     assert (p.name, p.new_agency) == ("Nguyễn Văn An", "Sở Khoa học và Công nghệ")
+
+
+def test_list_items_under_a_lead_in_take_its_verb():
+    text = "\n".join([
+        "Điều 1. Sáp nhập các cơ quan sau:",
+        "a) Sở Kế hoạch và Đầu tư vào Sở Tài chính;",
+        "b) Sở Giao thông vận tải vào Sở Xây dựng.",
+        "Điều 2. Chuyển các đơn vị sau đây về trực thuộc Sở Xây dựng:",
+        "1. Trung tâm Kiểm định chất lượng công trình;",
+        "2. Ban Quản lý dự án đầu tư xây dựng.",
+        "Điều 3. Giải thể các đơn vị sau:",
+        "- Trung tâm Xúc tiến đầu tư;",
+        "- Sáp nhập Trung tâm Tin học vào Sở Khoa học và Công nghệ.",
+        "Điều 4. Hợp nhất các cơ quan, đơn vị sau:",
+        f"- {TNMT} và {NNPTNT} thành {NNMT}.",
+        "Điều 5. Chánh Văn phòng UBND tỉnh và các đơn vị sau:",
+        "- Sở Nội vụ;",
+    ])
+    got = [(e.kind, e.sources, e.target, e.superior) for e in parse_text(text)]
+    assert got == [
+        (M_KEEP, ("Sở Kế hoạch và Đầu tư",), "Sở Tài chính", ""),
+        (M_KEEP, ("Sở Giao thông vận tải",), "Sở Xây dựng", ""),
+        (SUP, ("Trung tâm Kiểm định chất lượng công trình",),
+         "Trung tâm Kiểm định chất lượng công trình", "Sở Xây dựng"),
+        (SUP, ("Ban Quản lý dự án đầu tư xây dựng",), "Ban Quản lý dự án đầu tư xây dựng",
+         "Sở Xây dựng"),
+        (DIS, ("Trung tâm Xúc tiến đầu tư",), "", ""),
+        (M_KEEP, ("Trung tâm Tin học",), "Sở Khoa học và Công nghệ", ""),     # its own verb
+        (M_NEW, (TNMT, NNPTNT), NNMT, ""),
+    ]
+
+
+def test_a_before_after_table_with_every_kind():
+    rows = [
+        ("STT", "Đơn vị trước sắp xếp", "Đơn vị sau sắp xếp", "Ghi chú"),
+        ("1", "Sở Giao thông vận tải", "Sở Xây dựng", ""),
+        ("2", "Sở Xây dựng", "", ""),                    # merged "after" cell
+        ("3", TNMT, NNMT, "Hợp nhất"),
+        ("4", NNPTNT, "", ""),
+        ("5", "Trung tâm Kiểm định", "Trung tâm Kiểm định",
+         "Chuyển về trực thuộc Sở Khoa học và Công nghệ"),
+        ("6", "Phòng Văn hóa và Thông tin", "Phòng Văn hóa - Xã hội", "Đổi tên"),
+        ("7", "Trung tâm Xúc tiến đầu tư", "Giải thể", ""),
+        ("8", "Trung tâm Văn hóa huyện Ân Thi", "", "Kết thúc hoạt động"),
+        ("", "Người lập biểu", "", ""),
+    ]
+    got = {(e.kind, e.sources, e.target, e.superior)
+           for e in events_from_table(rows, source="bang.xlsx", decision="QĐ 1")}
+    assert got == {
+        (M_KEEP, ("Sở Giao thông vận tải",), "Sở Xây dựng", ""),
+        (M_NEW, (TNMT, NNPTNT), NNMT, ""),
+        (SUP, ("Trung tâm Kiểm định",), "Trung tâm Kiểm định", "Sở Khoa học và Công nghệ"),
+        (REN, ("Phòng Văn hóa và Thông tin",), "Phòng Văn hóa - Xã hội", ""),
+        (DIS, ("Trung tâm Xúc tiến đầu tư",), "", ""),
+        (DIS, ("Trung tâm Văn hóa huyện Ân Thi",), "", ""),
+    }

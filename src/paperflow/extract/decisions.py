@@ -26,6 +26,11 @@ def _names(cell: Any) -> list[str]:
     return out
 
 
+def _ends(text: str) -> bool:
+    k = key(text)
+    return "giai the" in k or "cham dut" in k or "ket thuc hoat dong" in k
+
+
 def events_from_table(rows: Sequence[Sequence[Any]], *, source: str, decision: str,
                       confidence: float = 1.0) -> list[MergeEvent]:
     """A 'Đơn vị trước sắp xếp' → 'Đơn vị sau sắp xếp' table; rows of one target are grouped."""
@@ -41,7 +46,9 @@ def events_from_table(rows: Sequence[Sequence[Any]], *, source: str, decision: s
         before = _names(row[b] if b < len(row) else "")
         after_cell = clean_name(str(row[a] or "")) if a < len(row) else ""
         note = nfc(row[note_col]) if note_col is not None and note_col < len(row) else ""
-        ends = "giai the" in key(note) or "cham dut" in key(note)
+        ends = _ends(note) or _ends(after_cell)
+        if _ends(after_cell):           # "Giải thể" written in the "after" column
+            note, after_cell = note or after_cell, ""
         # a merged "after" cell spanning several rows is empty below its first row
         after = after_cell or ("" if ends else last_after)
         if not before or re.fullmatch(r"\(?\d+\)?", before[0]):
@@ -56,9 +63,11 @@ def events_from_table(rows: Sequence[Sequence[Any]], *, source: str, decision: s
     events = []
     for target, sources, note in groups.values():
         nk = key(note)
-        if not target or "giai the" in nk or "cham dut" in nk:
+        if not target or _ends(note):
             kind = MergeKind.DISSOLVE
             target = ""
+        elif "truc thuoc" in nk and len(sources) == 1:
+            kind = MergeKind.SUPERIOR_CHANGE    # the unit keeps its name, changes superior
         elif any(key(s) == key(target) for s in sources) or "giu nguyen" in nk:
             kind = MergeKind.MERGE_KEEP
         elif len(sources) == 1:
@@ -71,6 +80,9 @@ def events_from_table(rows: Sequence[Sequence[Any]], *, source: str, decision: s
         if kind is MergeKind.MERGE_KEEP and not srcs:
             continue                    # "unchanged" rows: A → A
         superior = target if kind is MergeKind.SUPERIOR_CHANGE else ""
+        in_note = re.search(r"tr[a-z]{1,2}c\s+thu[a-z]{1,2}c\s+", fold(note))
+        if superior and in_note and clean_name(note[in_note.end():]):
+            superior = clean_name(note[in_note.end():])     # "Chuyển về trực thuộc Sở Xây dựng"
         conf = min([confidence, *(name_confidence(n) for n in (*srcs, target) if n)])
         events.append(MergeEvent(kind=kind, sources=tuple(srcs),
                                  target=srcs[0] if superior else target, superior=superior,

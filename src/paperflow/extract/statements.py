@@ -85,7 +85,7 @@ _PATTERNS: list[tuple[MergeKind, re.Pattern[str]]] = [
 
 _TAIL_TRUC = re.compile(rf"\s+{_TRUC_THUOC}\s+")
 # Words before a verb that belong to the verb, not to the name: "A (đã/sẽ) được sáp nhập".
-_AUX = re.compile(r"(?:\s+(?:se|da|bi|duoc|dwoc|d[a-z0-9]{1,2}[o0]c|cung|nay|thuc\s+hien))+\s*$")
+_AUX = re.compile(r"(?:\s+(?:se|da|bi|ve|duoc|dwoc|d[a-z0-9]{1,2}[o0]c|cung|nay|thuc\s+hien))+\s*$")
 _HEADS_SPLIT = re.compile(rf"\s+va\s+(?={HEAD})")
 _LEAD = re.compile(r"^(?:cac|toan bo|nguyen trang|to chuc bo may|chuc nang,? nhiem vu"
                    r"(?:,? quyen han)?(?:,? to chuc bo may)?(?:,? bien che)?\s+cua)\s+")
@@ -194,7 +194,15 @@ def split_names(original: str) -> list[str]:
 def _generic(name: str) -> bool:
     k = key(name)
     return k in ("to chuc", "co quan", "don vi", "co quan to chuc") or k.startswith(
-        ("nhieu ", "mot ", "cac ", "nhung ", "co quan to chuc "))
+        ("nhieu ", "mot ", "cac ", "nhung ", "co quan to chuc ")) or bool(_LIST_NOUN.fullmatch(k))
+
+
+# "các cơ quan, đơn vị sau:" — a lead-in whose list items carry the names.
+_LIST_NOUN = re.compile(
+    r"(?:(?:cac|nhung)\s+)?(?:co\s+quan|don\s+vi|to\s+chuc|phong|trung\s+tam|chi\s+cuc|so|ban)"
+    r"(?:\s*,?\s*(?:co\s+quan|don\s+vi|to\s+chuc))*\s+(?:sau(?:\s+day)?|nhu\s+sau|duoi\s+day|"
+    r"co\s+ten\s+(?:sau|duoi\s+day))")
+_ARTICLE = re.compile(r"^\s*(?:Điều|Dieu|ĐIỀU)\s+\d")
 
 
 def _before(clause: str, f: str, verb_at: int) -> str:
@@ -234,6 +242,8 @@ def _event(clause: str, f: str, kind: MergeKind, pat: re.Pattern[str],
     if kind is MergeKind.SUPERIOR_CHANGE:
         if _DESCRIPTIVE.search(f[:m.end("v")]) or _CENTRAL.match(f[m.start("sup"):]):
             return None             # "là cơ quan … trực thuộc", "trực thuộc Trung ương"
+        if not groups.get("src") and re.match(r"\s*(?:chuy[a-z]n|giao)\s", fold(src_raw)):
+            return None             # "Chuyển các đơn vị sau về trực thuộc B:": a lead-in
         sources = split_names(src_raw)
         superior = re.sub(r"\s+(?:tr[uư]c\s+tiếp\s+)?quản\s+lý$|\s+(?:truc\s+tiep\s+)?quan\s+ly$",
                           "", _clean(groups["sup"]), flags=re.IGNORECASE)
@@ -273,8 +283,26 @@ def _event(clause: str, f: str, kind: MergeKind, pat: re.Pattern[str],
 
 def parse_text(text: str, *, source: str = "", decision: str = "",
                confidence: float = 1.0) -> list[MergeEvent]:
-    events = [parse_clause(c, source=source, decision=decision, confidence=confidence)
-              for c in clauses(text) if not personnel(fold(c))]
+    events: list[MergeEvent | None] = []
+    lead: tuple[str, re.Match[str]] | None = None     # "Sáp nhập các cơ quan sau:"
+    for c in clauses(text):
+        f = fold(c)
+        if personnel(f):
+            lead = None
+            continue
+        event = parse_clause(c, source=source, decision=decision, confidence=confidence)
+        if c.endswith(":"):
+            m = _LIST_NOUN.search(f)
+            lead = (c, m) if m and event is None else None
+        elif _ARTICLE.match(c):
+            lead = None
+        elif lead is not None and event is None:
+            # "a) Sở A vào Sở B" under "Sáp nhập các cơ quan sau:" → "Sáp nhập Sở A vào Sở B"
+            head, m = lead
+            item = _MARKER.sub("", plain(c)).rstrip(" .;,")
+            event = parse_clause(f"{head[:m.start()]}{item} {head[m.end():].rstrip(' :')}",
+                                 source=source, decision=decision, confidence=confidence)
+        events.append(event)
     return dedupe(e for e in events if e is not None)
 
 
