@@ -85,6 +85,8 @@ class ConvertSettings:
 class OrgSigningSettings:
     token_label: str = "agency"
     key_label: str = "seal"
+    key_id: str = ""                # CKA_ID (hex) of the key: wins over key_label
+    cert_serial: str = ""           # or its certificate's serial number (hex), labels repeating
     pkcs11_module: str = ""         # inherited from [signing] when empty
     seal_image: str = ""
     pkcs12: str = ""                # development only: a .p12/.pfx instead of the token
@@ -107,6 +109,8 @@ class SigningSettings:
     pkcs11_module: str = field(default_factory=default_pkcs11_module)
     token_label: str = "officer"
     key_label: str = "signer"
+    key_id: str = ""                # CKA_ID (hex) of the key: wins over key_label
+    cert_serial: str = ""           # or its certificate's serial number (hex), labels repeating
     trust_roots: tuple[str, ...] = ()
     demo: bool = False              # use (and create) the workspace's demo SoftHSM token + test CA
     signature_image: str = ""

@@ -23,7 +23,7 @@ from docx.shared import Pt, RGBColor
 
 from paperflow.config import AgencySettings, OrgSigningSettings, Settings, SigningSettings
 from paperflow.models import RenderedDocument
-from paperflow.sign import demo
+from paperflow.sign import demo, pins
 
 PIN = "246810"
 ORG_PIN = "135790"
@@ -59,7 +59,6 @@ def pki(tmp_path_factory) -> Pki:
                     not_before=now + timedelta(days=5), not_after=now + timedelta(days=900))
     demo.make_token(conf, ca, label="mismatch", key_label="signer", subject=person, pin=PIN,
                     mismatched=True)
-    demo.make_token(conf, ca, label="pintest", key_label="signer", subject=person, pin=PIN)
     demo.draw_signature(root / "signature.png")
     demo.draw_seal(root / "seal.png")
     # session-wide for module fixtures; `_pins` re-asserts them per test (tests may change them)
@@ -70,7 +69,9 @@ def pki(tmp_path_factory) -> Pki:
 
 @pytest.fixture(autouse=True)
 def _pins(monkeypatch, request):
-    """Every test starts with the right PINs and this session's SoftHSM config."""
+    """Every test starts with the right PINs, this session's SoftHSM config and a process that
+    remembers no refused PIN (as a new process)."""
+    pins.forget_refused()
     monkeypatch.setenv("PAPERFLOW_PIN", PIN)
     monkeypatch.setenv("PAPERFLOW_ORG_PIN", ORG_PIN)
     if "pki" in request.fixturenames:
@@ -120,8 +121,8 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
 
 
 def _make_settings(ws: Path, pki: Pki, *, org: bool = True, images: bool = True,
-                  token: str = "officer", **signing) -> Settings:
-    orgs = OrgSigningSettings(token_label="agency", key_label="seal",
+                  token: str = "officer", org_token: str = "agency", **signing) -> Settings:
+    orgs = OrgSigningSettings(token_label=org_token, key_label="seal",
                               seal_image=str(pki.seal_png) if images else "") if org else None
     sg = SigningSettings(pkcs11_module=demo.SOFTHSM_LIB, token_label=token, key_label="signer",
                          trust_roots=(str(pki.ca_pem),), organization=orgs,
@@ -142,8 +143,25 @@ def _make_doc(folder: Path, source: Path, name: str, type_: str = "dispatch",
 
 @pytest.fixture(scope="session")
 def make_settings():
-    """make_settings(workspace, pki, org=True, images=True, token="officer", **signing)."""
+    """make_settings(workspace, pki, org=True, images=True, token="officer", org_token="agency",
+    **signing)."""
     return _make_settings
+
+
+@pytest.fixture
+def fresh_token(pki, request):
+    """fresh_token(key_label="signer", pin=PIN, cn=...) → the label of a new token of its own
+    (wrong-PIN tests leave CKF_USER_PIN_COUNT_LOW set on the token they use)."""
+    made = []
+
+    def make(key_label: str = "signer", pin: str = PIN, cn: str = "Nguyễn Văn An") -> str:
+        label = f"t{len(made)}-{request.node.name[-20:]}"
+        demo.make_token(pki.conf, pki.ca, label=label, key_label=key_label, pin=pin,
+                        subject=demo._name(CN=cn, O=AGENCY.name, C="VN"))
+        made.append(label)
+        return label
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -32,25 +32,27 @@ def docs(pdfs, tmp_path, make_doc):
             make_doc(tmp_path / "out", pdfs["marked"], "l1", type_="list")]
 
 
-def test_wrong_pin(pki, docs, tmp_path, make_settings, monkeypatch):
+def test_wrong_pin(pki, docs, tmp_path, make_settings, monkeypatch, fresh_token):
     monkeypatch.setenv("PAPERFLOW_PIN", "000000")
-    err = _run(make_settings(tmp_path, pki, token="pintest"), docs)
+    label = fresh_token()
+    err = _run(make_settings(tmp_path, pki, token=label), docs)
     assert isinstance(err, sign.WrongPin)
-    assert "PIN" in err.vi and "pintest" in err.en
+    assert "PIN" in err.vi and label in err.en
     # SoftHSM2 raises USER_PIN_COUNT_LOW after a wrong PIN (it never locks): we pass it on
     assert "few tries" in err.en
 
 
 def test_wrong_agency_pin_is_not_the_officer_pin(pki, docs, tmp_path, make_settings,
-                                                monkeypatch):
+                                                monkeypatch, fresh_token):
     monkeypatch.setenv("PAPERFLOW_ORG_PIN", "999999")
-    err = _run(make_settings(tmp_path, pki), docs)
-    assert isinstance(err, sign.WrongPin) and "'agency'" in err.en
+    label = fresh_token("seal")
+    err = _run(make_settings(tmp_path, pki, org_token=label), docs)
+    assert isinstance(err, sign.WrongPin) and f"'{label}'" in err.en
 
 
 def test_no_pin_and_no_terminal(pki, docs, tmp_path, make_settings, monkeypatch):
     monkeypatch.delenv("PAPERFLOW_PIN")
-    monkeypatch.setattr("paperflow.sign.tokens.can_prompt", lambda: False)
+    monkeypatch.setattr("paperflow.sign.pins.can_prompt", lambda: False)
     err = _run(make_settings(tmp_path, pki), docs)
     assert isinstance(err, sign.PinUnavailable) and "PAPERFLOW_PIN" in err.en
 
@@ -58,7 +60,7 @@ def test_no_pin_and_no_terminal(pki, docs, tmp_path, make_settings, monkeypatch)
 def test_agency_pin_does_not_fall_back_to_officer_pin(pki, docs, tmp_path, make_settings,
                                                      monkeypatch):
     monkeypatch.delenv("PAPERFLOW_ORG_PIN")
-    monkeypatch.setattr("paperflow.sign.tokens.can_prompt", lambda: False)
+    monkeypatch.setattr("paperflow.sign.pins.can_prompt", lambda: False)
     err = _run(make_settings(tmp_path, pki), docs)
     assert isinstance(err, sign.PinUnavailable) and "PAPERFLOW_ORG_PIN" in err.en
 

@@ -13,7 +13,9 @@ from .errors import (
     CertificateNotValidNow,
     CertificateRevoked,
     KeyCertificateMismatch,
+    KeyNotFound,
     PinLocked,
+    PinTriesLow,
     PinUnavailable,
     TokenAbsent,
     TokenFailure,
@@ -25,8 +27,9 @@ from .tokens import can_prompt
 from .verify import PdfVerification, SignatureReport, verify_pdfs
 
 __all__ = [
-    "AlreadySigned", "BatchSession", "CertificateRevoked", "CertificateNotValidNow", "KeyCertificateMismatch",
-    "PinLocked", "PinUnavailable", "TokenAbsent", "TokenFailure", "WrongPin", "SignOutcome",
-    "sign_batch", "sign_documents", "signed_path", "trust_roots", "can_prompt", "PdfVerification",
-    "SignatureReport", "verify_pdfs",
+    "AlreadySigned", "BatchSession", "CertificateRevoked", "CertificateNotValidNow",
+    "KeyCertificateMismatch", "KeyNotFound", "PinLocked", "PinTriesLow", "PinUnavailable",
+    "TokenAbsent", "TokenFailure", "WrongPin", "SignOutcome", "sign_batch", "sign_documents",
+    "signed_path", "trust_roots", "can_prompt", "PdfVerification", "SignatureReport",
+    "verify_pdfs",
 ]

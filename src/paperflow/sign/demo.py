@@ -123,17 +123,31 @@ def make_token(
     `mismatched=True` stores a certificate for a different key (to test that error);
     `crl_url` adds a CRL distribution point (the demo certificates have none).
     """
-    from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
-
     _softhsm_util(conf, "--init-token", "--free", "--label", label,
                   "--so-pin", DEMO_SO_PIN, "--pin", pin)
     os.environ["SOFTHSM2_CONF"] = str(conf)
-    lib = load_lib(module, refresh=True)        # SoftHSM sees new tokens only after re-init
-    token = lib.get_token(token_label=label)
-    key_id = b"\x01"
+    load_lib(module, refresh=True)              # SoftHSM sees new tokens only after re-init
+    return add_key(ca, label=label, key_label=key_label, subject=subject, pin=pin,
+                   not_before=not_before, not_after=not_after, mismatched=mismatched,
+                   module=module, crl_url=crl_url)
+
+
+def add_key(
+    ca: TestCa, *, label: str, key_label: str, subject: x509.Name, pin: str,
+    key_id: bytes = b"\x01", not_before: datetime | None = None,
+    not_after: datetime | None = None, mismatched: bool = False, module: str = SOFTHSM_LIB,
+    crl_url: str = "", always_authenticate: bool = False,
+) -> x509.Certificate:
+    """Generate an RSA key ON token `label` and store its certificate beside it (same CKA_ID);
+    `always_authenticate=True` makes a key that asks for the PIN on every signature."""
+    from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
+
+    token = load_lib(module).get_token(token_label=label)
     with token.open(rw=True, user_pin=pin) as session:
         pub, _priv = session.generate_keypair(
-            KeyType.RSA, 2048, store=True, label=key_label, id=key_id)
+            KeyType.RSA, 2048, store=True, label=key_label, id=key_id,
+            private_template={Attribute.ALWAYS_AUTHENTICATE: True} if always_authenticate
+            else None)
         if mismatched:
             public_key = rsa.generate_private_key(65537, 2048).public_key()
         else:

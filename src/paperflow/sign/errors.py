@@ -20,6 +20,18 @@ class WrongPin(SigningError):
     code = "wrong_pin"
 
 
+class PinTriesLow(PinUnavailable):
+    """The token says few tries are left: a PIN from the environment is not sent."""
+
+    code = "pin_tries_low"
+
+
+class KeyNotFound(SigningError):
+    """No key, or several, match the configured selection on the token."""
+
+    code = "key_not_found"
+
+
 class PinLocked(SigningError):
     code = "pin_locked"
 
@@ -52,16 +64,48 @@ def token_absent(label: str, module: str, *, detail: str = "") -> TokenAbsent:
     )
 
 
+_VI_TRIES = {"low": " Token báo chỉ còn ít lần thử.",
+             "final": " Token báo đây là LẦN THỬ CUỐI CÙNG: nhập sai nữa token sẽ bị khóa."}
+_EN_TRIES = {"low": " The token says few tries are left.",
+             "final": " The token says this is the FINAL TRY: one more wrong PIN locks it."}
+
+
+def tries_warning(tries: str) -> str:
+    return f"{_VI_TRIES.get(tries, '').strip()}\n{_EN_TRIES.get(tries, '').strip()}"
+
+
 def wrong_pin(label: str, *, tries: str = "") -> WrongPin:
-    vi_tries = {"low": " Token báo chỉ còn ít lần thử.",
-                "final": " Token báo đây là LẦN THỬ CUỐI CÙNG: nhập sai nữa token sẽ bị khóa."}
-    en_tries = {"low": " The token says few tries are left.",
-                "final": " The token says this is the FINAL TRY: one more wrong PIN locks it."}
+    vi_tries, en_tries = _VI_TRIES, _EN_TRIES
     return WrongPin(
         f"Mã PIN của token '{label}' không đúng.{vi_tries.get(tries, '')} Kiểm tra lại mã PIN "
         "(biến môi trường PAPERFLOW_PIN / PAPERFLOW_ORG_PIN hoặc nhập khi được hỏi).",
         f"Wrong PIN for token '{label}'.{en_tries.get(tries, '')} Check the PIN "
         "(PAPERFLOW_PIN / PAPERFLOW_ORG_PIN or the prompt).",
+    )
+
+
+def pin_refused_before(label: str, env: str) -> WrongPin:
+    where_vi = f" (biến {env})" if env else ""
+    where_en = f" ({env})" if env else ""
+    return WrongPin(
+        f"Mã PIN{where_vi} đã bị token '{label}' từ chối trong lần chạy này: paperflow không "
+        "gửi lại mã PIN sai (token bị khóa sau vài lần sai). Sửa mã PIN rồi chạy "
+        "'paperflow sign' trong cửa sổ dòng lệnh.",
+        f"The PIN{where_en} was already refused by token '{label}' in this run: paperflow never "
+        "sends a wrong PIN again (the token locks after a few). Fix the PIN, then run "
+        "'paperflow sign' in a terminal.",
+    )
+
+
+def pin_tries_low(label: str, env: str, tries: str) -> PinTriesLow:
+    return PinTriesLow(
+        f"Token '{label}' báo{' đây là LẦN THỬ CUỐI CÙNG' if tries == 'final' else ' còn ít lần thử'}"
+        f" (đã có lần nhập sai PIN): paperflow không dùng mã PIN trong biến {env}. Chạy "
+        "'paperflow sign' trong cửa sổ dòng lệnh và tự nhập PIN; nhập đúng một lần thì token "
+        "trở lại bình thường.",
+        f"Token '{label}' says {'this is the FINAL TRY' if tries == 'final' else 'few tries are left'}"
+        f" (a wrong PIN was entered): paperflow does not use the PIN in {env}. Run 'paperflow "
+        "sign' in a terminal and type the PIN; one correct entry resets the token.",
     )
 
 
@@ -90,12 +134,12 @@ def cert_not_valid_now(cn: str, not_before: str, not_after: str, *, expired: boo
     )
 
 
-def key_cert_mismatch(label: str, key_label: str) -> KeyCertificateMismatch:
+def key_cert_mismatch(label: str, key: str) -> KeyCertificateMismatch:
     return KeyCertificateMismatch(
-        f"Khóa bí mật '{key_label}' trên token '{label}' không khớp với chứng thư số cùng tên. "
-        "Kiểm tra key_label trong config.toml, hoặc nạp lại chứng thư số đúng vào token.",
-        f"Private key '{key_label}' on token '{label}' does not match the certificate with that "
-        "label. Check key_label in config.toml or load the right certificate onto the token.",
+        f"Khóa bí mật ({key}) trên token '{label}' không khớp với chứng thư số đi kèm. Kiểm tra "
+        "key_label / key_id / cert_serial trong config.toml, hoặc nạp lại chứng thư số đúng.",
+        f"Private key ({key}) on token '{label}' does not match its certificate. Check "
+        "key_label / key_id / cert_serial in config.toml or load the right certificate.",
     )
 
 
@@ -128,3 +172,23 @@ def cert_revoked(who: str) -> CertificateRevoked:
         f"The certificate of {who} is REVOKED according to the CA's revocation list (CRL/OCSP): "
         "do not sign with it. Ask the certificate authority for a new certificate.",
     )
+
+
+def key_not_found(label: str, selection: str, listing: str, *, count: int) -> KeyNotFound:
+    if count > 1:
+        vi = (f"Trên token '{label}' có {count} khóa/chứng thư số khớp với {selection}: chọn "
+              "đúng một bằng key_id hoặc cert_serial trong config.toml. Token đang có:")
+        en = (f"{count} keys/certificates on token '{label}' match {selection}: choose one with "
+              "key_id or cert_serial in config.toml. The token holds:")
+    else:
+        vi = (f"Không tìm thấy khóa và chứng thư số theo {selection} trên token '{label}'. "
+              "Sửa key_label, key_id hoặc cert_serial trong config.toml. Token đang có:")
+        en = (f"No key and certificate match {selection} on token '{label}'. Fix key_label, "
+              "key_id or cert_serial in config.toml. The token holds:")
+    return KeyNotFound(f"{vi}\n{listing}", f"{en}\n{listing}")
+
+
+def pinpad_prompt(label: str, role: str) -> str:
+    who = "cá nhân / officer" if role == "officer" else "cơ quan / agency"
+    return (f"Nhập mã PIN của token '{label}' ({who}) trên bàn phím của đầu đọc.\n"
+            f"Type the PIN of token '{label}' on the reader's keypad.")

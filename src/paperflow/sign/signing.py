@@ -27,6 +27,7 @@ from ..config import Settings
 from ..errors import ConfigError, SigningError
 from ..models import RenderedDocument
 from .appearance import Appearances, attachment_box, officer_placement, scan_pdf, seal_box, vn_time
+from .keys import selector
 from .tokens import Credential, TokenSpec
 from .trustinfo import revocation_context, revocation_urls, tsa_failed_note
 
@@ -100,17 +101,21 @@ def resolve_setup(settings: Settings) -> SignSetup:
             signature_image=pki.signature_image, seal_image=pki.seal_image,
             tsa_url=sg.tsa_url, cache_dir=cache, place=settings.agency.place,
             **_network(settings))
+    chosen = selector(sg.key_label, sg.key_id, sg.cert_serial, "signing")
     officer = TokenSpec("officer", sg.pkcs11_module, sg.token_label, sg.key_label,
-                        "PAPERFLOW_PIN", pkcs12=settings.resolve(sg.pkcs12) if sg.pkcs12 else None)
+                        "PAPERFLOW_PIN", pkcs12=settings.resolve(sg.pkcs12) if sg.pkcs12 else None,
+                        key_id=chosen.key_id, cert_serial=chosen.cert_serial)
     agency = None
     org = sg.organization
     if org is not None:
         # No fallback to PAPERFLOW_PIN: trying the officer's PIN on the agency's token would
         # burn one of its few tries.
+        chosen = selector(org.key_label, org.key_id, org.cert_serial, "signing.organization")
         agency = TokenSpec("agency", org.pkcs11_module or sg.pkcs11_module, org.token_label,
                            org.key_label, "PAPERFLOW_ORG_PIN",
                            pkcs12=settings.resolve(org.pkcs12) if org.pkcs12 else None,
-                           p12_password_env="PAPERFLOW_ORG_P12_PASSWORD")
+                           p12_password_env="PAPERFLOW_ORG_P12_PASSWORD",
+                           key_id=chosen.key_id, cert_serial=chosen.cert_serial)
     return SignSetup(officer=officer, agency=agency,
                      signature_image=_image(settings, sg.signature_image),
                      seal_image=_image(settings, org.seal_image) if org else None,

@@ -1,7 +1,10 @@
 """Opening a signing credential: a PKCS#11 token (production) or a PKCS#12 file (development).
 
 One `Credential` = one PKCS#11 session + one login, held for a whole batch (pyHanko caches the
-key handle, so hundreds of PDFs cost one PIN entry). Before the first document is touched the
+key handle, so hundreds of PDFs cost one PIN entry). The PIN is chosen by pins.py from the
+token's flags (locked, tries left, PIN-pad reader); the key by keys.py (label, CKA_ID or the
+certificate's serial). A key with CKA_ALWAYS_AUTHENTICATE gets the PIN again on every
+signature, from memory (C_Login CKU_CONTEXT_SPECIFIC). Before the first document is touched the
 credential is checked: certificate valid now, private key matching the certificate.
 """
 
@@ -14,6 +17,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +28,8 @@ from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 from . import errors as E
+from .keys import KeySelector, find_key
+from .pins import TokenState, can_prompt, choose_pin, remember_refused
 
 log = logging.getLogger("paperflow.sign")
 
@@ -80,14 +86,6 @@ def _count_login(*, failed: bool) -> None:
             LOGINS.attempts += 1
 
 
-def can_prompt() -> bool:
-    """A terminal is attached, so a PIN prompt is possible."""
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):
-        return False
-
-
 @dataclass(frozen=True)
 class TokenSpec:
     """Which credential one signing role uses (derived from SigningSettings)."""
@@ -100,6 +98,12 @@ class TokenSpec:
     pkcs12: Path | None = None      # development: a .p12/.pfx instead of a token
     p12_password_env: str = "PAPERFLOW_P12_PASSWORD"
     default_pin: str | None = None  # only the demo token has one
+    key_id: bytes | None = None     # CKA_ID of the key (config key_id, hex)
+    cert_serial: int | None = None  # or the serial number of its certificate (config, hex)
+
+    @property
+    def selector(self) -> KeySelector:
+        return KeySelector(self.key_label, self.key_id, self.cert_serial)
 
 
 @dataclass
@@ -111,31 +115,29 @@ class Credential:
     cert: x509.Certificate
     _session: object = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # pyHanko's sign kwargs: holds the PIN (in memory) for a key that asks for it on every
+    # signature (CKA_ALWAYS_AUTHENTICATE); emptied on close
+    _sign_kwargs: dict = field(default_factory=dict, repr=False)
+    always_authenticate: bool = False
 
     @property
     def cn(self) -> str:
         return self.cert.subject.native.get("common_name", "") or self.cert.subject.human_friendly
 
+    def __enter__(self) -> Credential:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        self._sign_kwargs.clear()
         if self._session is not None:
             try:
                 self._session.close()
             except Exception:  # closing a removed token must not hide the real outcome
                 log.debug("closing the PKCS#11 session failed", exc_info=True)
             self._session = None
-
-
-def get_pin(spec: TokenSpec) -> str:
-    """PIN from the environment, else the demo default, else a prompt; never logged."""
-    pin = os.environ.get(spec.pin_env)
-    if pin:
-        return pin
-    if spec.default_pin is not None:
-        return spec.default_pin
-    if can_prompt():
-        who = "cá nhân / officer" if spec.role == "officer" else "cơ quan / agency"
-        return getpass.getpass(f"PIN token '{spec.token_label}' ({who}): ")
-    raise E.pin_unavailable(spec.pin_env, spec.token_label)
 
 
 def _tries_left(token) -> str:
@@ -168,14 +170,12 @@ def map_login_error(exc: Exception, label: str, token=None) -> Exception:
     )
 
 
-def _open_pkcs11(spec: TokenSpec) -> Credential:
+def find_token(lib, spec: TokenSpec):
+    """The token labelled `spec.token_label` (tests swap in one whose flags they choose)."""
     from pkcs11 import exceptions as px
-    from pkcs11.constants import TokenFlag
-    from pyhanko.sign.pkcs11 import PKCS11Signer
 
-    lib = load_lib(spec.module)
     try:
-        token = lib.get_token(token_label=spec.token_label)
+        return lib.get_token(token_label=spec.token_label)
     except px.NoSuchToken as exc:
         raise E.token_absent(spec.token_label, spec.module) from exc
     except px.MultipleTokensReturned as exc:
@@ -183,31 +183,68 @@ def _open_pkcs11(spec: TokenSpec) -> Credential:
             f"Có nhiều token cùng nhãn '{spec.token_label}': chỉ cắm một token.",
             f"Several tokens are labelled '{spec.token_label}': plug in only one.",
         ) from exc
-    if token.flags & TokenFlag.USER_PIN_LOCKED:        # do not burn a try on a locked token
-        raise E.pin_locked(spec.token_label)
-    pin = get_pin(spec)
+
+
+def tell_clerk(message: str) -> None:
+    """A message the person at the token must see now (the PIN-pad reader waits for them)."""
+    log.warning("%s", message.replace("\n", " "))
+    with contextlib.suppress(OSError, ValueError):
+        print(message, file=sys.stderr, flush=True)
+
+
+def _login(lib, spec: TokenSpec, tell: Callable[[str], None]) -> tuple[object, str | None]:
+    """One C_Login, decided by pins.choose_pin from the token's flags: (session, the PIN,
+    or None when the PIN-pad reader took it)."""
+    from pkcs11 import PROTECTED_AUTH
+    from pkcs11 import exceptions as px
+
+    token = find_token(lib, spec)
+    state = TokenState.of(token, spec.module)
+    choice = choose_pin(state, pin_env=spec.pin_env, role=spec.role,
+                        default_pin=spec.default_pin)
+    if choice.pin is None:
+        tell(E.pinpad_prompt(spec.token_label, spec.role))
     _count_login(failed=False)
     try:
-        session = token.open(user_pin=pin)
+        session = token.open(user_pin=PROTECTED_AUTH if choice.pin is None else choice.pin)
     except px.PKCS11Error as exc:
         _count_login(failed=True)
-        with contextlib.suppress(px.PKCS11Error):   # flags are a snapshot: re-read tries left
-            token = lib.get_token(token_label=spec.token_label)
+        if choice.pin is not None and isinstance(exc, px.PinIncorrect | px.PinInvalid
+                                                 | px.PinLenRange):
+            remember_refused(state, choice.pin)     # never sent to this token again
+        with contextlib.suppress(E.SigningError, px.PKCS11Error):  # flags now: tries left
+            token = find_token(lib, spec)
         raise map_login_error(exc, spec.token_label, token) from None
-    finally:
-        del pin
+    return session, choice.pin
+
+
+def _open_pkcs11(spec: TokenSpec, tell: Callable[[str], None]) -> Credential:
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
+    lib = load_lib(spec.module)
+    session, pin = _login(lib, spec, tell)
     try:
-        signer = PKCS11Signer(session, cert_label=spec.key_label, key_label=spec.key_label)
+        found = find_key(session, spec.selector, spec.token_label)
+        # a key asking for the PIN on every signature gets it from memory (pyHanko's
+        # signing_pin_mode REAUTHENTICATE does the same: `pin` in the sign kwargs)
+        kwargs = {"pin": pin} if found.always_authenticate and pin is not None else {}
+        signer = PKCS11Signer(session, base_sign_kwargs=kwargs, **found.signer_args)
         cert = signer.signing_cert          # loads key + certificate now, not mid-batch
+    except E.KeyNotFound:
+        session.close()
+        raise
     except Exception as exc:
         session.close()
         raise E.TokenFailure(
-            f"Không tìm thấy khóa và chứng thư số nhãn '{spec.key_label}' trên token "
-            f"'{spec.token_label}' ({exc}). Kiểm tra key_label trong config.toml.",
-            f"No key and certificate labelled '{spec.key_label}' on token "
-            f"'{spec.token_label}' ({exc}). Check key_label in config.toml.",
+            f"Không đọc được khóa và chứng thư số ({spec.selector}) trên token "
+            f"'{spec.token_label}' ({exc}). Kiểm tra key_label / key_id / cert_serial trong "
+            "config.toml.",
+            f"Cannot read the key and certificate ({spec.selector}) on token "
+            f"'{spec.token_label}' ({exc}). Check key_label / key_id / cert_serial in "
+            "config.toml.",
         ) from exc
-    return Credential(spec=spec, signer=signer, cert=cert, _session=session)
+    return Credential(spec=spec, signer=signer, cert=cert, _session=session,
+                      _sign_kwargs=kwargs, always_authenticate=found.always_authenticate)
 
 
 def _open_pkcs12(spec: TokenSpec) -> Credential:
@@ -236,13 +273,27 @@ def _check(cred: Credential, now: datetime) -> None:
     mech = cred.signer.get_signature_mechanism_for_digest("sha256")
     try:
         sig = asyncio.run(cred.signer.async_sign_raw(probe, "sha256"))
+    except Exception as exc:
+        from pkcs11 import exceptions as px
+
+        if isinstance(exc, px.UserNotLoggedIn) and cred.always_authenticate:
+            raise E.TokenFailure(      # a PIN-pad reader and a key wanting a PIN per signature
+                f"Khóa trên token '{cred.spec.token_label}' đòi nhập PIN cho từng chữ ký nhưng "
+                "đầu đọc không chuyển PIN được: dùng đầu đọc không có bàn phím.",
+                f"The key on token '{cred.spec.token_label}' asks for the PIN on every "
+                "signature and the reader could not pass it: use a reader without a keypad.",
+            ) from exc
+        raise E.key_cert_mismatch(cred.spec.token_label, str(cred.spec.selector)) from exc
+    try:
         DefaultSignatureValidator().validate_signature(sig, probe, cert.public_key, mech)
     except Exception as exc:
-        raise E.key_cert_mismatch(cred.spec.token_label, cred.spec.key_label) from exc
+        raise E.key_cert_mismatch(cred.spec.token_label, str(cred.spec.selector)) from exc
 
 
-def open_credential(spec: TokenSpec, *, now: datetime | None = None) -> Credential:
-    cred = _open_pkcs12(spec) if spec.pkcs12 else _open_pkcs11(spec)
+def open_credential(spec: TokenSpec, *, now: datetime | None = None,
+                    tell: Callable[[str], None] = tell_clerk) -> Credential:
+    """The logged-in, checked credential of one token (a context manager: closes on exit)."""
+    cred = _open_pkcs12(spec) if spec.pkcs12 else _open_pkcs11(spec, tell)
     try:
         _check(cred, now or datetime.now(UTC))
     except BaseException:
