@@ -262,13 +262,19 @@ class Plan:
     batch: str
     actions: tuple[Action, ...]
     warnings: tuple[PlanWarning, ...] = ()
+    # The batch's own letters, addressed by the plan: its report, the agency list for the CA
+    # (kinds "report", "agency"); due only in a batch that has new actions.
+    letters: tuple[Action, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "batch": self.batch,
             "actions": [a.to_json() for a in self.actions],
             "warnings": [asdict(w) for w in self.warnings],
         }
+        if self.letters:
+            out["letters"] = [a.to_json() for a in self.letters]
+        return out
 
 
 @dataclass(frozen=True)

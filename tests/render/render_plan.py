@@ -87,6 +87,15 @@ def realistic_plan() -> Plan:
                "Hồ sơ đề nghị gia hạn & thay đổi thông tin <2024>", from_=KHDT, to=STC,
                sender=KHDT),
     ]
+    # the batch's own letters, as plan/dispatches.py addresses them (render never routes)
+    letters = [Action("agency", "list", "275/BCY-CTSBMTT 4", reason, route_to=CA_NAME,
+                    to=CA_NAME, sender=HY, subscriber=Subscriber(
+                        type="organization", name=name, agency=name, managing_agency=UB,
+                        province="Hưng Yên"))
+             for name, reason in ((STC, ""), (NNMT, f"Tên cũ: {NNPTNT}"), (HY, ""))]
+    letters.append(Action("report", "report", "NĐ 30/2020", "Báo cáo kết quả.", to=UB,
+                          route_to=UB, sender=HY, from_=HY))
     return Plan("20250703-hung-yen-001", tuple(acts),
                 (PlanWarning("leader_unchanged", "Lãnh đạo Sở Tài chính chưa thay đổi thông tin "
-                             "chứng thư cá nhân: được tiếp tục ký trong trường hợp khẩn cấp."),))
+                             "chứng thư cá nhân: được tiếp tục ký trong trường hợp khẩn cấp."),),
+                letters=tuple(letters))

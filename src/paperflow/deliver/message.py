@@ -77,12 +77,20 @@ def resolve_recipient(settings: Settings, name: str) -> Recipient:
     return Recipient(name=name, address="")
 
 
+# What a document is called in a mail subject (a V/v letter is a Công văn, whatever it carries).
+DOC_TYPE_WORDS = {"handover_tokens": "Biên bản", "handover_dossiers": "Biên bản",
+                  "report": "Báo cáo", "import_sheet": "Danh sách", "list": "Danh sách",
+                  "register": "Sổ theo dõi"}
+
+
 def mail_subject(doc: RenderedDocument) -> str:
-    """'Công văn số 12/SKHCN-CĐS: V/v thay đổi …' — the number first, as clerks file by it."""
+    """'Công văn số 12/SKHCN-CĐS: V/v thay đổi …', 'Biên bản số 03/BB-SKHCN: V/v …' — the
+    document's type and number first, as clerks file by them."""
     subject = doc.subject.strip() or (
-        f"V/v đề nghị {REQUEST_VI.get(doc.request, doc.request)}" if doc.request else "Công văn")
+        f"V/v đề nghị {REQUEST_VI.get(doc.request, doc.request)}" if doc.request else "")
+    word = DOC_TYPE_WORDS.get(doc.type, "Công văn")
     number = doc.number.strip() or "(chưa cấp số)"
-    return f"Công văn số {number}: {subject}"
+    return f"{word} số {number}: {subject}" if subject else f"{word} số {number}"
 
 
 def attachments_of(doc: RenderedDocument) -> tuple[Path, ...]:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from ..config import Settings
 from ..errors import DeliveryError
 from ..models import RenderedDocument
-from ..text import slug
+from ..text import key, slug
 from .hashes import remember_eml
 from .journal import MailRecord
 from .message import Mail, build_mail
@@ -224,8 +224,8 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                         rf.to_print.append(doc.pdf)     # a paper original as well
                 else:
                     rf.to_print.extend(files)           # a draft: print, sign by hand, stamp
-                if doc.type == "list":
-                    continue
+                if doc.type == "list" or (doc.sender and key(doc.sender) == key(doc.recipient)):
+                    continue        # a list travels with its dispatch; no mail to ourselves
                 mail = build_mail(settings, doc)
                 n = len(emls) + 1
                 eml = folder / MAIL_DIR / f"{n:02d}-{slug(doc.request or doc.type)}-" \

@@ -9,7 +9,12 @@ from ..models import Action, MergeKind, Plan, PlanWarning
 from ..register.snapshot import RegisterSnapshot
 from ..text import key
 from .common import R_ORG_LIST, Context, focal_point, full_province, orphan_subscriber, province_of
-from .dispatches import dispatch_actions
+from .dispatches import (
+    agency_list_actions,
+    dispatch_actions,
+    missing_data_warnings,
+    report_action,
+)
 from .events import renames as renames_of
 from .events import resolve_events, superiors
 from .handover import dossier_actions, token_actions
@@ -115,8 +120,11 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
     dossiers = dossier_actions(ctx, events)
     actions = sorted(_dedupe(certs + tokens + dossiers), key=sort_key)
     warnings += _org_list_warning(ctx, actions, events) + _focal_warnings(ctx, actions)
+    warnings += missing_data_warnings(actions)
+    letters = agency_list_actions(ctx, events, renames, actions) + report_action(ctx, actions)
     implementing, w = dispatch_actions(ctx)     # central dispatches passed on, after the rest
     actions += implementing
     warnings += w
     unique = sorted(set(warnings), key=lambda x: (x.code, x.message))
-    return Plan(batch=batch, actions=tuple(actions), warnings=tuple(unique))
+    return Plan(batch=batch, actions=tuple(actions), warnings=tuple(unique),
+                letters=tuple(letters))

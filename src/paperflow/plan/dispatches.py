@@ -4,11 +4,14 @@ action recorded in an earlier batch is never planned again, register/batches.act
 
 from __future__ import annotations
 
-from ..models import Action, CentralDispatch, PlanWarning
-from ..text import nfc
-from .common import Context
+from ..config import CA_NAME
+from ..models import Action, CentralDispatch, MergeKind, PlanWarning, Subscriber
+from ..text import key, nfc
+from .common import R_ORG_LIST, Context, focal_point, full_province, new_province, province_of
+from .events import superiors
 
 R_IMPLEMENT = "NĐ 30/2020"
+R_REPORT = "NĐ 30/2020; 275/BCY-CTSBMTT"
 DEFAULT_RECIPIENTS = ("Văn phòng UBND tỉnh", "Các sở, ban, ngành tỉnh", "UBND các xã, phường")
 
 
@@ -59,3 +62,117 @@ def _top(c: CentralDispatch) -> list[str]:
     return [label for label, _t in c.points if label.count(".") == 1] or [
         label for label, _t in c.points]
 
+
+
+# --- the batch's own letters: whom they go to is decided here, never in render -------------
+
+def is_focal_desk(ctx: Context) -> bool:
+    """Rule 18: the agency in [agency] is its province's authorised focal point."""
+    fp = focal_point(ctx, ctx.settings.agency.province)
+    return bool(fp) and key(fp) == key(ctx.settings.agency.name)
+
+
+def provincial_committee(ctx: Context) -> str:
+    """'Ủy ban nhân dân tỉnh Hưng Yên': the managing agency when it is the province's UBND."""
+    managing = nfc(ctx.settings.agency.managing)
+    if key(managing).startswith(("uy ban nhan dan tinh", "uy ban nhan dan thanh pho", "ubnd")):
+        return managing
+    return f"Ủy ban nhân dân {full_province(ctx, ctx.settings.agency.province)}"
+
+
+def report_action(ctx: Context, actions: list[Action]) -> list[Action]:
+    """The summary report of the batch: an agency reports to its focal point; the focal point
+    reports what it carried out to the UBND tỉnh (never to its own director)."""
+    if not any(a.kind in ("certificate", "token", "dossier") for a in actions):
+        return []
+    us = nfc(ctx.settings.agency.name)
+    if is_focal_desk(ctx):
+        to = provincial_committee(ctx)
+    else:
+        to = focal_point(ctx, ctx.settings.agency.province) or provincial_committee(ctx)
+    return [Action(kind="report", action="report", rule=R_REPORT, to=to, route_to=to,
+                   sender=us, from_=us,
+                   reason=f"{us} báo cáo {to} kết quả tổng hợp, thực hiện đề nghị về chứng thư "
+                          "chữ ký số chuyên dùng công vụ của đợt này.")]
+
+
+def agency_list_actions(ctx: Context, events: list, renames: dict,
+                        actions: list[Action]) -> list[Action]:
+    """Rule 8 (275 §4): the focal point sends the CA every agency of the province as it is after
+    the reorganisation — all the register knows, not only those this batch touches — each with
+    its managing agency. Agencies merged away or dissolved are left out; renamed ones carry the
+    new name with the old one in the note."""
+    if not is_focal_desk(ctx):
+        return []
+    if not events and not any(a.kind == "certificate" and a.changes for a in actions):
+        return []
+    home = key(new_province(ctx, ctx.settings.agency.province))
+    gone = {key(s) for ev in events if ev.kind == MergeKind.DISSOLVE for s in ev.sources}
+    gone |= {key(a.subscriber.name) for a in actions if a.kind == "certificate"
+             and a.action == "revoke" and a.subscriber and a.subscriber.type == "organization"}
+    ups = superiors(events)
+    rows: dict[str, Action] = {}
+
+    def add(name: str, managing: str, old: str, province: str) -> None:
+        k = key(name)
+        if not name or k in rows or (k in gone and not old):
+            return
+        hit = renames.get(key(managing))
+        managing = hit.new if hit else managing
+        managing = ups[k][0] if k in ups else managing
+        sub = Subscriber(type="organization", name=nfc(name), agency=nfc(name),
+                         managing_agency=nfc(managing), province=province)
+        note = f"Tên cũ: {nfc(old)}" if old and key(old) != k else ""
+        rows[k] = Action(kind="agency", action="list", rule=R_ORG_LIST, subscriber=sub,
+                         route_to=CA_NAME, to=CA_NAME, sender=nfc(ctx.settings.agency.name),
+                         reason=note)
+
+    for s in ctx.snapshot.subscribers:
+        if s.type != "organization":
+            continue
+        province = new_province(ctx, province_of(ctx, s, ctx.cert(s.cert_serial)))
+        if key(province) != home:
+            continue
+        hit = renames.get(key(s.name))
+        if hit is not None:
+            add(hit.new, s.managing_agency, s.name, province)
+        elif key(s.name) not in gone:
+            add(s.name, s.managing_agency, "", province)
+    for ev in events:
+        if ev.kind in (MergeKind.MERGE_NEW, MergeKind.MERGE_KEEP, MergeKind.RENAME):
+            add(ev.target, ev.superior or "", "", new_province(ctx, ctx.settings.agency.province))
+    return sorted(rows.values(), key=lambda a: key(a.subscriber.name) if a.subscriber else "")
+
+
+# What the CA's registration system asks for each subscriber (DOMAIN.md, the import sheet) that
+# subscriber lists often lack; the clerk completes it before signing (issue 14 item 8). Fields the
+# model does not carry yet (CCCD date and place, tax code) count as missing.
+_PERSON_NEEDS = (("birth_date", "ngày sinh"), ("id_number", "số CCCD"),
+                 ("id_issued", "ngày cấp CCCD"), ("id_place", "nơi cấp CCCD"))
+_ORG_NEEDS = (("tax_code", "mã số thuế hoặc mã quan hệ ngân sách"),)
+
+
+def missing_data_warnings(actions: list[Action]) -> list[PlanWarning]:
+    """Per agency, one warning naming each subscriber of a request (change, renewal,
+    restoration) and the form data the CA requires that the inputs lack."""
+    by_agency: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for a in actions:
+        s = a.subscriber
+        if a.kind != "certificate" or s is None or a.action not in (
+                "change_info", "renew", "restore_token"):
+            continue
+        needs = _PERSON_NEEDS if s.type == "person" else _ORG_NEEDS
+        lacking = [label for attr, label in needs if not getattr(s, attr, None)]
+        ident = f"{key(s.name)}|{a.serial}"
+        if not lacking or ident in seen:
+            continue
+        seen.add(ident)
+        agency = nfc(s.agency if s.type == "person" else s.managing_agency) or "chưa rõ cơ quan"
+        serial = f" ({a.serial})" if a.serial else ""
+        by_agency.setdefault(agency, []).append(f"{nfc(s.name)}{serial}: {', '.join(lacking)}")
+    return [PlanWarning(
+        "form_data_missing",
+        f"Thiếu thông tin Cục Chứng thực số và Bảo mật thông tin yêu cầu trong biểu mẫu — {agency} "
+        f"({len(rows)} thuê bao): {'; '.join(rows)}. Bổ sung trước khi ký.")
+        for agency, rows in sorted(by_agency.items())]

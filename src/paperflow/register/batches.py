@@ -18,6 +18,9 @@ from .snapshot import action_from_dict, action_to_dict
 
 STATES = ("planned", "generated", "signed", "sent", "done", "superseded")
 NOT_ISSUED = ("planned", "generated")
+# The batch's own documents (its report, the agency list for the CA): one per batch that has new
+# requests, never a batch of their own.
+PER_BATCH = frozenset({"report", "agency"})
 
 
 def action_key(a: Action) -> str:
@@ -40,9 +43,13 @@ def batch_exists(session: Session, batch: str) -> bool:
 
 def record_plan(session: Session, plan: Plan) -> list[Action]:
     now = datetime.now().astimezone()
-    new: list[Action] = []
+    new: list[tuple[int, Action]] = []
     seen: set[str] = set()
-    keyed = [(action_key(a), a) for a in plan.actions]
+    keyed = [(action_key(a) if a.kind not in PER_BATCH else hashlib.sha256(
+        f"{action_key(a)}|{plan.batch}".encode()).hexdigest(), a)
+        for a in (*plan.actions, *plan.letters)]
+    # requests first: whether the batch's own documents are due depends on them
+    order = sorted(range(len(keyed)), key=lambda i: keyed[i][1].kind in PER_BATCH)
     # Batches of earlier plans, looked up 500 keys a query (one SELECT per action, each after an
     # autoflush of the previous INSERT, was most of planning's time at province scale).
     known: dict[str, str] = {}
@@ -51,27 +58,33 @@ def record_plan(session: Session, plan: Plan) -> list[Action]:
         chunk = keys[i:i + 500]
         known.update(session.execute(select(RequestRow.key, RequestRow.batch)
                                      .where(RequestRow.key.in_(chunk))).all())
-    for position, (k, a) in enumerate(keyed):
+    requests_new = False
+    for position in order:
+        k, a = keyed[position]
         if k in seen:
             continue
         seen.add(k)
         batch = known.get(k)
+        if a.kind in PER_BATCH and batch is None and not requests_new:
+            continue
+        if batch is None or batch == plan.batch:
+            requests_new = requests_new or a.kind in ("certificate", "token", "dossier")
         if batch is None:
             session.add(RequestRow(
                 key=k, batch=plan.batch, position=position, kind=a.kind, action=a.action,
                 serial=a.serial or a.token_serial, sender=a.sender, route_to=a.route_to,
                 rule=a.rule, payload=action_to_dict(a), state="planned", created_at=now,
                 updated_at=now))
-            new.append(a)
+            new.append((position, a))
         elif batch == plan.batch:
-            new.append(a)
-    _supersede(session, plan.batch, [(action_key(a), a) for a in new])
+            new.append((position, a))
+    _supersede(session, plan.batch, [(action_key(a), a) for _position, a in new])
     if new and session.get(BatchRow, plan.batch) is None:
         session.add(BatchRow(batch=plan.batch, created_at=now,
                              warnings=[[w.code, w.message] for w in plan.warnings]))
         assign_reports(session, plan.batch)     # the files read since the last batch
     session.flush()
-    return new
+    return [a for _position, a in sorted(new, key=lambda x: x[0]) if a.kind not in PER_BATCH]
 
 
 def _supersede(session: Session, batch: str, new: list[tuple[str, Action]]) -> None:
@@ -99,8 +112,10 @@ def load_plan(session: Session, batch: str) -> Plan:
         )
     rows = session.scalars(select(RequestRow).where(RequestRow.batch == batch)
                            .order_by(RequestRow.position, RequestRow.key))
-    return Plan(batch=batch, actions=tuple(action_from_dict(r.payload) for r in rows),
-                warnings=tuple(PlanWarning(code=c, message=m) for c, m in b.warnings))
+    actions = [action_from_dict(r.payload) for r in rows]
+    return Plan(batch=batch, actions=tuple(a for a in actions if a.kind not in PER_BATCH),
+                warnings=tuple(PlanWarning(code=c, message=m) for c, m in b.warnings),
+                letters=tuple(a for a in actions if a.kind in PER_BATCH))
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -20,10 +20,15 @@ Numbers = Callable[[str], str] | None
 
 FORM_TEMPLATES = {"04": "cong_van_mau04.docx", "05": "cong_van_mau05.docx",
                   "06": "cong_van_mau06.docx"}
-FORM_SUBJECTS = {"05": "đề nghị thu hồi chứng thư chữ ký số chuyên dùng công vụ",
+# The subjects as the forms of Nghị định 68/2024 word them (Mẫu 04 is one form for both).
+FORM_SUBJECTS = {"04": "đề nghị gia hạn, thay đổi nội dung thông tin chứng thư chữ ký số "
+                       "chuyên dùng công vụ",
+                 "05": "đề nghị thu hồi chứng thư chữ ký số chuyên dùng công vụ",
                  "06": "đề nghị khôi phục thiết bị lưu khóa bí mật"}
 DETAIL_HEADINGS = {"04": "Nội dung đề nghị", "05": "Lý do thu hồi", "06": "Lý do khôi phục"}
 REQUEST_ACTIONS = ("change_info", "renew", "revoke", "restore_token")
+# What the CA's registration system imports: changes, renewals, restorations (not revocations).
+IMPORT_ACTIONS = ("change_info", "renew", "restore_token")
 INLINE_ROWS = 30          # more subscribers than this: the dispatch gives counts, the list the rows
 LIST_PART_ROWS = 1000     # rows per part of the attached list (see list_parts)
 
@@ -63,20 +68,22 @@ def iter_batch(plan: Plan, settings: Settings, outdir: Path, *,
                               numbers)
     yield from _dossier_minutes([a for a in plan.actions if a.kind == "dossier"], settings, out,
                                 numbers)
-    orgs = [a for a in certs if a.subscriber and a.subscriber.type == "organization"]
-    if orgs:
-        yield _org_list(orgs, settings, out, numbers)
-    requested = [a for a in certs if a.action in REQUEST_ACTIONS and a.subscriber]
+    letters = [*plan.letters, *(a for a in plan.actions if a.kind in ("agency", "report"))]
+    agencies = [a for a in letters if a.kind == "agency" and a.subscriber]
+    if agencies:
+        yield _org_list(agencies, settings, out, numbers)
+    requested = [a for a in certs if a.action in IMPORT_ACTIONS and a.subscriber]
     if requested:
         path = out.path("Template_import_VGCA", ".xlsx")
-        rows = [C.subscriber_row(i, a) for i, a in enumerate(requested, start=1)]
-        sheets.write_import_sheet(path, rows)
+        sheets.write_import_sheet(path, [C.import_row(a) for a in requested])
         yield RenderedDocument(path=path, type="import_sheet", request="", recipient=CA_NAME,
-                               sender=C.own_issuer(settings).name)
+                               sender=C.own_issuer(settings).name,
+                               subject="Danh sách thuê bao nhập Hệ thống đăng ký trực tuyến")
     yield from _implementing([a for a in plan.actions if a.kind == "dispatch"], settings,
                              outdir, numbers)
-    if any(a.kind != "dispatch" for a in plan.actions):   # nothing to sum up otherwise
-        yield _report(plan, settings, out, numbers)
+    for a in letters:
+        if a.kind == "report":
+            yield _report(plan, a, settings, out, numbers)
 
 
 def restated_points(points: tuple[tuple[str, str], ...]) -> list[str]:
@@ -211,14 +218,13 @@ def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
             received.setdefault(nfc(a.hand_over_to or s.agency or a.sender), []).append(a)
             continue
         giver = a.sender or (s.agency if s else "") or C.own_issuer(settings).name
-        receiver = a.hand_over_to or a.route_to or _focal_point(settings)
+        receiver = a.hand_over_to or a.route_to
         groups.setdefault((nfc(giver), nfc(receiver)), []).append(a)
     for receiver, actions in received.items():
         items = []
         for n, a in enumerate(actions, start=1):
             row = C.subscriber_row(n, a)
-            s = a.subscriber
-            row["why"] = nfc(s.need_note) if s and s.need_note else "Không còn nhu cầu sử dụng"
+            row["why"] = C.clerk_reason(a)
             items.append(row)
         yield _minutes_doc(settings, numbers, "handover_tokens",
                            "bien_ban_tiep_nhan_thiet_bi.docx", receiver, receiver, items,
@@ -228,7 +234,7 @@ def _token_minutes(tokens: list[Action], settings: Settings, out: _Out,
         items = []
         for n, a in enumerate(actions, start=1):
             row = C.subscriber_row(n, a)
-            row["reason"] = nfc(a.reason)
+            row["reason"] = C.clerk_reason(a)
             items.append(row)
         yield _minutes_doc(settings, numbers, "handover_tokens",
                            "bien_ban_ban_giao_thiet_bi.docx", giver, receiver, items,
@@ -266,43 +272,30 @@ def _dossier_minutes(dossiers: list[Action], settings: Settings, out: _Out,
                            "bàn giao hồ sơ đề nghị chứng thực chữ ký số")
 
 
-def _org_list(orgs: list[Action], settings: Settings, out: _Out,
+def _org_list(agencies: list[Action], settings: Settings, out: _Out,
               numbers: Numbers) -> RenderedDocument:
-    """Rule 8: the agencies as they are after the reorganisation (revoked ones are gone)."""
-    rows: list[dict] = []
-    seen: set[str] = set()
-    for a in orgs:
-        if a.action == "revoke" or a.subscriber is None:
-            continue
-        changes = {attr: (old, new) for attr, old, new in a.changes}
-        name = nfc(changes.get("CN", ("", a.subscriber.name))[1])
-        managing = nfc((changes.get("superior") or changes.get("O")
-                        or ("", a.subscriber.managing_agency))[1])
-        if key(name) in seen:
-            continue
-        seen.add(key(name))
-        note = f"Tên cũ: {nfc(a.subscriber.name)}" if key(name) != key(a.subscriber.name) else ""
-        rows.append({"stt": str(len(rows) + 1), "name": name, "managing": managing,
-                     "province": nfc(a.subscriber.province), "note": note})
+    """Rule 8: every agency of the province after the reorganisation (the plan lists them)."""
+    rows = [{"stt": str(n), "name": nfc(a.subscriber.name),
+             "managing": nfc(a.subscriber.managing_agency),
+             "province": nfc(a.subscriber.province), "note": nfc(a.reason)}
+            for n, a in enumerate(agencies, start=1) if a.subscriber]
     issuer = C.own_issuer(settings)
+    recipient = nfc(agencies[0].route_to) or CA_NAME
     subject = ("cung cấp danh sách cơ quan, tổ chức phục vụ đăng ký, quản lý chữ ký số chuyên "
                "dùng công vụ")
     ctx = C.common(settings, issuer, doc_type="org_list", subject=subject, numbers=numbers,
-                   recipient=CA_NAME)
+                   recipient=recipient)
     ctx["organizations"] = rows
-    path = _render(settings, "danh_sach_co_quan.docx", ctx, out.path("DS-co-quan", ".docx"))
-    xlsx = sheets.write_org_list(out.path("DS-co-quan", ".xlsx"), rows, issuer.name)
-    return RenderedDocument(path=path, type="org_list", request="", recipient=CA_NAME,
+    path = _render(settings, "danh_sach_co_quan.docx", ctx, out.path("CV-danh-sach-co-quan",
+                                                                     ".docx"))
+    xlsx = sheets.write_org_list(out.path("CV-danh-sach-co-quan", ".xlsx"), rows, issuer.name)
+    return RenderedDocument(path=path, type="org_list", request="", recipient=recipient,
                             sender=issuer.name, subject=f"V/v {subject}", number=ctx["number"],
                             attachments=(xlsx,))
 
 
-def _focal_point(settings: Settings) -> str:
-    fp = settings.plan.focal_points.get(settings.agency.province)
-    return nfc(fp) if fp else f"Sở Khoa học và Công nghệ tỉnh {nfc(settings.agency.province)}"
-
-
-def _report(plan: Plan, settings: Settings, out: _Out, numbers: Numbers) -> RenderedDocument:
+def _report(plan: Plan, action: Action, settings: Settings, out: _Out,
+            numbers: Numbers) -> RenderedDocument:
     keys = ["change_info", "renew", "revoke", "restore_token", "recall", "hand_over", "keep"]
     counts: dict[str, dict[str, int]] = {}
     for a in plan.actions:
@@ -315,9 +308,7 @@ def _report(plan: Plan, settings: Settings, out: _Out, numbers: Numbers) -> Rend
             for i, (who, c) in enumerate(sorted(counts.items()), start=1)]
     totals = {k: str(sum(c[k] for c in counts.values())) for k in keys}
     issuer = C.own_issuer(settings)
-    recipient = _focal_point(settings)
-    if key(recipient) == key(issuer.name):
-        recipient = f"{C.head_of(issuer.signer_authority) or 'Thủ trưởng'} {issuer.name}"
+    recipient = nfc(action.route_to or action.to)
     subject = "tổng hợp đề nghị về chứng thư chữ ký số chuyên dùng công vụ"
     ctx = C.common(settings, issuer, doc_type="report", subject=subject, numbers=numbers,
                    recipient=recipient)

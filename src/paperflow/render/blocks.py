@@ -4,7 +4,10 @@ signature block. Built with `layout`; the variables they use are listed in templ
 from __future__ import annotations
 
 from docx.document import Document as DocxDocument
-from docx.shared import Mm
+from docx.enum.text import WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.shared import Mm, Pt
+from docx.table import Table
 
 from . import layout as L
 
@@ -59,12 +62,35 @@ def kinh_gui_many(doc: DocxDocument) -> None:
     L.para(doc, [], after=6)
 
 
+def _keep_with_closing(doc: DocxDocument, table: Table) -> None:
+    """The signature block never splits and never stands alone on a page: its row does not
+    break, and the paragraph before it (the closing sentence) moves with it."""
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    body = table._tbl.getprevious()
+    while body is not None and body.tag.endswith("}p") and not "".join(body.itertext()).strip():
+        body = body.getprevious()          # skip empty spacing paragraphs
+    if body is not None and body.tag.endswith("}p"):
+        body.get_or_add_pPr().keepNext_val = True
+
+
+def _end_after(doc: DocxDocument) -> None:
+    """A document ending in a table gets an empty paragraph from LibreOffice at full height;
+    when the table ends at the foot of a page that paragraph alone made a blank last page.
+    An explicit 1 pt paragraph takes its place."""
+    p = L.para(doc, [])
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(1)
+
+
 def signature(doc: DocxDocument, *, noi_nhan: bool = True) -> None:
     """"Nơi nhận:" at left (bold italic 12, list 11: "- Như trên;" … "- Lưu: VT, <unit>.")
     and at right, on the same level, the authority, title, the PFSIGN marker and room for the
     signature, then the signer's name."""
     left_mm, right_mm = _cols(doc)
     table = L.plain_table(doc, [left_mm + 10, right_mm - 10])
+    _keep_with_closing(doc, table)
     left, right = table.rows[0].cells
     if noi_nhan:
         L.para(left, [("Nơi nhận:", "bi12")], before=6)
@@ -82,6 +108,7 @@ def signature(doc: DocxDocument, *, noi_nhan: bool = True) -> None:
             L.marker(right)
         L.para(right, [])
     L.para(right, [("{{ signer_name }}", "b14")], align=L.CENTER)
+    _end_after(doc)
 
 
 def two_party_signature(doc: DocxDocument, giver: str = "ĐẠI DIỆN BÊN GIAO") -> None:
@@ -89,6 +116,7 @@ def two_party_signature(doc: DocxDocument, giver: str = "ĐẠI DIỆN BÊN GIAO
     sits under the receiver, who keeps and registers the minutes."""
     width = L.text_width(doc) / Mm(1)
     table = L.plain_table(doc, [width / 2, width / 2])
+    _keep_with_closing(doc, table)
     left, right = table.rows[0].cells
     for cell, who, name in ((left, giver, "{{ giver_signer }}"),
                             (right, "ĐẠI DIỆN BÊN NHẬN", "{{ receiver_signer }}")):
@@ -99,3 +127,4 @@ def two_party_signature(doc: DocxDocument, giver: str = "ĐẠI DIỆN BÊN GIAO
                 L.marker(cell)
             L.para(cell, [])
         L.para(cell, [(name, "b14")], align=L.CENTER)
+    _end_after(doc)

@@ -167,7 +167,7 @@ def _minutes(subtitle: str, intro: str, heads: list[str], cols: list[float],
 
 def _representative(doc: DocxDocument) -> None:
     # Filled in by hand at the hand-over; left aligned so the dots are not stretched.
-    L.para(doc, "Đại diện: ông/bà …………………………………, chức vụ: ……………………………",
+    L.para(doc, "Đại diện: ông/bà ……………………………… chức vụ: ………………………",
            align=L.LEFT, indent=True, after=6)
 
 

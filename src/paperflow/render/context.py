@@ -52,12 +52,56 @@ def own_issuer(settings: Settings) -> Issuer:
 
 
 def issuer_for(settings: Settings, sender: str, managing_hint: str = "") -> Issuer:
+    """The issuer of a draft another agency signs: its own header (managing agency over its
+    name), its place, its signature block; contact lines left for it to fill (never ours)."""
     own = own_issuer(settings)
     if not sender or key(sender) == key(own.name):
         return own
-    return Issuer(nfc(sender), nfc(managing_hint) or own.managing, abbreviate(sender), "VP",
-                  own.place, "", "THỦ TRƯỞNG CƠ QUAN", "", own.contact_name, own.contact_phone,
-                  own.contact_email, False)
+    name = nfc(sender)
+    authority, title = signature_block(name)
+    managing = "" if _is_people_committee(name) else (nfc(managing_hint) or own.managing)
+    return Issuer(name, managing, abbreviate(name), "VP", place_of(name) or own.place, "",
+                  title, authority, BLANK, BLANK, BLANK, False)
+
+
+BLANK = "…………………………"     # a line the other agency fills in by hand
+_LOCALITY = re.compile(r"\b(?:tỉnh|thành phố|xã|phường|đặc khu|thị trấn)\s+(.+)$", re.IGNORECASE)
+# Who signs for an agency (Nghị định 30/2020, Phụ lục I: "TM." for a collective body; the head's
+# title otherwise) — a draft leaves the deputy's "KT." to the agency itself.
+_HEADS = (
+    ("ủy ban nhân dân", ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),
+    ("ubnd", ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),
+    ("hội đồng nhân dân", ("TM. HỘI ĐỒNG NHÂN DÂN", "CHỦ TỊCH")),
+    ("sở ", ("", "GIÁM ĐỐC")),
+    ("văn phòng", ("", "CHÁNH VĂN PHÒNG")),
+    ("thanh tra", ("", "CHÁNH THANH TRA")),
+    ("ban ", ("", "TRƯỞNG BAN")),
+    ("chi cục", ("", "CHI CỤC TRƯỞNG")),
+    ("cục ", ("", "CỤC TRƯỞNG")),
+    ("trường", ("", "HIỆU TRƯỞNG")),
+    ("phòng", ("", "TRƯỞNG PHÒNG")),
+    ("bệnh viện", ("", "GIÁM ĐỐC")),
+    ("trung tâm", ("", "GIÁM ĐỐC")),
+)
+
+
+def _is_people_committee(name: str) -> bool:
+    return nfc(name).lower().startswith(("ủy ban nhân dân", "ubnd"))
+
+
+def signature_block(name: str) -> tuple[str, str]:
+    """(authority, title) of the head of agency `name`: ('TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH')."""
+    low = nfc(name).lower() + " "
+    for start, block in _HEADS:
+        if low.startswith(start):
+            return block
+    return "", "THỦ TRƯỞNG CƠ QUAN"
+
+
+def place_of(name: str) -> str:
+    """'Sở Y tế tỉnh Thái Bình' → 'Thái Bình'; 'Ủy ban nhân dân xã Tân Hưng' → 'Tân Hưng'."""
+    m = _LOCALITY.search(nfc(name))
+    return m.group(1).strip() if m else ""
 
 
 def abbreviate(name: str) -> str:
@@ -80,9 +124,16 @@ def date_words(d: date) -> str:
 
 
 def fmt_date(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+    """'09/3/1980', '05/01/2025': one style for every short date paperflow prints, the one the
+    dispatches cite (NĐ 30/2020: a leading 0 for days < 10 and for months 1 and 2)."""
+    if d is None:
+        return ""
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"{d.day:02d}/{month}/{d.year}"
 
 
+# A letter with a "V/v" subject is a công văn whatever it carries: numbered in the dispatch series.
+SERIES_OF = {"org_list": "dispatch", "reply": "dispatch", "implementing": "dispatch"}
 SYMBOLS = {"handover_tokens": "BB-{abbr}", "handover_dossiers": "BB-{abbr}",
            "report": "BC-{abbr}"}
 
@@ -97,7 +148,7 @@ def number_symbol(issuer: Issuer, doc_type: str,
     """(text after "Số: ", the issued number or ''). Drafts leave room for the number by hand,
     as in the seeds ("Số:      /SKHCN-CĐS"); only our own register numbers our documents."""
     if numbers is not None and issuer.own:
-        issued = nfc(numbers(doc_type))
+        issued = nfc(numbers(SERIES_OF.get(doc_type, doc_type)))
         return issued, issued
     return f"{NBSP * 6}/{symbol(issuer, doc_type)}", ""
 
@@ -149,7 +200,43 @@ def change_text(a: Action) -> str:
         parts = [f"{ATTR_LABELS.get(attr, attr)}: {nfc(old) or '(trống)'} → {nfc(new)}"
                  for attr, old, new in a.changes]
         return "Thay đổi thông tin: " + "; ".join(parts) if parts else "Thay đổi thông tin"
-    return nfc(a.reason)
+    return clerk_reason(a)
+
+
+# The plan's reason is a sentence for checking the decision (rule, names, why); a table cell says
+# what the clerk would write by hand. First match wins; the words come from the clerk's own note
+# when there is one.
+_PLAIN_REASONS = (
+    (r"nghỉ hưu", "Nghỉ hưu"),
+    (r"thôi việc|nghỉ việc", "Thôi việc"),
+    (r"từ trần|qua đời", "Từ trần"),
+    (r"hết hạn", "Chứng thư hết hạn"),
+    (r"chuyển công tác|điều động|luân chuyển", "Chuyển công tác"),
+    (r"sai mã pin|nhập sai|bị khóa|khóa thiết bị", "Thiết bị bị khóa do nhập sai mã PIN"),
+    (r"mất thiết bị|bị mất|thất lạc", "Mất thiết bị"),
+    (r"hỏng|lỗi thiết bị", "Thiết bị bị hỏng"),
+    (r"giải thể|kết thúc hoạt động|cấp huyện", "Cơ quan kết thúc hoạt động (sắp xếp bộ máy)"),
+    (r"sáp nhập|hợp nhất", "Cơ quan sáp nhập, hợp nhất (sắp xếp bộ máy)"),
+    (r"chức vụ|vị trí", "Không còn giữ chức vụ sử dụng chứng thư"),
+)
+
+
+def clerk_reason(a: Action) -> str:
+    """Why, in the words a clerk writes in the reason column ('Nghỉ hưu', 'Cơ quan sáp nhập …'):
+    never the plan's sentence nor a rule citation."""
+    s = a.subscriber
+    note = nfc(s.need_note).strip(" .") if s and s.need_note else ""
+    if note:
+        return note[:1].upper() + note[1:]
+    text = nfc(a.reason).lower()
+    for pattern, words in _PLAIN_REASONS:
+        if re.search(pattern, text):
+            return words
+    if a.action == "restore_token":
+        return "Thiết bị lưu khóa bí mật bị khóa"
+    if a.action == "renew":
+        return "Gia hạn chứng thư"
+    return "Không còn nhu cầu sử dụng"
 
 
 def request_words(actions: Iterable[Action]) -> str:
@@ -189,3 +276,55 @@ def split_rows(actions: Iterable[Action]) -> tuple[list[dict], list[dict]]:
 
 def is_ca(name: str) -> bool:
     return key(name) == key(CA_NAME) or "chung thuc so" in key(name)
+
+
+IMPORT_KIND = {"change_info": "Thay đổi thông tin", "renew": "Gia hạn",
+               "restore_token": "Khôi phục thiết bị lưu khóa bí mật"}
+_SUFFIX = re.compile(r"\s+(?:tỉnh|thành phố)\s+.+$", re.IGNORECASE)
+
+
+def hierarchy(levels: Iterable[str]) -> list[str]:
+    """'Tổ chức cấp 1..4' from the top down, in capitals: a level below one that names the same
+    province drops it ("ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN" / "SỞ TÀI CHÍNH" / "PHÒNG KẾ HOẠCH")."""
+    out: list[str] = []
+    for level in (nfc(x).strip() for x in levels):
+        if not level or (out and key(level) == key(out[-1])):
+            continue
+        m = _SUFFIX.search(level)
+        if out and m and key(m.group(0)) in key(out[0]):
+            level = level[:m.start()]
+        out.append(level.upper())
+    return (out + ["", "", "", ""])[:4]
+
+
+def import_row(a: Action) -> dict[str, str]:
+    """One row of the CA's import sheet, with the details as they are AFTER the change: the new
+    agency hierarchy, the new name, the new province."""
+    s = a.subscriber or Subscriber(type="person", name="")
+    new = {attr: nfc(value) for attr, _old, value in a.changes}
+    old_province = next((nfc(o) for attr, o, _n in a.changes if attr in ("ST", "L")), "")
+    province = new.get("ST") or new.get("L") or nfc(s.province)
+
+    def moved(text: str) -> str:
+        # a province merge renames every level that carries the old province's name
+        return text.replace(old_province, province) if old_province and text else text
+
+    if s.type == "organization":
+        name = new.get("CN") or nfc(s.name)
+        levels = [moved(new.get("superior") or new.get("O") or nfc(s.managing_agency)), name]
+    else:
+        name = nfc(s.name)
+        agency = new.get("O") or moved(nfc(s.agency))
+        managing = moved(nfc(s.managing_agency))
+        unit = new.get("OU", "")
+        levels = [managing, agency, unit]
+    title = new.get("T") or nfc(s.title)
+    return {
+        "name": name, "birth_date": fmt_date(s.birth_date), "id_number": nfc(s.id_number),
+        "id_place": nfc(getattr(s, "id_place", "") or ""),
+        "id_issued": fmt_date(getattr(s, "id_issued", None)),
+        "email": new.get("E") or nfc(s.email), "levels": hierarchy(levels),
+        "province": province, "title": title, "phone": nfc(s.phone),
+        "serial": nfc(a.serial or s.cert_serial), "device": "TOKEN",
+        "note": IMPORT_KIND.get(a.action, ""),
+    }

@@ -1,7 +1,9 @@
 """The .xlsx outputs (openpyxl): attached lists, the CA's 19-column import sheet, the org list.
 
 Every sheet prints as clerks expect: a title, bordered cells, set column widths, the header row
-repeated on each page, A4 (landscape where wide) fitted to the page width.
+repeated on each page, A4 (landscape where wide) fitted to the page width. Every cell paperflow
+writes is text: a value beginning with = + - @ stays the words it is (never a formula a
+spreadsheet would run), a CCCD keeps its leading 0, a date stays as printed.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .context import hierarchy
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -44,23 +49,37 @@ ORG_COLUMNS = [
 ORG_KEYS = ["stt", "name", "managing", "province", "email", "serial", "detail"]
 
 
+def put_text(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """A cell holding `value` as text: openpyxl would store a string beginning with '=' as a
+    formula, and a number as a number; the type is set after the value for that reason."""
+    c = ws.cell(row, column)
+    if value is None or value == "":
+        return c
+    c.value = value if isinstance(value, str) else str(value)
+    c.data_type = "s"
+    c.number_format = "@"
+    return c
+
+
 def write_table(ws: Worksheet, title: str, subtitle: str,
                 columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[object]], *,
-                text_columns: Sequence[int] = (), landscape: bool = True) -> None:
-    """A titled, bordered table; `text_columns` (0-based) are stored as text ('@') so numbers
-    such as CCCD keep their leading 0."""
+                landscape: bool = True) -> None:
+    """A bordered table of text cells under a title and subtitle (none for a sheet another
+    system imports: its header is then row 1)."""
     ncols = len(columns)
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    ws.cell(1, 1).font = Font(name=FONT, size=14, bold=True)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.append([subtitle])
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    ws.cell(2, 1).font = Font(name=FONT, size=12, italic=True)
-    ws.cell(2, 1).alignment = Alignment(horizontal="center")
-    header_row = 4
+    header_row = 1
+    if title or subtitle:
+        put_text(ws, 1, 1, title)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+        ws.cell(1, 1).font = Font(name=FONT, size=14, bold=True)
+        ws.cell(1, 1).alignment = Alignment(horizontal="center")
+        put_text(ws, 2, 1, subtitle)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+        ws.cell(2, 1).font = Font(name=FONT, size=12, italic=True)
+        ws.cell(2, 1).alignment = Alignment(horizontal="center")
+        header_row = 4
     for i, (name, width) in enumerate(columns, start=1):
-        c = ws.cell(header_row, i, name)
+        c = put_text(ws, header_row, i, name)
         c.font = Font(name=FONT, size=12, bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = BORDER
@@ -69,20 +88,18 @@ def write_table(ws: Worksheet, title: str, subtitle: str,
     # workbook's style lists (≈ 0.1 ms a cell, seconds for a province's list): style one body
     # cell of each kind, then give the others a copy of its style ids (openpyxl's own idiom in
     # WorksheetCopy) — the same styles in the file.
-    styled: dict[bool, StyleArray] = {}
+    styled: StyleArray | None = None
     for r, values in enumerate(rows, start=header_row + 1):
         for i, value in enumerate(values, start=1):
-            c = ws.cell(r, i, value if value != "" else None)
-            as_text = i - 1 in text_columns
-            if as_text in styled:
-                c._style = copy(styled[as_text])
+            c = put_text(ws, r, i, value)
+            if styled is not None:
+                c._style = copy(styled)
                 continue
             c.font = Font(name=FONT, size=12)
             c.alignment = Alignment(vertical="top", wrap_text=True)
             c.border = BORDER
-            if as_text:
-                c.number_format = "@"
-            styled[as_text] = copy(c._style)
+            c.number_format = "@"
+            styled = copy(c._style)
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -106,31 +123,21 @@ def write_list(path: Path, title: str, subtitle: str, persons: Sequence[dict],
             continue
         ws = wb.create_sheet(sheet)
         columns = [(n.format(detail=detail_heading), w) for n, w in cols]
-        write_table(ws, title, subtitle, columns, [[r[k] for k in keys] for r in rows],
-                    text_columns=[keys.index("id_number")] if "id_number" in keys else [])
+        write_table(ws, title, subtitle, columns, [[r[k] for k in keys] for r in rows])
     wb.save(path)
     return path
 
 
-def hierarchy(agency: str, managing: str) -> list[str]:
-    """'Tổ chức cấp 1..4' of the import sheet: the managing agency over the agency, in capitals
-    ("ỦY BAN NHÂN DÂN TỈNH BẮC NINH" / "SỞ Y TẾ")."""
-    levels = [x.upper() for x in (managing, agency) if x]
-    return (levels + ["", "", "", ""])[:4]
-
-
 def write_import_sheet(path: Path, rows: Sequence[dict]) -> Path:
-    """The CA registration system's "Template_import VGCA" sheet; CCCD stays text."""
+    """The CA registration system's "Template_import VGCA" sheet: its header in row 1, one row
+    per subscriber to import (render/context.import_row), every cell text."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Template_import VGCA"
-    data = []
-    for n, r in enumerate(rows, start=1):
-        data.append([n, r["name"], r["birth_date"], r["id_number"], "", "", r["email"],
-                     *hierarchy(r["agency"], r["managing"]), r["province"], r["title"],
-                     r["phone"], r["serial"], "", "", "TOKEN", r["detail"]])
-    write_table(ws, "DANH SÁCH THUÊ BAO (Template_import VGCA)", "", IMPORT_COLUMNS, data,
-                text_columns=[2, 3, 5, 13, 14])
+    data = [[str(n), r["name"], r["birth_date"], r["id_number"], r["id_place"], r["id_issued"],
+             r["email"], *r["levels"], r["province"], r["title"], r["phone"], r["serial"], "",
+             "", r["device"], r["note"]] for n, r in enumerate(rows, start=1)]
+    write_table(ws, "", "", IMPORT_COLUMNS, data)
     wb.save(path)
     return path
 
@@ -143,8 +150,8 @@ def write_org_list(path: Path, rows: Sequence[dict], subtitle: str) -> Path:
     cols = [("STT", 6), ("Tên cơ quan, tổ chức", 40), ("Tổ chức cấp 1", 34),
             ("Tổ chức cấp 2", 34), ("Tổ chức cấp 3", 24), ("Tổ chức cấp 4", 20),
             ("Tỉnh/Thành phố", 16), ("Ghi chú", 36)]
-    data = [[r["stt"], r["name"], *hierarchy(r["name"], r["managing"]), r["province"], r["note"]]
-            for r in rows]
+    data = [[r["stt"], r["name"], *hierarchy([r["managing"], r["name"]]), r["province"],
+             r["note"]] for r in rows]
     write_table(ws, "DANH SÁCH CƠ QUAN, TỔ CHỨC", subtitle, cols, data)
     wb.save(path)
     return path
