@@ -191,3 +191,23 @@ def test_ocr_damaged_unaccented_table_decision(tmp_path, as_incoming):
     assert by_target["So Xay dung"].sources == ("So Giao thong van tai",)
     assert by_target["So KHCN"].sources == ("S6 Thong tin va Truyen thong",)
     assert by_target["So KHCN"].confidence < by_target["So Xay dung"].confidence <= 1.0
+
+
+def test_old_managing_agency_reaches_the_plan_through_the_register(tmp_path, as_incoming):
+    """'Chuyển … từ Sở Giao thông vận tải về trực thuộc …': the register keeps the old managing
+    agency for the plan (rule 16), also in a register made before it was read."""
+    import sqlalchemy as sa
+
+    from paperflow.config import Settings
+    from paperflow.register import Register
+
+    result = extract.read(as_incoming(_title_verb_docx(tmp_path / "qd-1601.docx")))
+    settings = Settings(workspace=tmp_path)
+    with Register.open(settings) as reg, reg.engine.begin() as conn:
+        # as made before the column existed
+        conn.execute(sa.text("ALTER TABLE merge_events DROP COLUMN old_superior"))
+        conn.execute(sa.text("DELETE FROM migrations WHERE name LIKE '%old-superior'"))
+    with Register.open(settings) as reg:
+        reg.store(result, source_sha="b" * 64, source_name="qd-1601.docx")
+        (sup,) = [e for e in reg.snapshot().merge_events if e.kind is MergeKind.SUPERIOR_CHANGE]
+    assert (sup.sources, sup.old_superior) == (("Trung tâm Đăng kiểm",), "Sở Giao thông vận tải")

@@ -128,6 +128,7 @@ class Register:
                      for r in s.scalars(select(CertificateRow))]
             events = [MergeEvent(kind=MergeKind(r.kind), sources=tuple(r.sources),
                                  target=r.target, superior=r.superior,
+                                 old_superior=r.old_superior or "",
                                  keep_certificate_of=r.keep_certificate_of,
                                  decision=r.decision, effective=r.effective, source=r.source,
                                  confidence=r.confidence)

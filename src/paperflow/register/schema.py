@@ -114,6 +114,7 @@ class MergeEventRow(Base):
     effective: Mapped[date | None] = mapped_column(Date, nullable=True)
     source: Mapped[str] = mapped_column(Text, default="")
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    old_superior: Mapped[str] = mapped_column(Text, default="")     # "chuyển A từ C về …": C
 
 
 class IncomingRequestRow(Base):
@@ -227,3 +228,12 @@ def _subscriber_match_key(conn: Connection) -> None:
                      [{"row_ident": i, "row_key": match_key(n, a)} for i, n, a in rows])
     for index in table.indexes:
         index.create(conn, checkfirst=True)
+
+
+@migration("0004-merge-event-old-superior")
+def _merge_event_old_superior(conn: Connection) -> None:
+    # "Chuyển A từ C về trực thuộc B": registers made before the old managing agency C was
+    # read get its column (create_all makes it for new registers).
+    if "old_superior" not in {c["name"] for c in inspect(conn).get_columns("merge_events")}:
+        conn.execute(text("ALTER TABLE merge_events ADD COLUMN old_superior TEXT "
+                          "NOT NULL DEFAULT ''"))

@@ -179,13 +179,15 @@ def store_merge_event(rows: GroupRows, e: MergeEvent) -> None:
     content = {"kind": str(e.kind), "sources": sources, "target": nfc(e.target),
                "superior": nfc(e.superior), "keep": nfc(e.keep_certificate_of),
                "decision": nfc(e.decision), "effective": e.effective}
+    if e.old_superior:          # only when read: events stored before keep their idents
+        content["old_superior"] = nfc(e.old_superior)
     ident = _digest(content)
     if rows.get(MergeEventRow, ident) is None:
         rows.add(MergeEventRow(
             ident=ident, kind=str(e.kind), sources=sources, target=nfc(e.target),
             superior=nfc(e.superior), keep_certificate_of=nfc(e.keep_certificate_of),
             decision=nfc(e.decision), effective=e.effective, source=nfc(e.source),
-            confidence=float(e.confidence)), ident)
+            confidence=float(e.confidence), old_superior=nfc(e.old_superior)), ident)
     target = nfc(e.target)
     note_organisation(rows, target, nfc(e.superior), "", e.source)
     field = {MergeKind.SUPERIOR_CHANGE: "managing_agency", MergeKind.DISSOLVE: "dissolved",
