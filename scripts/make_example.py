@@ -6,6 +6,11 @@
   line breaks in headers, as provinces export them;
 - one certificate file per subscriber (PEM .cer and DER .crt mixed), issued by a TEST CA;
 - quyet-dinh-sap-xep-co-quan.docx — the merger decision (numbered articles);
+- Thái Bình's subscribers after its merger into Hưng Yên: the district level ended (UBND huyện
+  Kiến Xương and its Phòng Tài chính - Kế hoạch are revoked, their tokens recalled; an officer
+  moved to Sở Nội vụ by a note is changed, one not yet placed is named in a warning), two communes
+  of Kiến Xương merged into xã Kiến Xương, Sở Y tế tỉnh Thái Bình paired with Hưng Yên's (its
+  certificate file dropped without a list row) and an officer whose O and ST both change;
 - bang-tinh-hong.xlsx — a broken file (a truncated workbook), to show the quarantine.
 """
 
@@ -26,7 +31,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 HY = "Hưng Yên"
+TB = "Thái Bình"
 UB = "Ủy ban nhân dân tỉnh Hưng Yên"
+UB_TB = "Ủy ban nhân dân tỉnh Thái Bình"
+KX = "Ủy ban nhân dân huyện Kiến Xương"
+TCKH = "Phòng Tài chính - Kế hoạch huyện Kiến Xương"
 # (type, name, agency/O, OU, title, CCCD, email, serial, token, valid_until, need note, network)
 ROWS = [
     ("Tổ chức", "Sở Kế hoạch và Đầu tư tỉnh Hưng Yên", UB, "", "", "", "skhdt@hungyen.gov.vn",
@@ -49,7 +58,30 @@ ROWS = [
     ("Cá nhân", "Phạm Quốc Toản", "Sở Nông nghiệp và Phát triển nông thôn tỉnh Hưng Yên", "Văn phòng Sở",
      "Phó Giám đốc", "033079005566", "toanpq@hungyen.gov.vn", "540101010A1B2C44", "TK-0008",
      date(2027, 11, 2), "", ""),
+    # Thái Bình (merged into Hưng Yên), district level ended on 01/7/2025
+    ("Tổ chức", KX, UB_TB, "", "", "", "ubndkx@thaibinh.gov.vn", "540101010A1B2C45", "TK-0009",
+     date(2027, 8, 1), "", ""),
+    ("Tổ chức", TCKH, KX, "", "", "", "tckh.kx@thaibinh.gov.vn", "540101010A1B2C46", "TK-0010",
+     date(2028, 4, 1), "", ""),
+    ("Tổ chức", "Ủy ban nhân dân xã Bình Minh", KX, "", "", "", "binhminh.kx@thaibinh.gov.vn",
+     "540101010A1B2C47", "TK-0011", date(2028, 6, 1), "", ""),
+    ("Tổ chức", "Ủy ban nhân dân xã Quang Minh", KX, "", "", "", "quangminh.kx@thaibinh.gov.vn",
+     "540101010A1B2C48", "TK-0012", date(2027, 2, 1), "", ""),
+    ("Cá nhân", "Nguyễn Văn An", TCKH, TCKH, "Chuyên viên", "034085001111",
+     "annv.kx@thaibinh.gov.vn", "540101010A1B2C49", "TK-0013", date(2028, 3, 3),
+     "Chuyển công tác về Sở Nội vụ tỉnh Hưng Yên từ 01/7/2025", ""),
+    ("Cá nhân", "Vũ Thị Mai", TCKH, TCKH, "Phó Trưởng phòng", "034186002222",
+     "maivt.kx@thaibinh.gov.vn", "540101010A1B2C4A", "TK-0014", date(2028, 3, 3), "", ""),
+    ("Tổ chức", "Sở Y tế tỉnh Thái Bình", UB_TB, "", "", "", "syt@thaibinh.gov.vn",
+     "540101010A1B2C4B", "TK-0015", date(2028, 9, 1), "", ""),
+    ("Cá nhân", "Đỗ Văn Hải", "Sở Y tế tỉnh Thái Bình", "Phòng Nghiệp vụ Y", "Chuyên viên",
+     "034083003333", "haidv@thaibinh.gov.vn", "540101010A1B2C4C", "TK-0016", date(2028, 9, 1),
+     "", ""),
 ]
+# where each subscriber is (L/ST and the list's Tỉnh/TP column): Hưng Yên unless said here
+PROVINCE = {r[7]: TB for r in ROWS if "thaibinh" in r[6]}
+# certificate files dropped without a list row (the plan decides from the certificate alone)
+CERT_ONLY = {"540101010A1B2C4B"}
 
 
 def _ca() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
@@ -76,15 +108,16 @@ def _attr(oid: x509.ObjectIdentifier, value: str) -> x509.NameAttribute:
 
 def _cert(ca_key, ca_cert, row) -> x509.Certificate:  # type: ignore[no-untyped-def]
     kind, name, agency, ou, title, _cccd, email, serial, _tok, until, _note, _net = row
+    place = PROVINCE.get(serial, HY)
     attrs = [_attr(NameOID.COMMON_NAME, name)]
     if kind == "Tổ chức":
         attrs += [_attr(NameOID.ORGANIZATION_NAME, agency),
-                  _attr(NameOID.LOCALITY_NAME, HY)]
+                  _attr(NameOID.LOCALITY_NAME, place)]
     else:
         attrs += [_attr(NameOID.TITLE, title),
                   _attr(NameOID.ORGANIZATIONAL_UNIT_NAME, ou),
                   _attr(NameOID.ORGANIZATION_NAME, agency),
-                  _attr(NameOID.STATE_OR_PROVINCE_NAME, HY),
+                  _attr(NameOID.STATE_OR_PROVINCE_NAME, place),
                   _attr(NameOID.EMAIL_ADDRESS, email)]
     attrs.append(_attr(NameOID.COUNTRY_NAME, "VN"))
     key = ec.generate_private_key(ec.SECP256R1())
@@ -115,7 +148,7 @@ def _workbook(dest: Path) -> None:
         cell = ws.cell(row=7, column=col, value=h)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center")
-    for i, row in enumerate(ROWS, 1):
+    for i, row in enumerate((r for r in ROWS if r[7] not in CERT_ONLY), 1):
         kind, name, agency, ou, title, cccd, email, serial, tok, until, note, net = row
         unit = agency if kind == "Cá nhân" else ""
         # serials as clerks type them: spaced groups, sometimes a 0x prefix
@@ -123,12 +156,13 @@ def _workbook(dest: Path) -> None:
         if i % 3 == 0:
             shown = "0x" + serial.lower()
         values = [i, kind, name, unit, title, cccd, email, shown, tok,
-                  until if i % 2 else until.strftime("%d/%m/%Y"), note, net, HY]
+                  until if i % 2 else until.strftime("%d/%m/%Y"), note, net,
+                  PROVINCE.get(serial, HY)]
         for col, v in enumerate(values, 1):
             c = ws.cell(row=7 + i, column=col, value=v)
             if col == 10 and isinstance(v, date):
                 c.number_format = "dd/mm/yyyy"
-        if ou:
+        if ou and ou != agency:
             ws.cell(row=7 + i, column=4, value=f"{ou}, {agency}")
     widths = (5, 10, 38, 40, 16, 16, 26, 22, 12, 12, 22, 18, 12)
     for col, width in zip("ABCDEFGHIJKLM", widths, strict=True):

@@ -1,4 +1,4 @@
-"""The rules of DOMAIN.md over the register: each certificate, token and dossier gets an action
+"""The rules of docs/RULES.md over the register: each certificate, token and dossier gets an action
 citing its clause and a Vietnamese reason a clerk can check (plan.json, DESIGN.md)."""
 
 from .build import build_plan

@@ -1,6 +1,6 @@
 """Canonical names: a name read without diacritics or damaged by OCR ("So Nong nghiep va Moi
 truong tinh Hung Yen", "S6 Tai chinh", "Tinh Hung Yén") resolves to the standard spelling when
-one candidate clearly wins, and is flagged when two come close (DOMAIN.md data quality).
+one candidate clearly wins, and is flagged when two come close (docs/RULES.md, data quality).
 
 Candidates: the register's own names first, then the versioned data — every province's People's
 Committee, Council and standard departments (old and new names, old and new provinces) and the

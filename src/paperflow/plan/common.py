@@ -14,7 +14,7 @@ from .agencies import AgencyData, district_place, is_district_unit, load_names
 from .canon import Canon, data_names
 from .provinces import ProvinceData
 
-# The clauses each action cites (DOMAIN.md rules 1–13).
+# The clauses each action cites (docs/RULES.md, rules 1–13).
 R_ORG = "275/BCY-CTSBMTT 1.1"            # rules 1, 2, 3
 R_PERSON = "275/BCY-CTSBMTT 1.2"         # rule 4
 R_TOKEN_RECALL = "275/BCY-CTSBMTT 2.1"   # rule 5

@@ -40,7 +40,9 @@ def current_agency(ctx: Context, agency: str, managing: str, province: str,
     for a unit of an absorbed agency, the absorbing one; for a district body, the province's
     People's Committee (units of a dissolved agency neither file, receive tokens nor sign
     minutes: the successor does)."""
-    for name in (agency, managing):
+    # "Phòng Đăng ký kinh doanh, Sở Kế hoạch và Đầu tư …": the unit's agency after the comma
+    tail = agency.rsplit(",", 1)[-1].strip() if "," in agency else ""
+    for name in (agency, managing, tail):
         hit = renames.get(key(name)) if name else None
         if hit:
             return hit.new
