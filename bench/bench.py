@@ -109,7 +109,8 @@ def report(wl: dict, job: dict, naive: dict | None) -> list[str]:
              f"{wl['decisions_pdf']} .pdf decisions)",
              f"job: batch {job['batch']}, taken {job['taken']}, rejected {job['n_rejected']}, "
              f"{docs} documents {job['documents_by_type']}, {job['pdfs']} PDFs, "
-             f"{job['signed_documents']} signed, {sigs} signatures, {job['mails']} .eml",
+             f"{job['signed_documents']} signed, {sigs} signatures, "
+             f"{job.get('token_sessions', '?')} token sessions, {job['mails']} .eml",
              "",
              f"{'stage':<10}{'wall s':>9}{'share':>8}{'cpu s':>8}{'child s':>9}   per second"]
     rate = {"intake": (job["taken"], "files"), "render": (docs, "docs"),

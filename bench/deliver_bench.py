@@ -31,9 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from vn_names import DEPARTMENTS, FAMILY, GIVEN_M, MIDDLE_M, PROVINCES, SYLLABLES  # noqa: E402
 
-from paperflow import deliver  # noqa: E402
+from paperflow import (
+    deliver,  # noqa: E402
+    render,  # noqa: E402
+)
+from paperflow.batch.produce import write_outbox  # noqa: E402
 from paperflow.config import CA_NAME, AgencySettings, MailSettings, Settings  # noqa: E402
-from paperflow.deliver import summary  # noqa: E402
+from paperflow.convert import Converter  # noqa: E402
 from paperflow.models import RenderedDocument  # noqa: E402
 from paperflow.register.db import open_engine  # noqa: E402
 
@@ -175,9 +179,9 @@ def main() -> None:
         docs = make_docs(staging, bases, args.docs, names, rng)
         reg = Reg(f"sqlite:///{work / 'paperflow.db'}")
 
-        # split inside prepare_batch: the summary's .docx is its own cost
+        # split inside write_outbox: the summary's .docx is its own cost
         t_summary = [0.0]
-        real_build = summary.build_summary_docx
+        real_build = render.build_summary_docx
 
         def timed_build(*a, **k):  # type: ignore[no-untyped-def]
             t = time.perf_counter()
@@ -186,15 +190,16 @@ def main() -> None:
             finally:
                 t_summary[0] += time.perf_counter() - t
 
-        summary.build_summary_docx = timed_build  # type: ignore[assignment]
-        if not args.convert_summary:
-            summary.convert_summary = lambda *_a, **_k: None  # type: ignore[assignment]
+        render.build_summary_docx = timed_build  # type: ignore[assignment]
+        conv = Converter(settings) if args.convert_summary else None
 
         prof = cProfile.Profile() if args.profile else None
         c0, t0 = time.process_time(), time.perf_counter()
         if prof:
             prof.enable()
-        mails = deliver.prepare_batch(settings, reg, "20250715-hung-yen-001", docs, staging)
+        mails = write_outbox(settings, reg, "20250715-hung-yen-001", docs, staging, conv).emls
+        if conv is not None:
+            conv.close()
         t1, c1 = time.perf_counter(), time.process_time()
         deliver.write_manifest(staging, docs, mails)
         if prof:
@@ -206,7 +211,7 @@ def main() -> None:
 
         n = len(mails)
         print(f"docs={len(docs)} mails={n} recipients={len(set(d.recipient for d in docs))}")
-        print(f"prepare_batch: {t1 - t0:.2f} s wall, {c1 - c0:.2f} s CPU, "
+        print(f"write_outbox: {t1 - t0:.2f} s wall, {c1 - c0:.2f} s CPU, "
               f"{1000 * (t1 - t0) / n:.1f} ms a mail (summary .docx {t_summary[0]:.2f} s, "
               f"rest {1000 * (t1 - t0 - t_summary[0]) / n:.1f} ms a mail)")
         print(f"write_manifest: {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU, "

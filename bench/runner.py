@@ -3,10 +3,10 @@ SoftHSM reads SOFTHSM2_CONF once per process).
 
     python bench/runner.py WORKSPACE OUT.json
 
-The job is `pipeline.run_once` itself, unmodified. It is observed from outside:
+The job is `batch.run_once` itself, unmodified. It is observed from outside:
 - stage boundaries from its `progress` messages (intake, plan, render, convert, sign; deliver is
   what follows the last message until run_once returns);
-- finer timers by wrapping module attributes the pipeline looks up at call time (extract.read,
+- finer timers by wrapping module attributes the batch looks up at call time (extract.read,
   Register.store, Register.snapshot, plan.build_plan, …) — nothing in paperflow is edited;
 - the time inside the token: every PKCS#11 C_Sign (python-pkcs11 `SignMixin.sign`), counted;
 - memory: a sampler summing the resident memory of this process and all its descendants
@@ -47,7 +47,7 @@ def _wrap(owner: Any, attr: str, name: str) -> None:
 
 
 def instrument() -> None:
-    """Wrap the stage functions where the pipeline looks them up."""
+    """Wrap the stage functions where the batch looks them up."""
     import pkcs11.types
 
     from paperflow import deliver, extract, intake, plan, render, sign
@@ -71,6 +71,7 @@ def instrument() -> None:
         (Converter, "warm_up", "convert.warm_up"),
         (Converter, "__exit__", "convert.shutdown"),
         (sign, "sign_documents", "sign.sign_documents"),
+        (sign.BatchSession, "sign", "sign.session.sign"),
         (pkcs11.types.SignMixin, "sign", "token.C_Sign"),
         (deliver, "prepare_batch", "deliver.prepare_batch"),
         (deliver, "write_manifest", "deliver.write_manifest"),
@@ -132,7 +133,7 @@ def main(workspace: Path, out: Path) -> int:
     os.environ.setdefault("PAPERFLOW_PIN", "123456")
     os.environ.setdefault("PAPERFLOW_ORG_PIN", "123456")
     t_import = time.perf_counter()
-    from paperflow import pipeline
+    from paperflow import batch, messages
     from paperflow.config import load_settings
 
     instrument()
@@ -145,11 +146,11 @@ def main(workspace: Path, out: Path) -> int:
     t0 = time.perf_counter()
     cpus: list[os.times_result] = []
 
-    def progress(msg: str) -> None:
-        marks.append((time.perf_counter(), msg))
+    def progress(event: batch.Event) -> None:
+        marks.append((time.perf_counter(), messages.event(event) or event.kind))
         cpus.append(os.times())
 
-    result = pipeline.run_once(settings, progress=progress)
+    result = batch.run_once(settings, progress=progress)
     t_end = time.perf_counter()
     cpu1 = os.times()
     sampler.stop.set()
@@ -159,7 +160,7 @@ def main(workspace: Path, out: Path) -> int:
     docs = result.documents
     report = {
         "ok": result.ok and bool(result.batch),
-        "errors": result.errors,
+        "errors": [e.clerk_message() for e in result.failures],
         "batch": result.batch,
         "import_s": import_s,
         "total_s": t_end - t0,
@@ -168,12 +169,13 @@ def main(workspace: Path, out: Path) -> int:
         "progress": [(round(t - t0, 3), m) for t, m in marks],
         "timers": {k: {"s": v[0], "calls": v[1]} for k, v in sorted(TIMERS.items())},
         "taken": len(result.taken),
-        "rejected": result.rejected[:50],
+        "rejected": [(r.name, r.error.en) for r in result.rejected[:50]],
         "n_rejected": len(result.rejected),
         "documents": len(docs),
         "documents_by_type": _count(d.type for d in docs),
         "pdfs": sum(1 for d in docs if d.pdf),
         "signed_documents": result.signed,
+        "token_sessions": result.sessions_opened,
         "signatures": int(TIMERS["token.C_Sign"][1]),
         "mails": len(result.mails),
         "cpu_self_s": (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system),

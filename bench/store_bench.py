@@ -1,5 +1,5 @@
 """Storing alone: a cached workload's inbox through the real `extract.read` and
-`Register.store_many` into a fresh SQLite register, in the groups `pipeline.ingest` makes.
+`Register.store_many` into a fresh SQLite register, in the groups `batch.ingest` makes.
 
     python bench/store_bench.py                     (scale 1 and scale 4 of seed 2025)
     python bench/store_bench.py --scales 4 --limit 8000
@@ -84,7 +84,7 @@ def groups(files: list, group_files: int, group_s: float) -> list[list]:
 
 def store(files: list, db: Path, profile: Path | None) -> dict[str, list[float]]:
     """Store every group; seconds and files per kind (top folder) and in total."""
-    from paperflow import pipeline
+    from paperflow.batch import ingest
     from paperflow.register import Register
     from paperflow.register.db import open_engine
 
@@ -93,7 +93,7 @@ def store(files: list, db: Path, profile: Path | None) -> dict[str, list[float]]
     # CPU time beside wall time: the machine is often shared (LibreOffice workers)
     prof = cProfile.Profile(time.process_time) if profile else None
     done, t_start, checkpoints = 0, time.perf_counter(), []
-    for group in groups(files, pipeline.GROUP_FILES, pipeline.GROUP_S):
+    for group in groups(files, ingest.GROUP_FILES, ingest.GROUP_S):
         items = [(ex, sha, name) for name, sha, _s, ex in group]
         t0, c0 = time.perf_counter(), time.process_time()
         if prof:

@@ -1,7 +1,8 @@
 """`paperflow …` — a thin command line over the library.
 
-Each command parses, calls one library function, prints. Errors of the library are turned into
-clerk-readable messages (Vietnamese with the English beside it) in one place: `_clerk_errors`.
+Each command parses, calls one library function (the `batch` package for run, watch and sign),
+prints. Every sentence comes from messages.py; errors keep their class up to `_clerk_errors`,
+the one place where they become messages and exit codes.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, messages
 from .config import Settings, load_settings
 from .errors import ExitCode, PaperflowError
+
+if TYPE_CHECKING:
+    from .batch import Event
 
 log = logging.getLogger("paperflow")
 
@@ -36,23 +41,16 @@ def _clerk_errors() -> Iterator[None]:
     try:
         yield
     except PaperflowError as exc:
-        print(f"LỖI / ERROR: {exc.clerk_message()}", file=sys.stderr)
+        print(messages.error(exc), file=sys.stderr)
         raise _Exit(int(exc.exit_code)) from exc
     except KeyboardInterrupt as exc:
-        print("Đã dừng theo yêu cầu. (Stopped.)", file=sys.stderr)
+        print(messages.STOPPED, file=sys.stderr)
         raise _Exit(130) from exc
     except OSError as exc:
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise _internal(exc) from exc
         where = exc.filename or "thư mục làm việc"
-        print(
-            f"LỖI / ERROR: Ổ đĩa đã đầy, hết dung lượng khi ghi {where}. Giải phóng dung lượng "
-            "(xóa bớt tệp cũ, dọn thùng rác) rồi chạy lại: không tệp nào bị mất, lô đang làm dở "
-            "sẽ được làm lại.\n"
-            f"(The disk is full: no space left while writing {where}. Free some space, then run "
-            "again: nothing was lost, the unfinished batch is redone.)",
-            file=sys.stderr,
-        )
+        print(messages.DISK_FULL.format(where=where), file=sys.stderr)
         raise _Exit(int(ExitCode.FAILED)) from exc
     except Exception as exc:  # noqa: BLE001 — last line of defence, with the trace kept
         raise _internal(exc) from exc
@@ -60,13 +58,7 @@ def _clerk_errors() -> Iterator[None]:
 
 def _internal(exc: BaseException) -> _Exit:
     log.error("internal error\n%s", "".join(traceback.format_exception(exc)))
-    print(
-        "LỖI NỘI BỘ: paperflow gặp lỗi không mong đợi; không tệp nào bị mất. Gửi tệp "
-        ".paperflow/paperflow.log cho bộ phận CNTT.\n"
-        f"(Internal error: {exc.__class__.__name__}: {exc}. Nothing was lost; send "
-        ".paperflow/paperflow.log to IT.)",
-        file=sys.stderr,
-    )
+    print(messages.INTERNAL.format(name=exc.__class__.__name__, exc=exc), file=sys.stderr)
     return _Exit(int(ExitCode.FAILED))
 
 
@@ -87,8 +79,13 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _progress(args: argparse.Namespace) -> Callable[[str], None]:
-    return (lambda _m: None) if args.quiet else (lambda m: print(f"· {m}", flush=True))
+def _progress(args: argparse.Namespace) -> Callable[[Event], None]:
+    def say(event: Event) -> None:
+        line = messages.event(event)
+        if line is not None and not args.quiet:
+            print(f"· {line}", flush=True)
+
+    return say
 
 
 # ---- commands -------------------------------------------------------------------------------
@@ -97,43 +94,43 @@ def cmd_init(args: argparse.Namespace) -> int:
     from .workspace import init_workspace
 
     made = init_workspace(Path(args.dir), example=args.example, demo=args.demo)
-    print(f"Đã tạo thư mục làm việc / Workspace ready: {made}")
-    print("Thả tệp vào inbox/ rồi chạy 'paperflow run --once' trong thư mục đó.")
-    print("(Drop files into inbox/, then run 'paperflow run --once' in that folder.)")
+    print("\n".join(messages.workspace_ready(made)))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .pipeline import run_once
-    from .report import print_batch
+    from .batch import run_once
 
     settings = _settings(args)
     result = run_once(settings, sign_now=False if args.no_sign else None,
                       progress=_progress(args))
-    print_batch(result, settings)
-    return 0 if result.ok else int(ExitCode.FAILED)
+    print("\n".join(messages.batch(result, settings.workspace)))
+    return result.exit_code
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from .pipeline import watch
+    from .batch import watch
 
     settings = _settings(args)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    print(f"Đang theo dõi {settings.inbox} — Ctrl-C để dừng. (Watching; Ctrl-C stops.)", flush=True)
-    watch(settings, stop=stop, progress=_progress(args))
-    print("Đã dừng. (Stopped cleanly.)")
+    print(messages.watching(settings.inbox), flush=True)
+    watch(settings, stop=stop, progress=_progress(args),
+          on_batch=lambda r: print("\n".join(messages.batch(r, settings.workspace)), flush=True))
+    print(messages.WATCH_STOPPED)
     return 0
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    from .pipeline import sign_pending
+    from .batch import sign_pending
 
     settings = _settings(args)
-    signed = sign_pending(settings, batch=args.batch, only=args.only, progress=_progress(args))
-    print(f"Đã ký {signed} tệp PDF. (Signed {signed} PDFs.)")
-    return 0
+    result = sign_pending(settings, batch=args.batch, only=args.only, progress=_progress(args))
+    print(messages.signed(result))
+    for err in result.errors:
+        print(f"  {messages.error(err)}")
+    return result.exit_code
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -181,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     server = make_server(settings, host=args.host, port=args.port)
-    print(f"Mở trình duyệt tại / Open http://{args.host}:{args.port}/  (Ctrl-C để dừng)")
+    print(messages.serving(args.host, args.port))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -237,8 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--demo", action="store_true",
                             help="dùng token SoftHSM và CA thử nghiệm / use a demo token and test CA")
         elif name == "run":
+            # `run` always processes the inbox once and exits; --once stays accepted (the
+            # DESIGN.md contract names it) and means just that.
             sp.add_argument("--once", action="store_true",
-                            help="chạy một lượt rồi thoát (mặc định) / one batch then exit (default)")
+                            help="một lượt rồi thoát: đã là mặc định / one batch then exit: "
+                                 "already the default")
             sp.add_argument("--no-sign", action="store_true",
                             help="không ký lúc này / do not sign now (sign later)")
         elif name == "sign":

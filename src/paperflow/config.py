@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .text import key
 
 CA_NAME = "Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ"
 
@@ -54,6 +55,11 @@ class AgencySettings:
     contact_name: str = "Trần Thị Bình"
     contact_phone: str = "0221 3 888 999"
     contact_email: str = "cds.skhcn@hungyen.gov.vn"
+
+    def is_us(self, name: str) -> bool:
+        """'Is this ours': `name` names this agency (compared without case and diacritics).
+        The one helper the plan, render, deliver and the batch ask."""
+        return bool(name) and key(name) == key(self.name)
 
 
 @dataclass(frozen=True)

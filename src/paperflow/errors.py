@@ -1,7 +1,9 @@
 """One error hierarchy for paperflow.
 
 Every error carries a message a clerk can act on, in Vietnamese with the English beside it,
-and an exit code. Only the CLI and the pipeline boundary catch broadly and print these.
+and an exit code. Errors keep their class up to the CLI, the one place that prints them and
+maps each kind to its exit code (cli.py: `_clerk_errors`); the batch collects them, typed, in
+its `BatchResult`. No message is parsed back into an error.
 """
 
 from __future__ import annotations
@@ -84,9 +86,11 @@ class SigningError(PaperflowError):
     code = "signing"
 
 
-class VerificationFailed(PaperflowError):
-    exit_code = ExitCode.INVALID
-    code = "invalid_signature"
+class BatchNotFound(PaperflowError):
+    """A batch named on the command line that the register or the outbox does not have."""
+
+    exit_code = ExitCode.USAGE
+    code = "no_batch"
 
 
 class DeliveryError(PaperflowError):

@@ -1,4 +1,4 @@
-"""Frozen records handed between the stages of the pipeline.
+"""Frozen records handed between the stages (docs/DESIGN.md, "The flow").
 
 intake → Incoming; extract → Extracted (Subscriber, Certificate, MergeEvent, Request);
 plan → Plan (Action, PlanWarning); render → RenderedDocument; sign → SignedDocument.
@@ -291,3 +291,12 @@ class RenderedDocument:
     pdf: Path | None = None
     signed_pdf: Path | None = None
     attachments: tuple[Path, ...] = field(default=())   # lists that travel with a dispatch
+
+    @property
+    def awaits_signature(self) -> bool:
+        """Meant to be signed and not signed: its PDF is unsigned or it never became one. (An
+        .xlsx that travels as is, like the CA's import sheet, is never signed.) The one
+        definition: outbox, summary and `paperflow sign` all ask this."""
+        if self.signed_pdf is not None:
+            return False
+        return self.pdf is not None or self.path.suffix.lower() == ".docx"

@@ -1,5 +1,5 @@
 """Real artefacts for the delivery tests: PDFs made by LibreOffice, a real SQLite register,
-a batch laid out exactly as the pipeline does (staging folder renamed into outbox/<batch>)."""
+a batch laid out exactly as the batch does (staging folder renamed into outbox/<batch>)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from docx import Document
 from openpyxl import Workbook
 
 from paperflow import deliver
+from paperflow.batch.produce import write_outbox
 from paperflow.config import CA_NAME, AgencySettings, MailSettings, Settings
+from paperflow.convert import Converter
 from paperflow.models import RenderedDocument
 from paperflow.register.db import open_engine
 
@@ -109,12 +111,17 @@ def stage_docs(pdfs: dict[str, Path], staging: Path) -> list[RenderedDocument]:
     ]
 
 
-def make_batch(settings: Settings, reg: Reg, pdfs: dict[str, Path], batch: str,
-               ) -> tuple[Path, list[RenderedDocument], list[Path]]:
-    """Exactly the pipeline's order: prepare + manifest in staging, then the rename."""
+def make_batch(settings: Settings, reg: Reg, pdfs: dict[str, Path], batch: str, *,
+               convert: bool = False) -> tuple[Path, list[RenderedDocument], list[Path]]:
+    """Exactly the batch's order: outbox, summary (its PDF by LibreOffice only when `convert`)
+    and manifest in staging, then the rename."""
     staging = settings.outbox / f".{batch}.partial"
     docs = stage_docs(pdfs, staging)
-    mails = deliver.prepare_batch(settings, reg, batch, docs, staging)
+    if convert:
+        with Converter(settings) as conv:
+            mails = write_outbox(settings, reg, batch, docs, staging, conv).emls
+    else:
+        mails = write_outbox(settings, reg, batch, docs, staging, None).emls
     deliver.write_manifest(staging, docs, mails)
     final = settings.outbox / batch
     os.replace(staging, final)

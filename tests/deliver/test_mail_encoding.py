@@ -95,8 +95,7 @@ def test_fast_eml_writer_is_byte_identical_to_the_email_package(tmp_path: Path, 
                                                     "Danh sách thuê bao.xlsx")]
 
 
-def test_manifest_from_memory_equals_manifest_from_the_files(tmp_path: Path, pdfs,
-                                                             no_summary_pdf) -> None:
+def test_manifest_from_memory_equals_manifest_from_the_files(tmp_path: Path, pdfs) -> None:
     settings = settings_for(tmp_path / "ws")
     final, docs, mails = make_batch(settings, make_register(tmp_path / "t.db"), pdfs, BATCH)
     remembered = json.loads((final / "manifest.json").read_text("utf-8"))
@@ -119,8 +118,7 @@ def test_a_file_changed_after_it_was_hashed_is_hashed_again(tmp_path: Path, pdfs
     assert hashes.sha256_file(pdf) == hashlib.sha256(pdf.read_bytes()).hexdigest() != before
 
 
-def test_the_same_mail_twice_in_one_batch_is_one_row_at_its_last_file(tmp_path: Path, pdfs,
-                                                                      no_summary_pdf) -> None:
+def test_the_same_mail_twice_in_one_batch_is_one_row_at_its_last_file(tmp_path: Path, pdfs) -> None:
     settings = settings_for(tmp_path / "ws")
     reg = make_register(tmp_path / "t.db")
     staging = settings.outbox / f".{BATCH}.partial"
@@ -133,8 +131,7 @@ def test_the_same_mail_twice_in_one_batch_is_one_row_at_its_last_file(tmp_path: 
     assert rows[0].state == "pending"
 
 
-def test_summary_table_has_every_document_in_the_look_of_the_first(tmp_path: Path, pdfs,
-                                                                   no_summary_pdf) -> None:
+def test_summary_table_has_every_document_in_the_look_of_the_first(tmp_path: Path, pdfs) -> None:
     settings = settings_for(tmp_path / "ws")
     final, docs, _mails = make_batch(settings, make_register(tmp_path / "t.db"), pdfs, BATCH)
     summary = Document(str(final / "TOM-TAT-LO.docx"))
@@ -157,8 +154,8 @@ def test_summary_table_has_every_document_in_the_look_of_the_first(tmp_path: Pat
 def test_a_province_summary_table_is_cut_into_pieces_each_with_its_header(tmp_path: Path) -> None:
     """Thousands of documents in one table made LibreOffice quadratic (20 s for the summary at
     scale 4): the table comes in 100-row pieces, each repeating the header, rows in order."""
-    from paperflow.deliver.summary import build_summary_docx
     from paperflow.models import RenderedDocument
+    from paperflow.render.summary import build_summary_docx
 
     settings = settings_for(tmp_path / "ws")
     folder = tmp_path / BATCH

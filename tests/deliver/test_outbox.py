@@ -31,7 +31,7 @@ def mail_rows(reg) -> list[MailRecord]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def made(tmp_path: Path, pdfs, no_summary_pdf):  # type: ignore[no-untyped-def]
+def made(tmp_path: Path, pdfs):  # type: ignore[no-untyped-def]
     settings = settings_for(tmp_path / "ws")
     reg = make_register(tmp_path / "t.db")
     final, docs, mails = make_batch(settings, reg, pdfs, BATCH)
@@ -159,7 +159,7 @@ def test_summary_is_converted_to_pdf(tmp_path: Path, pdfs) -> None:
     """The real LibreOffice conversion through paperflow.convert (once in this module)."""
     settings = settings_for(tmp_path / "ws")
     reg = make_register(tmp_path / "t.db")
-    final, _docs, _mails = make_batch(settings, reg, pdfs, BATCH)
+    final, _docs, _mails = make_batch(settings, reg, pdfs, BATCH, convert=True)
     pdf = final / "TOM-TAT-LO.pdf"
     assert pdf.is_file()
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
@@ -169,8 +169,7 @@ def test_summary_is_converted_to_pdf(tmp_path: Path, pdfs) -> None:
     assert any(e["path"] == "TOM-TAT-LO.pdf" and e["type"] == "report" for e in manifest)
 
 
-def test_prepare_batch_returns_paths_inside_the_staging_folder(tmp_path: Path, pdfs,
-                                                                no_summary_pdf) -> None:
+def test_prepare_batch_returns_paths_inside_the_staging_folder(tmp_path: Path, pdfs) -> None:
     settings = settings_for(tmp_path / "ws")
     reg = make_register(tmp_path / "t.db")
     staging = settings.outbox / f".{BATCH}.partial"
@@ -186,8 +185,7 @@ def test_own_agency_is_its_own_clerks_mailbox(tmp_path: Path) -> None:
     assert own.address == "vanthu@snv.hungyen.gov.vn"
 
 
-def test_a_sheet_that_is_never_signed_is_sent_as_is(tmp_path: Path, pdfs,
-                                                    no_summary_pdf) -> None:
+def test_a_sheet_that_is_never_signed_is_sent_as_is(tmp_path: Path, pdfs) -> None:
     settings = settings_for(tmp_path / "ws")
     reg = make_register(tmp_path / "t.db")
     staging = settings.outbox / f".{BATCH}.partial"
@@ -203,8 +201,7 @@ def test_a_sheet_that_is_never_signed_is_sent_as_is(tmp_path: Path, pdfs,
     assert not (folder / "1-in-truoc").exists()
 
 
-def test_attachments_named_by_their_docx_travel_as_the_signed_pdf(tmp_path: Path, pdfs,
-                                                                   no_summary_pdf) -> None:
+def test_attachments_named_by_their_docx_travel_as_the_signed_pdf(tmp_path: Path, pdfs) -> None:
     """render names a dispatch's list by its .docx (before convert and sign ran)."""
     settings = settings_for(tmp_path / "ws")
     reg = make_register(tmp_path / "t.db")

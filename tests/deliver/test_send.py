@@ -27,7 +27,6 @@ from paperflow.deliver.journal import MailRecord
 from paperflow.errors import DeliveryError
 
 BATCH = "20250701-hung-yen-001"
-pytestmark = pytest.mark.usefixtures("no_summary_pdf")
 
 
 def rows(reg) -> dict[str, MailRecord]:  # type: ignore[no-untyped-def]

@@ -62,13 +62,13 @@ def test_ingest_with_a_reading_process_takes_stores_and_quarantines_as_before(tm
                                                                               monkeypatch):
     from sqlalchemy import func, select
 
-    from paperflow import pipeline
+    from paperflow.batch import ingest as batch_ingest
     from paperflow.config import Settings
     from paperflow.register import Register
     from paperflow.register.schema import CertificateRow
 
-    monkeypatch.setattr(pipeline, "READ_AHEAD_FILES", 1)
-    monkeypatch.setattr(pipeline, "CLAIM_FILES", 8)         # several claim groups ahead
+    monkeypatch.setattr(batch_ingest, "READ_AHEAD_FILES", 1)
+    monkeypatch.setattr(batch_ingest, "CLAIM_FILES", 8)         # several claim groups ahead
     inbox = tmp_path / "ws" / "inbox"
     inbox.mkdir(parents=True)
     for i in range(30):
@@ -76,11 +76,11 @@ def test_ingest_with_a_reading_process_takes_stores_and_quarantines_as_before(tm
     (inbox / "hong.xlsx").write_bytes(b"PK\x03\x04 not really a workbook" * 10)
     settings = Settings(workspace=tmp_path / "ws")
     with Register.open(settings) as reg:
-        result = pipeline.ingest(settings, reg)
+        result = batch_ingest.ingest(settings, reg)
         with reg.session() as s:
             stored = s.scalar(select(func.count()).select_from(CertificateRow))
     assert sorted(result.taken) == [f"cts-{i:02d}.cer" for i in range(30)]
-    assert [name for name, _why in result.rejected] == ["hong.xlsx"] and not result.errors
+    assert [r.name for r in result.rejected] == ["hong.xlsx"] and not result.deferred
     assert stored == 30
     assert sorted(p.name for p in (inbox / "rejected").iterdir()) == ["hong.xlsx",
                                                                       "hong.xlsx.error.txt"]

@@ -176,9 +176,9 @@ HOSTILE_NAMES = [
 
 
 def test_hostile_file_names_stay_inside_the_workspace(tmp_path):
-    """Through intake and the pipeline's ingest: every original ends in archive/ or
+    """Through intake and the batch's ingest: every original ends in archive/ or
     inbox/rejected/ under a safe name; nothing is written outside the workspace."""
-    from paperflow import pipeline
+    from paperflow.batch.ingest import ingest
     from paperflow.config import Settings
     from paperflow.register import Register
 
@@ -205,7 +205,7 @@ def test_hostile_file_names_stay_inside_the_workspace(tmp_path):
             os.utime(p, (past, past))
     settings = Settings(workspace=ws)
     with Register.open(settings) as reg:
-        result = pipeline.ingest(settings, reg)
+        result = ingest(settings, reg)
     assert len(result.taken) == len(HOSTILE_NAMES) + 1, (result.taken, result.rejected)
     placed = [p for p in (ws / "archive").rglob("*") if p.is_file()]
     assert len(placed) == len(HOSTILE_NAMES) + 1
@@ -220,7 +220,7 @@ def test_hostile_file_names_stay_inside_the_workspace(tmp_path):
 
 
 def test_a_file_named_rejected_does_not_stop_intake(tmp_path):
-    from paperflow import pipeline
+    from paperflow.batch.ingest import ingest
     from paperflow.config import Settings
     from paperflow.register import Register
 
@@ -230,7 +230,7 @@ def test_a_file_named_rejected_does_not_stop_intake(tmp_path):
     (inbox / "rejected").write_bytes(pem)
     settings = Settings(workspace=tmp_path / "ws")
     with Register.open(settings) as reg:
-        pipeline.ingest(settings, reg)
+        ingest(settings, reg)
     # the file was moved aside and taken like any other certificate; the folder now exists
     assert (inbox / "rejected").is_dir() and not any((inbox / "rejected").iterdir())
     archived = [p for p in (tmp_path / "ws" / "archive").rglob("*") if p.is_file()]

@@ -77,7 +77,7 @@ SIGN_WITH_UNPLUG = """
 import os, shutil, sys
 from pathlib import Path
 from paperflow.config import load_settings
-from paperflow import pipeline
+from paperflow import batch
 from paperflow.sign import signing
 s = load_settings(sys.argv[1])
 real, calls = signing.BatchSigner._sign, [0]
@@ -87,8 +87,8 @@ def unplug_on_third(self, *a, **k):
         shutil.move(s.state / "demo-pki" / "tokens", s.state / "demo-pki" / "unplugged")
     return real(self, *a, **k)
 signing.BatchSigner._sign = unplug_on_third
-r = pipeline.run_once(s)
-print("ERRORS", r.errors)
+r = batch.run_once(s)
+print("ERRORS", [e.clerk_message() for e in r.failures])
 print("SIGNED", r.signed)
 """
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..errors import DeliveryError
 from ..models import RenderedDocument
+from ..render.summary import SUMMARY_STEM
 from .hashes import eml_heads, sha256_file
-from .outbox import SUMMARY_STEM
 
 MANIFEST = "manifest.json"
 

@@ -68,7 +68,7 @@ def resolve_recipient(settings: Settings, name: str) -> Recipient:
     if _is_ca(name):
         return Recipient(name=name or CA_NAME, address=settings.mail.ca)
     wanted = key(name)
-    if wanted == key(settings.agency.name) and settings.agency.contact_email:
+    if settings.agency.is_us(name) and settings.agency.contact_email:
         # The focal point writing to itself (an agency's request it drafts): its own clerk.
         return Recipient(name=name, address=settings.agency.contact_email)
     for known, address in settings.mail.addresses.items():

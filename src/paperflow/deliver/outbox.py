@@ -5,7 +5,8 @@ Layout inside outbox/<batch>/ (the renderer's own files stay where it wrote them
     mail/01-cuc-chung-thuc-so-....eml           one message per dispatch and recipient
     <NN>-<recipient-slug>/1-in-truoc/            print first: drafts to sign by hand, hand-over lists
     <NN>-<recipient-slug>/2-gui-di/              to send: the (signed) PDFs, lists and the .eml
-    TOM-TAT-LO.docx / TOM-TAT-LO.pdf             printable summary: contents and what to do next
+    TOM-TAT-LO.docx / TOM-TAT-LO.pdf             printable summary (render/summary.py, written by
+                                                 the batch from this outbox's `summary_recipients`)
 
 Files in the recipient folders are hard links (copies where the file system refuses links), so
 they cost no space and manifest.json lists each file once with its `copies`.
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from ..config import Settings
 from ..errors import DeliveryError
 from ..models import RenderedDocument
+from ..render.summary import SummaryMail, SummaryRecipient
 from ..text import key, slug
 from .hashes import remember_eml
 from .journal import MailRecord
@@ -40,7 +42,6 @@ log = logging.getLogger("paperflow.deliver")
 PRINT_DIR = "1-in-truoc"
 SEND_DIR = "2-gui-di"
 MAIL_DIR = "mail"
-SUMMARY_STEM = "TOM-TAT-LO"
 # Documents that travel on paper with the physical tokens/dossiers: always printed.
 PRINTED_TYPES = frozenset({"handover_tokens", "handover_dossiers"})
 EML_POLICY = policy.SMTP   # CRLF line ends, as Outlook expects and SMTP sends
@@ -67,16 +68,23 @@ def _link(src: Path, dest_dir: Path) -> Path:
     return dest
 
 
-def awaits_signature(doc: RenderedDocument) -> bool:
-    """A document meant to be signed that is not: its PDF is unsigned or it never became one.
-    (An .xlsx that travels as is, like the CA's import sheet, is never signed.)"""
-    if doc.signed_pdf is not None:
-        return False
-    return doc.pdf is not None or doc.path.suffix.lower() == ".docx"
+@dataclass(frozen=True)
+class Outbox:
+    """What `prepare_outbox` wrote: the .eml files and the recipient folders."""
+
+    emls: list[Path]
+    recipients: list[RecipientFolder]
+
+    def summary_recipients(self) -> list[SummaryRecipient]:
+        return [SummaryRecipient(
+            name=rf.name, folder_name=rf.folder.name,
+            to_print=tuple(p.name for p in rf.to_print), to_send=tuple(p.name for p in rf.to_send),
+            mails=tuple(SummaryMail(eml.name, mail.recipient.address, state)
+                        for mail, eml, state in rf.mails)) for rf in self.recipients]
 
 
 def _needs_paper(settings: Settings, doc: RenderedDocument) -> bool:
-    return settings.mail.paper_signing or awaits_signature(doc) or doc.type in PRINTED_TYPES
+    return settings.mail.paper_signing or doc.awaits_signature or doc.type in PRINTED_TYPES
 
 
 def _headers_only(msg: EmailMessage) -> EmailMessage:
@@ -188,11 +196,17 @@ def _final_attachments(docs: list[RenderedDocument]) -> list[RenderedDocument]:
 
 
 def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedDocument],
-                  folder: Path, *, converter: Any | None = None) -> list[Path]:
-    """Write the batch's .eml files, recipient folders and summary into the staging `folder`.
+                  folder: Path) -> list[Path]:
+    """`prepare_outbox`'s .eml paths."""
+    return prepare_outbox(settings, reg, batch, docs, folder).emls
 
-    Returns the .eml paths (inside `folder`). mail_log rows name them relative to outbox/ as
-    `<batch>/mail/…`, the place they will have once the pipeline renames the staging folder.
+
+def prepare_outbox(settings: Settings, reg: Any, batch: str, docs: list[RenderedDocument],
+                   folder: Path) -> Outbox:
+    """Write the batch's .eml files and recipient folders into the staging `folder`.
+
+    The .eml paths are inside `folder`; mail_log rows name them relative to outbox/ as
+    `<batch>/mail/…`, the place they have once the batch renames the staging folder.
     """
     folder.mkdir(parents=True, exist_ok=True)
     recipients: dict[str, RecipientFolder] = {}
@@ -218,7 +232,7 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                 files = [doc.signed_pdf or doc.pdf or doc.path]
                 if doc.type != "list":
                     files += list(doc.attachments)
-                if not awaits_signature(doc):
+                if not doc.awaits_signature:
                     rf.to_send.extend(files)
                     if _needs_paper(settings, doc) and doc.pdf is not None:
                         rf.to_print.append(doc.pdf)     # a paper original as well
@@ -242,7 +256,7 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
                         f"Chưa có địa chỉ thư của '{rf.name}': thêm vào [mail] addresses "
                         "trong config.toml (no address configured; not sent)")
                     log.warning("no e-mail address for %s: %s written, not sent", rf.name, eml.name)
-                elif awaits_signature(doc):
+                elif doc.awaits_signature:
                     state, answer = "held", (
                         "Văn bản chưa ký số: ký rồi gửi lại (not signed yet; not sent)")
                 else:
@@ -268,8 +282,4 @@ def prepare_batch(settings: Settings, reg: Any, batch: str, docs: list[RenderedD
             _link(p, rf.folder / SEND_DIR)
         for _mail, eml, _state in rf.mails:
             _link(eml, rf.folder / SEND_DIR)
-
-    from .summary import write_summary
-
-    write_summary(settings, batch, folder, list(recipients.values()), docs, converter)
-    return emls
+    return Outbox(emls, list(recipients.values()))

@@ -3,7 +3,7 @@
 Intake is Python on one core; on a province's thousands of files the other core idles. With
 `ReadAhead(enabled=True)` each file is read (`extract.read`) by one helper process as soon as it
 is claimed, and the result is collected in order when the batch gets to it. Small batches read
-inline (the caller decides: pipeline.READ_AHEAD_FILES; a helper and the copying of every result
+inline (the caller decides: batch.ingest.READ_AHEAD_FILES; a helper and the copying of every result
 back are not worth it for a few files). If the helper process dies (a file that exhausts
 memory), the rest is read inline here — as without it.
 """

@@ -95,7 +95,7 @@ def _clear_folder_name(folder: Path) -> None:
 
 
 class Intake:
-    """One pass over the inbox (the pipeline builds one per batch)."""
+    """One pass over the inbox (the batch builds one per run)."""
 
     def __init__(self, settings: Settings, reg: HasEngine) -> None:
         self.settings = settings

@@ -215,7 +215,7 @@ def _focal_point(ctx: Context, province: str) -> str:
 
 
 def _is_us(ctx: Context, name: str) -> bool:
-    return bool(name) and key(name) == key(ctx.settings.agency.name)
+    return ctx.settings.agency.is_us(name)
 
 
 def route(ctx: Context, province: str) -> str:

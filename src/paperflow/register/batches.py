@@ -189,3 +189,19 @@ def set_state(session: Session, batch: str, state: str, *, request: str | None =
             r.state, r.updated_at = state, datetime.now().astimezone()
             n += 1
     return n
+
+
+def batch_names(session: Session) -> list[str]:
+    """Every planned batch, oldest first."""
+    return list(session.scalars(select(BatchRow.batch).order_by(BatchRow.created_at)))
+
+
+def documents(session: Session, batch: str, outbox: Path) -> list[RenderedDocument]:
+    """The batch's documents as last recorded (paths under `outbox`; `pdf` is not recorded,
+    so `awaits_signature` answers from the document's own file and its signed copy)."""
+    rows = session.scalars(select(DocumentRow).where(DocumentRow.batch == batch)
+                           .order_by(DocumentRow.path))
+    return [RenderedDocument(path=outbox / r.path, type=r.type, request=r.request,
+                             recipient=r.recipient, sender=r.sender, number=r.number,
+                             signed_pdf=outbox / r.signed_pdf if r.signed_pdf else None)
+            for r in rows]

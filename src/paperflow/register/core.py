@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from ..models import (
 from ..text import key
 from . import batches, numbering
 from .db import open_engine
+from .journals import MailRecord
 from .reports import reading_reports, store_report
 from .rows import GroupRows
 from .schema import (
@@ -183,6 +184,29 @@ class Register:
     def load_plan(self, batch: str) -> Plan:
         with self.session() as s:
             return batches.load_plan(s, batch)
+
+    def batch_names(self) -> list[str]:
+        with self.session() as s:
+            return batches.batch_names(s)
+
+    def documents(self, batch: str, outbox: Path) -> list[RenderedDocument]:
+        """The batch's documents as the register knows them (paths under `outbox`)."""
+        with self.session() as s:
+            return batches.documents(s, batch, outbox)
+
+    def awaiting_signature(self, batch: str, outbox: Path, issuer: Callable[[str], bool],
+                           ) -> list[RenderedDocument]:
+        """The batch's documents that `issuer` (e.g. `settings.agency.is_us`) sends and that
+        wait for its signature; drafts for other agencies (they sign on paper) never wait."""
+        return [d for d in self.documents(batch, outbox)
+                if issuer(d.sender) and d.awaits_signature]
+
+    def drop_unsent_mail(self, batch: str) -> None:
+        """Forget the mail of a batch attempt that died before its folder appeared: those
+        messages were never sent (sending follows the rename) and their .eml names are reused."""
+        with self.session() as s:
+            s.execute(delete(MailRecord).where(
+                MailRecord.batch == batch, MailRecord.state.in_(("pending", "held", "failed"))))
 
     def record_documents(self, batch: str, docs: list[RenderedDocument], folder: Path) -> None:
         with self.session() as s:

@@ -1,52 +1,28 @@
 """The database: engine, declarative base, named migrations.
 
-SQLite by default (a file in the workspace), PostgreSQL given a URL. Every module that keeps
-state declares its tables on `Base` (the register's own tables in `register/schema.py`,
-the intake journal in `intake/journal.py`, the mail log in `deliver/journal.py`);
-`open_engine` creates them and applies the named migrations, each once, in a transaction.
+SQLite by default (a file in the workspace), PostgreSQL given a URL. Every table is declared
+on `base.Base` inside the register (its own records in `schema.py`, the intake journal and the
+mail log in `journals.py`); `open_engine` creates them and applies the named migrations
+(`base.migration`), each once, in a transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, DateTime, String, create_engine, event, select, text
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..errors import RegisterError
+from .base import MIGRATIONS, Base, Migration, migration
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Migration(Base):
-    __tablename__ = "migrations"
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
-    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-# name → function(connection); appended in order by the modules that own the tables.
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = []
-
-
-def migration(name: str) -> Callable[[Callable[[Connection], None]], Callable[[Connection], None]]:
-    """Register a named migration (applied once, in registration order)."""
-
-    def deco(fn: Callable[[Connection], None]) -> Callable[[Connection], None]:
-        MIGRATIONS.append((name, fn))
-        return fn
-
-    return deco
+__all__ = ["Base", "Migration", "MIGRATIONS", "migration", "open_engine"]
 
 
 def _import_tables() -> None:
-    # Importing declares the tables on Base.metadata.
-    from ..deliver import journal as _deliver_journal  # noqa: F401
-    from ..intake import journal as _intake_journal  # noqa: F401
+    # Importing declares the tables (and their migrations) on Base; all live in the register.
+    from . import journals as _journals  # noqa: F401
     from . import reports as _reports  # noqa: F401
     from . import schema as _schema  # noqa: F401
 
@@ -101,7 +77,3 @@ def open_engine(url: str) -> Engine:
             "Check [register] url in config.toml and write permissions.",
         ) from exc
 
-
-def ping(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))

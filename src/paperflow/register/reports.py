@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..models import ReadingReport, SheetReport
-from .db import Base, migration
+from .base import Base, migration
 
 
 class ReadingReportRow(Base):

@@ -26,7 +26,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import Base, migration
+from ..text import key
+from .base import Base, migration
+
+
+def match_key(name: str, agency: str) -> str:
+    """subscribers.match_key: what store._same_person compares names by, for an index to find."""
+    return f"{key(name)}|{key(agency)}"[:400]
 
 
 class OrganisationRow(Base):
@@ -215,8 +221,6 @@ def _subscriber_match_key(conn: Connection) -> None:
     # Registers made before subscribers.match_key get the column, its value for every row and
     # the two indexes store._same_person looks holders up by (create_all makes all of this for
     # new registers; each step is skipped then).
-    from .store import match_key
-
     table = SubscriberRow.__table__
     if "match_key" not in {c["name"] for c in inspect(conn).get_columns("subscribers")}:
         conn.execute(text("ALTER TABLE subscribers ADD COLUMN match_key VARCHAR(400) "

@@ -28,6 +28,7 @@ from .schema import (
     OrganisationRow,
     SubscriberRow,
     TokenRow,
+    match_key,
 )
 from .snapshot import subscriber_to_dict
 
@@ -55,11 +56,6 @@ def subscriber_ident(s: Subscriber) -> str:
 def _digest(obj: object) -> str:
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def match_key(name: str, agency: str) -> str:
-    """subscribers.match_key: what _same_person compares names by, for an index to find."""
-    return f"{key(name)}|{key(agency)}"[:400]
 
 
 def _same_person(rows: GroupRows, s: Subscriber) -> SubscriberRow | None:

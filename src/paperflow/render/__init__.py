@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from .batch import iter_batch, render_batch, render_implementing_dispatch
 from .engine import install_templates, lint_template, render_docx, template_path, template_tags
+from .summary import (
+    SUMMARY_STEM,
+    SummaryMail,
+    SummaryRecipient,
+    build_summary_docx,
+    summary_document,
+)
 
 __all__ = ["render_batch", "iter_batch", "render_implementing_dispatch", "install_templates", "lint_template",
-           "render_docx", "template_path", "template_tags"]
+           "render_docx", "template_path", "template_tags", "SUMMARY_STEM", "SummaryMail",
+           "SummaryRecipient", "build_summary_docx", "summary_document"]

@@ -11,7 +11,7 @@ from typing import Any
 from ..config import CA_NAME, Settings
 from ..errors import TemplateError
 from ..models import Action, CentralDispatch, Plan, RenderedDocument
-from ..text import key, nfc, safe_filename, slug
+from ..text import nfc, safe_filename, slug
 from . import context as C
 from . import sheets
 from .engine import render_docx, template_path
@@ -190,7 +190,7 @@ def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: 
     # Our register numbers (and our token signs) only minutes we are a party to; a hand-over
     # between two other agencies is a draft they print, number and sign themselves — under the
     # header of the receiving agency, which draws it up and keeps it.
-    ours = key(settings.agency.name) in (key(giver), key(receiver))
+    ours = settings.agency.is_us(giver) or settings.agency.is_us(receiver)
     issuer = C.own_issuer(settings) if ours else C.issuer_for(settings, receiver)
     ctx = C.common(settings, issuer, doc_type=doc_type, subject=subject,
                    numbers=numbers if ours else None, recipient=receiver)

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..deliver.journal import MailRecord
-from ..deliver.outbox import SUMMARY_STEM
 from ..errors import PaperflowError
 from ..register.db import open_engine
+from ..render.summary import SUMMARY_STEM
 from . import pages
 
 StartResponse = Callable[..., Any]

@@ -1,6 +1,6 @@
 """The signing stage's errors: one class per thing a clerk or officer must act on differently.
 
-All are `SigningError`s (exit code 6), so the pipeline and the CLI need no special cases.
+All are `SigningError`s (exit code 6), so the batch and the CLI need no special cases.
 """
 
 from __future__ import annotations

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from . import sign
-from .config import Settings
-from .convert import Converter
-from .errors import PaperflowError
-from .models import RenderedDocument
+from ..convert import Converter
+from ..errors import PaperflowError
+from ..models import RenderedDocument
+from .events import Event, Progress
+from .signing import SigningSession
 
 _END = 2                    # priority of the end marker: after every document
-SIGN_GATHER_DOCS = 12       # documents a token session signs at least, when they keep coming
-SIGN_GATHER_S = 1.5         # … or what arrived within this time
 
 
 class ProductionLine:
@@ -24,16 +21,16 @@ class ProductionLine:
     thread renders (Python), each LibreOffice worker takes the next rendered .docx as soon as
     it is free (ours first, so signing can start; no barrier between groups, so a long list
     on one worker never leaves the other idle), and one signing thread signs our PDFs as they
-    arrive — one thread only, since a PKCS#11 session must never be used by two threads at
-    once; each gathered group is signed by `sign.sign_documents`, which opens and closes its
-    own session. The first signing error stops signing (as before:
-    nothing more is signed, the batch is produced unsigned and 'paperflow sign' resumes).
-    Documents keep their render order; each output is still written atomically by its stage.
+    arrive through the batch's one `SigningSession` — one thread only, since a PKCS#11 session
+    is never used by two threads at once. The first signing error stops signing: nothing more
+    is signed, the batch is produced unsigned and 'paperflow sign' resumes. Documents keep
+    their render order; each output is written atomically by its stage.
     """
 
-    def __init__(self, settings: Settings, conv: Converter,
-                 to_sign: Callable[[RenderedDocument], bool] | None) -> None:
-        self.settings, self.conv, self.to_sign = settings, conv, to_sign
+    def __init__(self, conv: Converter, session: SigningSession | None,
+                 to_sign: Callable[[RenderedDocument], bool]) -> None:
+        self.conv, self.session = conv, session
+        self.to_sign = to_sign if session is not None else (lambda _d: False)
         self.docs: list[RenderedDocument] = []
         self.sign_error: PaperflowError | None = None
         self._lock = threading.Lock()
@@ -42,8 +39,7 @@ class ProductionLine:
         self._failure: BaseException | None = None
         self._signed_any = False
 
-    def run(self, rendering: Iterator[RenderedDocument],
-            progress: Callable[[str], None]) -> list[RenderedDocument]:
+    def run(self, rendering: Iterator[RenderedDocument], progress: Progress) -> list[RenderedDocument]:
         converter = threading.Thread(target=self._convert_loop, name="line-convert")
         signer = threading.Thread(target=self._sign_loop, name="line-sign")
         converter.start()
@@ -54,9 +50,8 @@ class ProductionLine:
                     self.docs.append(doc)
                     i = len(self.docs) - 1
                 if doc.path.suffix.lower() == ".docx":
-                    ours = self.to_sign is not None and self.to_sign(doc)
-                    self._rendered.put((0 if ours else 1, i, i))
-            progress(f"render: {len(self.docs)} documents")
+                    self._rendered.put((0 if self.to_sign(doc) else 1, i, i))
+            progress(Event("rendered", count=len(self.docs)))
         finally:
             self._rendered.put((_END, 0, None))
             converter.join()
@@ -64,32 +59,15 @@ class ProductionLine:
         if self._failure is not None:
             raise self._failure
         if self.sign_error is not None:
-            # As when the whole batch was signed in one call: a batch whose signing stopped
-            # lists no document as signed ('paperflow sign' finds the signed files and resumes).
+            # A batch whose signing stopped lists no document as signed ('paperflow sign'
+            # finds the signed files and resumes).
             self.docs = [replace(d, signed_pdf=None) for d in self.docs]
-        if self.to_sign is not None and not self._signed_any and self.sign_error is None:
-            try:    # nothing of ours to sign: still check the signing setup, as before
-                sign.sign_documents([], self.settings)
+        elif self.session is not None and not self._signed_any:
+            try:    # nothing of ours to sign: the signing setup is still checked
+                self.session.check()
             except PaperflowError as exc:
                 self.sign_error = exc
         return self.docs
-
-    @staticmethod
-    def _drain(q: queue.Queue[int | None]) -> tuple[list[int], bool]:
-        """Block for one item, then take whatever else is waiting; (items, ended)."""
-        items: list[int] = []
-        first = q.get()
-        if first is None:
-            return items, True
-        items.append(first)
-        while True:
-            try:
-                nxt = q.get_nowait()
-            except queue.Empty:
-                return items, False
-            if nxt is None:
-                return items, True
-            items.append(nxt)
 
     def _convert_loop(self) -> None:
         try:
@@ -113,32 +91,33 @@ class ProductionLine:
     def _converted_one(self, i: int, d: RenderedDocument) -> None:
         with self._lock:
             self.docs[i] = d
-        if self.to_sign is not None and d.pdf is not None and self.to_sign(d):
+        if d.pdf is not None and self.to_sign(d):
             self._converted.put(i)
+
+    def _take(self) -> tuple[list[int], bool]:
+        """Block for one converted document, then take whatever else waits; (items, ended)."""
+        items: list[int] = []
+        nxt = self._converted.get()
+        while nxt is not None:
+            items.append(nxt)
+            try:
+                nxt = self._converted.get_nowait()
+            except queue.Empty:
+                return items, False
+        return items, True
 
     def _sign_loop(self) -> None:
         ended = False
         while not ended:
-            idx, ended = self._drain(self._converted)
-            # Documents now arrive one by one: gather a few (or wait briefly) so that a token
-            # session and login serve several of them.
-            deadline = time.monotonic() + SIGN_GATHER_S
-            while idx and not ended and len(idx) < SIGN_GATHER_DOCS:
-                try:
-                    nxt = self._converted.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    break
-                if nxt is None:
-                    ended = True
-                else:
-                    idx.append(nxt)
-            if not idx or self.sign_error is not None or self._failure is not None:
+            idx, ended = self._take()
+            if not idx or self.session is None or self.sign_error is not None \
+                    or self._failure is not None:
                 continue
             with self._lock:
                 chunk = [self.docs[i] for i in idx]
             try:
                 self._signed_any = True
-                signed = sign.sign_documents(chunk, self.settings)
+                signed = self.session.sign(chunk)
             except PaperflowError as exc:
                 self.sign_error = exc
                 continue

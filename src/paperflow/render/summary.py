@@ -1,18 +1,19 @@
 """The batch's printable summary (Vietnamese): what it contains and what the clerk does next.
 
-Built as .docx with python-docx (clerks can edit it) and converted to PDF by the project's
-LibreOffice wrapper. When conversion is not possible the .docx stays and the reason is logged:
-a missing summary PDF must never lose a batch.
+Built as .docx with python-docx (clerks can edit it); the batch converts it to PDF with the
+batch's own converter, like every other document, and a failed conversion leaves the .docx
+(a missing summary PDF never loses a batch). What it shows of the outbox comes in as
+`SummaryRecipient`s, so render knows nothing of deliver.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from copy import deepcopy
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -20,16 +21,30 @@ from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
 from ..config import Settings
-from ..errors import PaperflowError
 from ..models import RenderedDocument
-from ..render.slim import slim
-from ..render.tables import split_long_tables
-from .outbox import awaits_signature
+from .slim import slim
+from .tables import split_long_tables
 
-if TYPE_CHECKING:
-    from .outbox import RecipientFolder
+SUMMARY_STEM = "TOM-TAT-LO"
 
-log = logging.getLogger("paperflow.deliver")
+
+@dataclass(frozen=True)
+class SummaryMail:
+    eml_name: str
+    address: str            # "" when no address is known
+    state: str              # the mail_log state: pending | held | sending | sent | failed
+
+
+@dataclass(frozen=True)
+class SummaryRecipient:
+    """One recipient's folder of the outbox, as the summary lists it."""
+
+    name: str
+    folder_name: str
+    to_print: tuple[str, ...] = ()      # file names in <folder>/1-in-truoc
+    to_send: tuple[str, ...] = ()       # file names in <folder>/2-gui-di
+    mails: tuple[SummaryMail, ...] = ()
+
 
 TYPE_VI = {
     "dispatch": "Công văn",
@@ -119,7 +134,7 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]],  # type: i
 
 
 def build_summary_docx(settings: Settings, batch: str, folder: Path,
-                       recipients: Sequence[RecipientFolder],
+                       recipients: Sequence[SummaryRecipient],
                        docs: Sequence[RenderedDocument]) -> Path:
     doc = Document()
     section = doc.sections[0]
@@ -138,7 +153,7 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     para("1. Lô này gồm", bold=True)
     rows = []
     for i, d in enumerate(docs, 1):
-        signed = ("đã ký số" if d.signed_pdf else "chưa ký số" if awaits_signature(d)
+        signed = ("đã ký số" if d.signed_pdf else "chưa ký số" if d.awaits_signature
                   else "không ký")
         rows.append([str(i), TYPE_VI.get(d.type, d.type), d.number or "(chưa cấp số)",
                      d.recipient, signed])
@@ -147,27 +162,26 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
 
     para("2. Theo từng nơi nhận", bold=True)
     for rf in recipients:
-        para(f"{rf.folder.name}: {rf.name}", bold=True, size=12)
+        para(f"{rf.folder_name}: {rf.name}", bold=True, size=12)
         if rf.to_print:
-            para(f"   In trước (thư mục {rf.folder.name}/1-in-truoc): "
-                 + ", ".join(dict.fromkeys(p.name for p in rf.to_print)), size=12)
+            para(f"   In trước (thư mục {rf.folder_name}/1-in-truoc): "
+                 + ", ".join(dict.fromkeys(rf.to_print)), size=12)
         if rf.to_send:
-            para(f"   Gửi đi (thư mục {rf.folder.name}/2-gui-di): "
-                 + ", ".join(dict.fromkeys(p.name for p in rf.to_send)), size=12)
-        for mail, eml, state in rf.mails:
-            where = mail.recipient.address or "CHƯA CÓ ĐỊA CHỈ THƯ"
-            para(f"   Thư {eml.name} → {where}: {STATE_VI.get(state, state)}", size=12)
+            para(f"   Gửi đi (thư mục {rf.folder_name}/2-gui-di): "
+                 + ", ".join(dict.fromkeys(rf.to_send)), size=12)
+        for m in rf.mails:
+            where = m.address or "CHƯA CÓ ĐỊA CHỈ THƯ"
+            para(f"   Thư {m.eml_name} → {where}: {STATE_VI.get(m.state, m.state)}", size=12)
 
     para("3. Việc cần làm tiếp", bold=True)
     steps = []
     if any(rf.to_print for rf in recipients):
         steps.append("In các văn bản trong thư mục 1-in-truoc của từng nơi nhận; trình ký tay, "
                      "đóng dấu; biên bản bàn giao đi kèm thiết bị lưu khóa, hồ sơ.")
-    if any(awaits_signature(d) and d.type != "list" for d in docs):
+    if any(d.awaits_signature and d.type != "list" for d in docs):
         steps.append("Văn bản chưa ký số: chạy 'paperflow sign' với thiết bị lưu khóa của "
                      "người ký và của cơ quan, sau đó gửi lại.")
-    if any(state == "held" and m.recipient.address == "" for rf in recipients
-           for m, _e, state in rf.mails):
+    if any(m.state == "held" and not m.address for rf in recipients for m in rf.mails):
         steps.append("Nơi nhận chưa có địa chỉ thư: bổ sung vào mục [mail] addresses trong "
                      "config.toml, hoặc mở tệp .eml, điền địa chỉ và gửi bằng phần mềm thư.")
     if settings.mail.send and settings.mail.smtp_host:
@@ -183,35 +197,13 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     ag = settings.agency
     para(f"Đầu mối liên hệ: {ag.contact_name}, {ag.contact_phone}, {ag.contact_email}",
           italic=True, size=12)
-    out = folder / "TOM-TAT-LO.docx"
+    out = folder / f"{SUMMARY_STEM}.docx"
     split_long_tables(doc.element.body)     # a province's thousands of rows: linear in LibreOffice
     slim(doc).save(str(out))                # without python-docx's 800 KB of unused styles
     return out
 
 
-def convert_summary(settings: Settings, docx: Path, sender: str,
-                    converter: Any | None = None) -> Path | None:
-    """PDF of the summary through the batch's running Converter (a new one only when none is
-    given: a cold LibreOffice start costs seconds); None (logged) when unavailable."""
-    from ..convert import Converter
-
-    doc = RenderedDocument(path=docx, type="report", request="", recipient="", sender=sender,
-                           subject="Tóm tắt lô")
-    try:
-        if converter is not None:
-            converted = converter.convert_documents([doc])
-        else:
-            with Converter(settings) as conv:
-                converted = conv.convert_documents([doc])
-    except PaperflowError as exc:
-        log.warning("summary left as .docx: %s", exc.en)
-        return None
-    pdf = converted[0].pdf if converted else None
-    return pdf if pdf is not None and pdf.exists() else None
-
-
-def write_summary(settings: Settings, batch: str, folder: Path,
-                  recipients: Sequence[RecipientFolder],
-                  docs: Sequence[RenderedDocument], converter: Any | None = None) -> Path:
-    docx = build_summary_docx(settings, batch, folder, recipients, docs)
-    return convert_summary(settings, docx, settings.agency.name, converter) or docx
+def summary_document(settings: Settings, docx: Path) -> RenderedDocument:
+    """The summary as a document of the batch, to be converted like the others."""
+    return RenderedDocument(path=docx, type="report", request="", recipient="",
+                            sender=settings.agency.name, subject="Tóm tắt lô")

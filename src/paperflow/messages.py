@@ -1,0 +1,127 @@
+"""Every sentence the command line says to the clerk, Vietnamese first with the English beside it.
+
+The library never prints: the batch hands typed events and results (batch.Event,
+batch.BatchResult) and errors keep their class; this module words them and cli.py prints.
+One place, so a translation or a progress display changes only this file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import PaperflowError
+
+if TYPE_CHECKING:       # the batch is imported by the commands that run one, not for --help
+    from .batch import BatchResult, Event
+
+
+def error(exc: PaperflowError) -> str:
+    return f"LỖI / ERROR: {exc.clerk_message()}"
+
+
+DISK_FULL = (
+    "LỖI / ERROR: Ổ đĩa đã đầy, hết dung lượng khi ghi {where}. Giải phóng dung lượng "
+    "(xóa bớt tệp cũ, dọn thùng rác) rồi chạy lại: không tệp nào bị mất, lô đang làm dở "
+    "sẽ được làm lại.\n"
+    "(The disk is full: no space left while writing {where}. Free some space, then run "
+    "again: nothing was lost, the unfinished batch is redone.)")
+INTERNAL = (
+    "LỖI NỘI BỘ: paperflow gặp lỗi không mong đợi; không tệp nào bị mất. Gửi tệp "
+    ".paperflow/paperflow.log cho bộ phận CNTT.\n"
+    "(Internal error: {name}: {exc}. Nothing was lost; send .paperflow/paperflow.log to IT.)")
+STOPPED = "Đã dừng theo yêu cầu. (Stopped.)"
+NOT_SIGNED_YET = "Chưa ký: chạy 'paperflow sign' (Not signed yet: run 'paperflow sign')"
+SIGNING_PAUSED = (
+    "Đã NGỪNG ký số trong phiên theo dõi này: token từ chối đăng nhập (PIN sai hoặc bị khóa); "
+    "paperflow không thử lại PIN đó để token không bị khóa. Văn bản vẫn được lập dưới dạng bản "
+    "nháp chưa ký. Kiểm tra PIN rồi chạy 'paperflow sign'.\n"
+    "(Signing is STOPPED for this watcher: the token refused the login (wrong or locked PIN); "
+    "paperflow does not try that PIN again, so the token does not lock. Documents are still "
+    "produced as unsigned drafts. Check the PIN, then run 'paperflow sign'.)")
+
+
+WARNINGS_SHOWN = 20
+
+
+def event(e: Event) -> str | None:
+    """A progress line for an event (None: nothing to say)."""
+    err = e.error.clerk_message() if e.error is not None else ""
+    lines = {
+        "taken": f"intake: {e.count} taken, {e.other} rejected",
+        "nothing_to_do": "plan: nothing to do",
+        "already_planned": "plan: every action already planned in an earlier batch",
+        "planned": f"plan {e.batch}: {e.count} actions, {e.other} warnings",
+        "resumed": f"resume {e.batch}: interrupted earlier, produced again",
+        "rendered": f"render: {e.count} documents",
+        "converted": f"convert: {e.count} PDFs" + (f", {e.other} failed" if e.other else ""),
+        "demo_signing": ("sign: DEMO — token SoftHSM và CA THỬ NGHIỆM, không dùng cho văn bản "
+                         "thật (DEMO token and TEST CA: not for real documents)"),
+        "signed": f"sign: {e.count} signed ({e.other} token login(s))",
+        "sign_failed": f"sign: stopped: {e.error.en if e.error else ''}",
+        "sign_paused": f"{e.batch}: {SIGNING_PAUSED}",
+        "already_issued": f"{e.batch}: đã ký, không có gì chờ ký (already signed; nothing waits)",
+        "batch_failed": f"LỖI / ERROR: {err}",
+    }
+    return lines.get(e.kind)
+
+
+def batch(result: BatchResult, workspace: Path) -> list[str]:
+    """What a clerk reads after a batch."""
+    out = [f"Đã nhận {len(result.taken)} tệp; trùng lặp {len(result.duplicates)}; "
+           f"bị từ chối {len(result.rejected)}.",
+           f"(Taken {len(result.taken)}, duplicates {len(result.duplicates)}, "
+           f"rejected {len(result.rejected)}.)"]
+    out += [f"  ✗ {r.name}: {r.error.en}  → inbox/rejected/" for r in result.rejected]
+    out += [f"  … {d.name}: {d.error.clerk_message()}  (để lại trong inbox/, thử lại lần sau; "
+            "left in inbox/, retried next time)" for d in result.deferred]
+    said = [w for w in result.warnings if w.source != "plan"]     # the plan's: in plan.json
+    out += [f"  ! {w.source}: {w.message}" for w in said[:WARNINGS_SHOWN]]
+    if len(said) > WARNINGS_SHOWN:
+        out.append(f"  … và {len(said) - WARNINGS_SHOWN} cảnh báo khác, xem TOM-TAT-LO và "
+                   f"paperflow.log (and {len(said) - WARNINGS_SHOWN} more warnings)")
+    if not result.folder:
+        out.append("Không có việc mới cần lập văn bản. (Nothing new to prepare.)")
+        return out + [error(e) for e in result.errors]
+    rel = result.folder.relative_to(workspace) if result.folder.is_relative_to(workspace) \
+        else result.folder
+    n = len(result.documents)
+    out.append(f"Lô {result.batch}: {n} văn bản trong {rel}/ ({n} documents)")
+    if result.plan is not None and result.plan.warnings:
+        out.append(f"  Kế hoạch có {result.plan.warnings} cảnh báo, xem plan.json và TOM-TAT-LO "
+                   f"({result.plan.warnings} plan warnings)")
+    if result.signed:
+        out.append(f"  Đã ký số {result.signed} tệp PDF, {result.sessions_opened} lần đăng nhập "
+                   f"token. (Signed {result.signed} PDFs, {result.sessions_opened} token "
+                   "login(s).)")
+    if result.not_signed == "deferred":
+        out.append(f"  {NOT_SIGNED_YET}")
+    elif result.not_signed == "stopped":
+        out.append(f"  {SIGNING_PAUSED}")
+    if result.mails:
+        out.append(f"  {len(result.mails)} thư điện tử (.eml) trong {rel}/mail/ "
+                   f"({len(result.mails)} e-mails ready)")
+    out += [f"  {error(e)}" for e in (result.sign_error, *result.errors) if e is not None]
+    return out
+
+
+def signed(result: BatchResult) -> str:
+    return (f"Đã ký {result.signed} tệp PDF, {result.sessions_opened} lần đăng nhập token. "
+            f"(Signed {result.signed} PDFs, {result.sessions_opened} token login(s).)")
+
+
+def workspace_ready(made: Path) -> list[str]:
+    return [f"Đã tạo thư mục làm việc / Workspace ready: {made}",
+            "Thả tệp vào inbox/ rồi chạy 'paperflow run' trong thư mục đó.",
+            "(Drop files into inbox/, then run 'paperflow run' in that folder.)"]
+
+
+def watching(inbox: Path) -> str:
+    return f"Đang theo dõi {inbox} — Ctrl-C để dừng. (Watching; Ctrl-C stops.)"
+
+
+WATCH_STOPPED = "Đã dừng. (Stopped cleanly.)"
+
+
+def serving(host: str, port: int) -> str:
+    return f"Mở trình duyệt tại / Open http://{host}:{port}/  (Ctrl-C để dừng)"
