@@ -24,7 +24,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
     settings = settings_for(tmp / "ws")
     (tmp / "ws").mkdir()
     reg = make_register(tmp / "ws" / "paperflow.db")
-    make_batch(settings, reg, make_pdfs(tmp / "pdfs"), BATCH)
+    make_batch(settings, reg, make_pdfs(tmp / "pdfs"), BATCH, convert=True)
     reg.engine.dispose()
     # something secret next to the outbox that must never be served
     (tmp / "ws" / "config.toml").write_text("[mail]\nca = \"ca@bcy.gov.vn\"\n", encoding="utf-8")
