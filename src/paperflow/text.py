@@ -83,7 +83,7 @@ _TYPE_PREFIX = re.compile(
     r"|trung tam|truong|benh vien|tram)\s+")
 
 
-def _distinctive(k: str) -> str:
+def distinctive(k: str) -> str:
     return _TYPE_PREFIX.sub("", k, count=1)
 
 
@@ -91,7 +91,7 @@ def _ratio(ka: str, kb: str, full: float | None = None) -> float:
     """The lower of the whole keys' ratio and the ratio without their type phrases."""
     if full is None:
         full = SequenceMatcher(None, ka, kb, autojunk=False).ratio()
-    da, db = _distinctive(ka), _distinctive(kb)
+    da, db = distinctive(ka), distinctive(kb)
     if (da, db) == (ka, kb) or not da or not db:
         return full
     return min(full, SequenceMatcher(None, da, db, autojunk=False).ratio())

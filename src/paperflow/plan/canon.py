@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import PlanWarning
-from ..text import NameIndex, _distinctive, key, nfc
+from ..text import NameIndex, distinctive, key, nfc
 from .agencies import AgencyData, full_province_name
 from .provinces import ProvinceData
 
@@ -88,7 +88,7 @@ class Canon:
         second = top[1][1] if len(top) > 1 else 0.0
         # a short distinctive part ('Hà Quý') is one letter away from another place ('Hóa Quỳ'):
         # only diacritics may be corrected there, never letters
-        short = len(_distinctive(key(best))) < 12
+        short = len(distinctive(key(best))) < 12
         if score >= (SHORT_CLEAR if short else CLEAR) and score - second >= MARGIN:
             return Resolution(best, True)
         close = " hoặc ".join(f"“{n}” ({s:.2f})" for n, s in top)

@@ -89,7 +89,6 @@ class Context:
     def canon(self) -> Canon:
         """Canonical spellings: the register's names, then the versioned data."""
         if not self.canon_:
-            from .events import known_names
             self.canon_.append(Canon(known_names(self), data_names(self.names, self.provinces)))
         return self.canon_[0]
 
@@ -268,3 +267,14 @@ def uncertain(event: MergeEvent, what: str, got: Resolved) -> PlanWarning:
         "uncertain_match",
         f"Tên “{what}” trong {event.decision or event.source or 'quyết định'} được đối chiếu gần "
         f"đúng với “{got.name}” (độ khớp {got.score:.2f}); kiểm tra lại trước khi gửi.")
+
+
+def known_names(ctx: Context) -> list[str]:
+    names = {o.name for o in ctx.snapshot.organisations}
+    for s in ctx.subscribers:
+        names.update(n for n in (s.agency, s.managing_agency) if n)
+        if s.type == "organization":
+            names.add(s.name)
+    # ties broken by the name itself: 'xã Hà Quý' and 'xã Hạ Quý' share a key, and a set's
+    # order changes from run to run
+    return sorted(names, key=lambda n: (key(n), n))

@@ -14,6 +14,7 @@ from .common import (
     R_ORG,
     R_TRANSFER,
     Context,
+    known_names,
     resolve,
     uncertain,
 )
@@ -55,17 +56,6 @@ class Rename:
     old: str
     new: str
     event: Event
-
-
-def known_names(ctx: Context) -> list[str]:
-    names = {o.name for o in ctx.snapshot.organisations}
-    for s in ctx.subscribers:
-        names.update(n for n in (s.agency, s.managing_agency) if n)
-        if s.type == "organization":
-            names.add(s.name)
-    # ties broken by the name itself: 'xã Hà Quý' and 'xã Hạ Quý' share a key, and a set's
-    # order changes from run to run
-    return sorted(names, key=lambda n: (key(n), n))
 
 
 def _subject_names(ctx: Context) -> set[str]:
