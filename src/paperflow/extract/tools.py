@@ -97,7 +97,7 @@ def soffice_convert(src: Path, out_dir: Path, *, to: str, timeout: float = 120.0
     import os
     import signal
 
-    from ..convert._soffice import find_soffice, kill_group, profile_url, soffice_env
+    from ..convert import find_soffice, kill_group, profile_url, soffice_env
 
     exe = find_soffice("soffice")
     profile = out_dir / "profile"
