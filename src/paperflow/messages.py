@@ -88,7 +88,7 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
     n = len(result.documents)
     out.append(f"Lô {result.batch}: {n} văn bản trong {rel}/ ({n} documents)")
     if result.plan is not None and result.plan.warnings:
-        out.append(f"  Kế hoạch có {result.plan.warnings} cảnh báo, xem plan.json và TOM-TAT-LO "
+        out.append(f"  Kế hoạch có {result.plan.warnings} cảnh báo, xem plan.json "
                    f"({result.plan.warnings} plan warnings)")
     if result.signed:
         out.append(f"  Đã ký số {result.signed} tệp PDF, {result.sessions_opened} lần đăng nhập "
