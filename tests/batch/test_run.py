@@ -103,3 +103,18 @@ def test_a_batch_another_process_is_producing_is_not_resumed_here(settings) -> N
         assert not (settings.outbox / batch).exists()
     assert run_once(settings, sign_now=False).resumed == (batch,)
     assert (settings.outbox / batch / "manifest.json").is_file()
+
+
+def test_what_a_reader_warns_about_reaches_the_result(settings) -> None:
+    """A date that is no date (31/06/2027) is reported by the list reader: the batch keeps the
+    warning, with the file it came from, and the file's reading report."""
+    import openpyxl
+
+    path = settings.inbox / "danh-sach-thue-bao-2025.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb.active.cell(row=8, column=10).value = "31/06/2027"
+    wb.save(path)
+    result = run_once(settings, sign_now=False)
+    said = [w for w in result.warnings if w.source == path.name]
+    assert said and any("31/06/2027" in w.message for w in said), result.warnings
+    assert path.name in [r.source for r in result.reports]

@@ -13,7 +13,7 @@ from .. import intake
 from ..config import Settings
 from ..errors import InputRejected, PaperflowError
 from ..extract.ahead import ReadAhead
-from ..models import Extracted, Incoming
+from ..models import Extracted, Incoming, ReadingReport
 from ..register import Register
 from .result import Deferred, Rejection, Tally, Warning
 
@@ -113,5 +113,20 @@ def _store_group(reg: Register, desk: intake.Intake, group: list[tuple[Incoming,
             stored.append((incoming, extracted))
     desk.archive_many([inc for inc, _ex in stored])
     tally.taken += [inc.name for inc, _ex in stored]
-    for inc, ex in stored:          # the readers' warnings reach the clerk, never dropped
+    for inc, ex in stored:          # what the readers said and left out reaches the clerk
         tally.warnings += [Warning(inc.name, "reading", str(w)) for w in ex.warnings]
+        if ex.report is not None:
+            tally.reports.append(ex.report)
+            tally.warnings += [Warning(inc.name, "row_skipped", line)
+                               for line in _skipped_rows(ex.report)]
+
+
+def _skipped_rows(report: ReadingReport) -> list[str]:
+    """One line per row a reader left out, with why (a .zip's members included)."""
+    out = []
+    for sheet in report.sheets:
+        where = f"trang '{sheet.sheet}'" if sheet.sheet else "bảng"
+        out += [f"{report.source}: {where}: dòng {n}: {why}" for n, why in sheet.skipped]
+    for part in report.parts:
+        out += _skipped_rows(part)
+    return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExitCode, InputRejected, PaperflowError
-from ..models import Plan, RenderedDocument
+from ..models import Plan, ReadingReport, RenderedDocument
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class BatchResult:
     rejected: tuple[Rejection, ...] = ()
     duplicates: tuple[str, ...] = ()
     deferred: tuple[Deferred, ...] = ()
+    reports: tuple[ReadingReport, ...] = ()     # how each taken file was read
     resumed: tuple[str, ...] = ()               # batches of a dead process, produced again
     plan: PlanCounts | None = None
     already_planned: bool = False               # every action belongs to an earlier batch
@@ -110,6 +111,7 @@ class Tally:
     rejected: list[Rejection] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     deferred: list[Deferred] = field(default_factory=list)
+    reports: list[ReadingReport] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
     plan: PlanCounts | None = None
     already_planned: bool = False
@@ -134,7 +136,8 @@ class Tally:
         return BatchResult(
             batch=self.batch, folder=self.folder, taken=tuple(self.taken),
             rejected=tuple(self.rejected), duplicates=tuple(self.duplicates),
-            deferred=tuple(self.deferred), resumed=tuple(self.resumed), plan=self.plan,
+            deferred=tuple(self.deferred), reports=tuple(self.reports),
+            resumed=tuple(self.resumed), plan=self.plan,
             already_planned=self.already_planned, documents=tuple(self.documents),
             warnings=tuple(self.warnings), signed=self.signed, not_signed=self.not_signed,
             sign_error=self.sign_error, sessions_opened=self.sessions_opened,
