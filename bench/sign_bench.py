@@ -155,6 +155,7 @@ def main() -> None:
                 session.sign(batch_docs[k:k + GROUP])
         t_batch, c_batch = time.perf_counter() - t0, time.process_time() - c0
         assert session.signed == n
+        assert session.logins == {"officer": 1, "agency": 1}, session.logins
         logins = LOGINS.attempts - logins0
         t0, c0 = time.perf_counter(), time.process_time()
         naive(naive_docs, settings, font)
