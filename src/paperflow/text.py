@@ -246,6 +246,10 @@ class NameIndex:
         words = sorted((w for w in set(k.split()) if w in self._postings),
                        key=lambda w: (len(self._postings[w]), w))[:4]
         if not words:
+            if not score_below:
+                # sharing no word with any name, it cannot reach a match threshold (≥ 0.85):
+                # comparing it with every name only finds that out slowly
+                return None, 0.0
             return best_match(name, self.names, threshold=threshold, score_below=score_below)
         weights: dict[int, float] = {}
         for w in words:

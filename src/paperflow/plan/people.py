@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from enum import StrEnum
+from functools import lru_cache
 
 from ..models import PlanWarning, Subscriber
 from ..text import fold, key, nfc, similarity
@@ -38,8 +39,10 @@ _END = re.compile(r"\s+(?:tu|ke tu|theo)\s+(?:ngay\s+)?\d|\s+theo\s+(?:quyet din
                   r"\.(?:\s|$)|\s+-\s+|,\s*(?:tu|ke tu)\b")
 
 
+@lru_cache(maxsize=20_000)
 def classify(note: str) -> Need:
-    """What a note says about the certificate's holder; leaving service outranks a move."""
+    """What a note says about the certificate's holder; leaving service outranks a move.
+    Memoised: a province's lists repeat the same few notes thousands of times."""
     f = fold(nfc(note))
     if not f:
         return Need.NONE

@@ -53,6 +53,7 @@ class ProvinceData:
     _by_province: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     _by_commune: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     _districts: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         for p in self.provinces:
@@ -67,10 +68,16 @@ class ProvinceData:
 
     def province(self, name: str) -> ProvinceChange | None:
         """The 2025 change for a province name (old or new, any spelling, with/without 'Tỉnh')."""
+        # memoised by the name as written: every subscriber's ST/L is looked up several times
+        try:
+            return self._memo[name]
+        except KeyError:
+            pass
         k = province_key(name)
-        if not k:
-            return None
-        return self._by_province.get(k)
+        hit = self._by_province.get(k) if k else None
+        if len(self._memo) < 100_000:
+            self._memo[name] = hit
+        return hit
 
     def district(self, name: str) -> str:
         """The spelling of an old district ('huyen kien xuong' → 'Huyện Kiến Xương'), ''."""
