@@ -303,3 +303,13 @@ def test_a_certificate_read_after_its_list_row_supersedes_or_warns(settings):
                                  ("ST", "Thái Bình", "Hưng Yên"))
         else:
             assert not certs(plan)
+
+
+def test_a_unit_named_after_the_merged_province_is_flagged_not_guessed(settings):
+    unit = "Chi cục Thủy lợi tỉnh Thái Bình"
+    s = snap(person("Mai Văn Tú", unit, "P1", province="Thái Bình", managing=UB_TB))
+    plan = build_plan(s, settings, "b")
+    (a,) = certs(plan).values()
+    assert ("OU", unit, unit) not in a.changes and ("ST", "Thái Bình", "Hưng Yên") in a.changes
+    assert ("O", UB_TB, UB_HY) in a.changes
+    assert any(w.code == "stale_agency_name" and unit in w.message for w in plan.warnings)

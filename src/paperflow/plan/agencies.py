@@ -182,3 +182,13 @@ def province_in(data: AgencyData, provinces: ProvinceData, name: str) -> str:
     """The province (as it was, short name) a province-level name places itself in, ''."""
     got = _province_level(data, provinces, key(name))
     return got[2] if got else ""
+
+
+def merged_province_named(data: AgencyData, provinces: ProvinceData, name: str) -> str:
+    """The old province a name places itself in when that province merged into another
+    ('Chi cục Thủy lợi tỉnh Thái Bình' → 'Thái Bình'); '' otherwise."""
+    got = _province_level(data, provinces, key(name))
+    if got is None:
+        return ""
+    p = provinces.province(got[2])
+    return got[2] if p is not None and key(p.new) != key(p.old) else ""

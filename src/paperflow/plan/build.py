@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ..config import Settings
@@ -79,6 +80,17 @@ def _focal_warnings(ctx: Context, actions: list[Action]) -> list[PlanWarning]:
         "Cục Chứng thực số và Bảo mật thông tin.") for p in missing]
 
 
+def _as_issued(snapshot: RegisterSnapshot):  # type: ignore[no-untyped-def]
+    """The holder's name as the certificate spells it when a list or a scan lost its marks
+    ('Tran Thi Binh' is 'Trần Thị Bình' on the certificate): documents never carry the
+    damaged spelling when the right one is known."""
+    certs = {c.serial: c for c in snapshot.certificates}
+    for s in snapshot.subscribers:
+        c = certs.get(s.cert_serial) if s.cert_serial else None
+        cn = c.attr("CN") if c else ""
+        yield replace(s, name=cn) if cn and cn != s.name and key(cn) == key(s.name) else s
+
+
 def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
                provinces: ProvinceData | None = None) -> Plan:
     """Every certificate, token and dossier that must change, and every central dispatch to
@@ -86,7 +98,7 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
     listed = {s.cert_serial for s in snapshot.subscribers if s.cert_serial}
     orphans = tuple(orphan_subscriber(c) for c in snapshot.certificates
                     if c.serial not in listed)
-    subscribers, joined = join_personnel((*snapshot.subscribers, *orphans))
+    subscribers, joined = join_personnel(tuple(_as_issued(snapshot)) + orphans)
     ctx = Context(snapshot=snapshot, settings=settings,
                   today=settings.plan.today or date.today(),
                   provinces=provinces or load_2025(),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..models import Certificate, PlanWarning, Subscriber
 from ..text import NameIndex, key
+from .agencies import merged_province_named
 from .common import FUZZY_OK, Context, fit, full_province
 from .events import Event, Rename
 from .provinces import province_key
@@ -133,6 +134,14 @@ def compute(ctx: Context, s: Subscriber, cert: Certificate | None, *,
         if not new and value:
             changes.append((attr, value, ""))
             continue
+        if attr in ("O", "OU") and new == value:
+            stale = merged_province_named(ctx.names, ctx.provinces, value)
+            if stale:
+                warnings.append(PlanWarning(
+                    "stale_agency_name",
+                    f"“{value}” ({attr} trong chứng thư {s.cert_serial} của {s.name}) mang tên "
+                    f"tỉnh {stale} đã hợp nhất; chưa rõ tên mới của đơn vị này: bổ sung quyết "
+                    "định sắp xếp hoặc cột cơ quan mới để đề nghị thay đổi cùng lúc."))
         if key(new) != key(value) or (new != value and attr != "CN"):
             new, w = fit(new)
             if w:

@@ -131,8 +131,8 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
         if keep:
             keep = resolve(keep, sources).name
         superior = e.superior
-        if superior and superior not in known:
-            superior = ctx.standard(superior, warnings)
+        if superior:    # the register's spelling, else the standard one (never OCR's)
+            superior = known.exact(superior) or ctx.standard(superior, warnings)
         out.append(Event(event=e, kind=MergeKind(e.kind), sources=tuple(sources), target=tname,
                          superior=superior, keep=keep))
     return out, warnings
