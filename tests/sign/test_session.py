@@ -23,7 +23,26 @@ def _pdfsig_signers(pdf) -> list[str]:
     return [re.search(r"Signer Certificate Common Name: (.*)", b).group(1) for b in blocks]
 
 
-def test_one_login_per_token_for_many_groups(pki, pdfs, tmp_path, make_settings, make_doc):
+class CountingToken:
+    """The real token, its C_Login (Token.open) calls counted by token label."""
+
+    def __init__(self, real, counts: dict[str, int]) -> None:
+        self._real, self._counts = real, counts
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def open(self, **kwargs):
+        self._counts[self._real.label] = self._counts.get(self._real.label, 0) + 1
+        return self._real.open(**kwargs)
+
+
+def test_one_login_per_token_for_many_groups(pki, pdfs, tmp_path, make_settings, make_doc,
+                                             monkeypatch):
+    c_login: dict[str, int] = {}
+    real_find = tokens.find_token
+    monkeypatch.setattr(tokens, "find_token",
+                        lambda lib, spec: CountingToken(real_find(lib, spec), c_login))
     settings = make_settings(tmp_path, pki)
     groups = [[make_doc(tmp_path / "out", pdfs["marked"], f"d{g}-{i}") for i in range(3)]
               for g in range(4)]
@@ -32,7 +51,8 @@ def test_one_login_per_token_for_many_groups(pki, pdfs, tmp_path, make_settings,
     with sign.BatchSession(settings) as session:
         assert session.sessions_opened == 0          # nothing asked before the first document
         signed = [d for g in groups for d in session.sign(g)]
-    assert tokens.LOGINS.attempts - before == 2      # C_Login calls of this process
+    assert c_login == {"officer": 1, "agency": 1}    # C_Login on each token
+    assert tokens.LOGINS.attempts - before == 2      # the process-wide counter agrees
     assert session.logins == {"officer": 1, "agency": 1} and session.sessions_opened == 2
     assert session.signed == 13 and all(d.signed_pdf for d in signed)
     results = sign.verify_pdfs([d.signed_pdf for d in signed], [pki.ca_pem])

@@ -322,3 +322,22 @@ def test_verify_counts_a_pades_document_security_store(pki, pdfs, tmp_path, serv
     assert v.valid, v.lines()
     assert (v.dss_crls, v.dss_ocsps) == (1, 0)
     assert "(document security store, DSS): 1 CRL, 0 OCSP" in "\n".join(v.lines())
+
+
+def test_a_session_probes_the_tsa_and_fetches_the_crl_once_for_all_its_groups(
+        pki, pdfs, tmp_path, make_settings, make_doc, server, crl_tokens):
+    settings = make_settings(tmp_path, pki, org=False, images=False, token="crlsigner",
+                             tsa_url=f"{server.url}/tsa")
+    crl, tsa = server.hits.get("/ca.crl", 0), server.hits.get("/tsa", 0)
+    with sign.BatchSession(settings) as session:
+        for g in range(3):
+            session.sign([make_doc(tmp_path, pdfs["marked"], f"g{g}")])
+    assert session.signed == 3 and session.logins["officer"] == 1 and session.notes == []
+    assert server.hits["/ca.crl"] - crl == 1
+    assert server.hits["/tsa"] - tsa == 1 + 3         # the probe, then one per signature
+    ca = load_cert_from_pemder(str(pki.ca_pem))
+    for g in range(3):
+        [crls] = _embedded_crls(tmp_path / f"g{g}.signed.pdf")
+        assert len(crls) == 1
+        [status] = _statuses(tmp_path / f"g{g}.signed.pdf", [ca])
+        assert status.bottom_line and status.timestamp_validity is not None

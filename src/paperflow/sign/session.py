@@ -125,6 +125,7 @@ class BatchSession:
         setup = self._resolved()
         outcome = SignOutcome(documents=list(docs))
         todo: list[tuple[int, tuple[str, ...]]] = []
+        texts: list[str] = []                       # what the stamps show besides the names
         for i, doc in enumerate(docs):
             if doc.pdf is None:
                 continue
@@ -137,14 +138,13 @@ class BatchSession:
             if _signature_count(doc.pdf) > 0:       # checked before any PIN is asked
                 raise E.already_signed(doc.pdf.name)
             todo.append((i, roles))
+            texts.append(doc.number or doc.pdf.stem)
         if not todo:
             return outcome
         if self._failed is not None:                # never the token again after a failure
             raise self._failed
         signer = self._ready(setup, {r for _i, roles in todo for r in roles}, outcome.notes)
         signer.notes = outcome.notes
-        texts = [outcome.documents[i].number or outcome.documents[i].pdf.stem  # type: ignore
-                 for i, _r in todo]
         self._cover(setup, signer, texts)
         try:
             for n, (i, roles) in enumerate(todo, 1):
@@ -195,7 +195,7 @@ class BatchSession:
             want.append(("agency", setup.agency))
         if self._signer is None:
             stamper = probe_tsa(setup.tsa_url, setup.tsa_timeout_s, notes)
-            self._signer = BatchSigner(setup, None, None, None, stamper, {}, notes)  # type: ignore
+            self._signer = BatchSigner(setup, None, None, None, stamper, {}, notes)
         signer = self._signer
         for role, spec in want:
             if role in self._creds:
