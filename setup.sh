@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# paperflow set-up on a fresh Debian/Ubuntu machine (as root, or with sudo).
+# paperflow set-up on a Debian/Ubuntu machine. As root or with sudo it installs what is missing;
+# as an ordinary user it needs no sudo when the system packages are already there.
 #   bash setup.sh demo   install what is needed, then run the main job on the bundled example
 #   bash setup.sh test   install what is needed (incl. test tools), then run the test suite
 # Both can be repeated: installed packages are skipped, the demo workspace is made anew.
@@ -9,6 +10,8 @@ mode="${1:-demo}"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+# sudo only where it is needed and possible (never asked for when nothing is missing)
+can_sudo() { [ -z "$SUDO" ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; } || [ -t 0 ]; }
 
 # Runtime: LibreOffice (conversion, with python3-uno for its persistent workers), SoftHSM2 (the
 # demo/test token), poppler (pdfsig/pdftotext), tesseract with Vietnamese (scanned decisions),
@@ -24,6 +27,15 @@ missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+if ! command -v dpkg-query >/dev/null; then
+  missing=""
+  echo "== not Debian/Ubuntu: install LibreOffice, SoftHSM2, poppler, tesseract (vie) yourself"
+fi
+if [ -n "$missing" ] && ! can_sudo; then
+  echo "== missing system packages:$missing" >&2
+  echo "   ask an administrator: sudo apt-get install$missing" >&2
+  exit 1
+fi
 if [ -n "$missing" ]; then
   echo "== apt: installing$missing"
   $SUDO apt-get update -qq
@@ -52,14 +64,21 @@ case "$mode" in
   test)
     shift || true
     # The register on PostgreSQL as well as SQLite: a local server on loopback, a scratch database.
-    if [ -z "${PAPERFLOW_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null; then
+    pg_url="postgresql+psycopg://paperflow:paperflow@127.0.0.1/paperflow_test"
+    if [ -z "${PAPERFLOW_TEST_PG_URL:-}" ] && command -v psql >/dev/null \
+       && PGCONNECT_TIMEOUT=3 psql "postgresql://paperflow:paperflow@127.0.0.1/paperflow_test" -qtAc "SELECT 1" >/dev/null 2>&1; then
+      export PAPERFLOW_TEST_PG_URL="$pg_url"          # already set up: no sudo needed
+    fi
+    if [ -z "${PAPERFLOW_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null && ! can_sudo; then
+      echo "== PostgreSQL not set up and no sudo: its test is skipped (set PAPERFLOW_TEST_PG_URL)"
+    elif [ -z "${PAPERFLOW_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null; then
       ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
       if ! pg_lsclusters -h 2>/dev/null | grep -q "^$ver main"; then $SUDO pg_createcluster "$ver" main >/dev/null; fi
       $SUDO pg_ctlcluster "$ver" main start 2>/dev/null || true
       as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
       as_pg "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='paperflow'\" | grep -q 1 || psql -qc \"CREATE ROLE paperflow LOGIN PASSWORD 'paperflow'\"" >/dev/null
       as_pg "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='paperflow_test'\" | grep -q 1 || createdb -O paperflow paperflow_test" >/dev/null
-      export PAPERFLOW_TEST_PG_URL="postgresql+psycopg://paperflow:paperflow@127.0.0.1/paperflow_test"
+      export PAPERFLOW_TEST_PG_URL="$pg_url"
     fi
     set +e
     .venv/bin/python -m pytest -q "$@"

@@ -91,3 +91,14 @@ def test_the_default_token_library_suits_the_platform(platform, suffix):
     from paperflow.config import default_pkcs11_module
 
     assert default_pkcs11_module(platform).endswith(suffix)
+
+
+def test_postgresql_without_its_driver_says_which_extra_to_install(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "psycopg" else real(name, *a))
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, "[register]\nurl = 'postgresql+psycopg://u@h/db'\n"))
+    assert "paperflow[postgresql]" in exc.value.vi and "paperflow[postgresql]" in exc.value.en

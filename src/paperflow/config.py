@@ -321,4 +321,19 @@ def load_settings(config_path: Path | str | None = None, *, workspace: Path | No
             )
         kwargs[section] = _build(cls, value, section)
     ws = workspace or path.resolve().parent
-    return Settings(workspace=ws.resolve(), **kwargs)
+    settings = Settings(workspace=ws.resolve(), **kwargs)
+    _check_register_driver(settings.register.url)
+    return settings
+
+
+def _check_register_driver(url: str) -> None:
+    """PostgreSQL's driver is an extra (paperflow[postgresql]): say how to add it, not a trace."""
+    import importlib.util
+
+    if url.startswith("postgresql+psycopg:") and importlib.util.find_spec("psycopg") is None:
+        raise ConfigError(
+            "Sổ đăng ký dùng PostgreSQL nhưng chưa cài trình điều khiển: chạy "
+            "pipx install \"paperflow[postgresql]\" (hoặc pip install \"paperflow[postgresql]\").",
+            "The register is on PostgreSQL but its driver is not installed: run "
+            "pipx install \"paperflow[postgresql]\" (or pip install \"paperflow[postgresql]\").",
+        )

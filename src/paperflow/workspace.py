@@ -88,6 +88,13 @@ def example_inbox() -> Path | None:
     return None
 
 
+def template_guide() -> Path | None:
+    """templates/README.md (every variable a template may use): the clone's, else the wheel's."""
+    repo = Path(__file__).resolve().parents[2] / "templates" / "README.md"
+    packaged = Path(str(resources.files("paperflow") / "data" / "templates" / "README.md"))
+    return next((p for p in (repo, packaged) if p.is_file()), None)
+
+
 def init_workspace(target: Path, *, example: bool = False, demo: bool = False) -> Path:
     from .render import install_templates
 
@@ -100,6 +107,9 @@ def init_workspace(target: Path, *, example: bool = False, demo: bool = False) -
         signing = (DEMO_SIGNING if demo else REAL_SIGNING).format(module=default_pkcs11_module())
         cfg.write_text(CONFIG_TEMPLATE.format(signing=signing), encoding="utf-8")
     install_templates(target / "templates")
+    guide = template_guide()
+    if guide is not None and not (target / "templates" / "README.md").exists():
+        shutil.copyfile(guide, target / "templates" / "README.md")
     if example:
         src = example_inbox()
         if src is None:
