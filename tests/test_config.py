@@ -5,7 +5,7 @@ import pytest
 
 from paperflow.config import load_settings
 from paperflow.errors import ConfigError
-from paperflow.workspace import CONFIG_TEMPLATE, DEMO_SIGNING, REAL_SIGNING
+from paperflow.workspace import DEMO_SIGNING, EXAMPLE_AGENCY, REAL_SIGNING, config_text
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -24,7 +24,7 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("signing", [DEMO_SIGNING, REAL_SIGNING])
 def test_the_config_init_writes_is_valid(tmp_path, signing):
-    s = load_settings(write(tmp_path, CONFIG_TEMPLATE.format(signing=signing.format(module="m.so"))))
+    s = load_settings(write(tmp_path, config_text(EXAMPLE_AGENCY, signing.format(module="m.so"))))
     assert s.agency.name == "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
     assert s.plan.effective_date == date(2025, 7, 1)
     assert s.plan.focal_points["Hưng Yên"].startswith("Sở Khoa học")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, messages
-from .config import Settings, load_settings
+from .config import Settings, load_settings, require_filled
 from .errors import ExitCode, PaperflowError
 
 if TYPE_CHECKING:
@@ -69,8 +69,9 @@ def _log_thread_errors(args: threading.ExceptHookArgs) -> None:
               exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
+def _settings(args: argparse.Namespace, *, workspace: bool = True) -> Settings:
+    # outside a workspace the commands that write refuse instead of making one in any folder
+    settings = load_settings(args.config, required=workspace)
     settings.state.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(settings.state / "paperflow.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -93,7 +94,12 @@ def _progress(args: argparse.Namespace) -> Callable[[Event], None]:
 def cmd_init(args: argparse.Namespace) -> int:
     from .workspace import init_workspace
 
-    made = init_workspace(Path(args.dir), example=args.example, demo=args.demo)
+    # a clerk at a terminal is asked for the agency's details; elsewhere blanks are marked
+    ask = input if sys.stdin.isatty() and not (args.example or args.demo) else None
+    if ask is not None:
+        print("Thông tin cơ quan (Enter để bỏ trống, điền sau trong config.toml).\n"
+              "(The agency's details; Enter leaves a marked blank to fill in config.toml later.)")
+    made = init_workspace(Path(args.dir), example=args.example, demo=args.demo, ask=ask)
     print("\n".join(messages.workspace_ready(made)))
     return 0
 
@@ -102,6 +108,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .batch import run_once
 
     settings = _settings(args)
+    require_filled(settings)
     result = run_once(settings, sign_now=False if args.no_sign else None,
                       progress=_progress(args))
     print("\n".join(messages.batch(result, settings.workspace)))
@@ -112,6 +119,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from .batch import watch
 
     settings = _settings(args)
+    require_filled(settings)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -136,7 +144,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from .sign import verify_pdfs
 
-    settings = _settings(args)
+    settings = _settings(args, workspace=False)
     from .sign import trust_roots
 
     roots = [Path(r) for r in args.trust_root] if args.trust_root else trust_roots(settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sys
 import tomllib
 import types
@@ -22,6 +23,9 @@ from .errors import ConfigError
 from .text import key
 
 CA_NAME = "Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ"
+# `paperflow init` without answers writes "<ĐIỀN … / FILL IN …>": no document may carry it
+PLACEHOLDER_MARK = "<ĐIỀN"
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
 @dataclass(frozen=True)
@@ -239,8 +243,12 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     elif hint is date:
         if isinstance(value, date):
             return value
+        # Vietnamese order first (01/07/2025 is the 1st of July), then ISO 2025-07-01
+        m = _DMY.match(str(value))
         try:
-            return date.fromisoformat(str(value))
+            if m:
+                return date(int(m[3]), int(m[2]), int(m[1]))
+            return date.fromisoformat(str(value).strip())
         except ValueError:
             pass
     elif origin is tuple:
@@ -286,9 +294,41 @@ def _env_overrides(data: dict[str, Any]) -> None:
                 data.setdefault(section, {})[toml_key] = os.environ[env]
 
 
-def load_settings(config_path: Path | str | None = None, *, workspace: Path | None = None) -> Settings:
-    """Read config.toml (its folder is the workspace). A missing file gives the defaults."""
+def unfilled(settings: Settings) -> list[str]:
+    """The config keys still holding `paperflow init`'s marked blanks ("<ĐIỀN …>")."""
+    keys = [f"agency.{f.name}" for f in dataclasses.fields(settings.agency)
+            if PLACEHOLDER_MARK in str(getattr(settings.agency, f.name))]
+    if PLACEHOLDER_MARK in settings.mail.from_:
+        keys.append("mail.from")
+    return keys
+
+
+def require_filled(settings: Settings) -> None:
+    """Refuse to produce documents under placeholder names (a dispatch signed as "<ĐIỀN …>")."""
+    keys = unfilled(settings)
+    if keys:
+        where = settings.workspace / "config.toml"
+        raise ConfigError(
+            f"Chưa điền thông tin cơ quan trong {where}: {', '.join(keys)}. Mở tệp bằng Notepad, "
+            "thay các dòng có \"<ĐIỀN\" bằng thông tin thật rồi chạy lại.",
+            f"The agency's details in {where} are not filled in: {', '.join(keys)}. Replace "
+            "the lines marked \"<ĐIỀN … / FILL IN …>\" with the real values, then run again.",
+        )
+
+
+def load_settings(config_path: Path | str | None = None, *, workspace: Path | None = None,
+                  required: bool = False) -> Settings:
+    """Read config.toml (its folder is the workspace). A missing file gives the defaults, unless
+    `required` (the commands that write into a workspace must not make one by accident)."""
     path = Path(config_path) if config_path else Path("config.toml")
+    if required and not path.exists() and config_path is None:
+        raise ConfigError(
+            f"Thư mục {Path.cwd()} không phải thư mục làm việc của paperflow (không có "
+            "config.toml). Chuyển vào thư mục làm việc (cd D:\\hoso), dùng --config, hoặc tạo "
+            "mới bằng 'paperflow init THƯ_MỤC'.",
+            f"{Path.cwd()} is not a paperflow workspace (no config.toml). Change into the "
+            "workspace, pass --config, or create one with 'paperflow init FOLDER'.",
+        )
     data: dict[str, Any] = {}
     if path.exists():
         try:

@@ -9,9 +9,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
-from datetime import datetime
 
-from .. import intake, plan, sign
+from .. import clock, intake, plan, sign
 from ..config import Settings
 from ..errors import PaperflowError
 from ..locks import exclusive
@@ -28,7 +27,7 @@ log = logging.getLogger("paperflow")
 
 def new_batch_id(settings: Settings, reg: Register) -> str:
     """'20250628-hung-yen-001': date, the issuing agency's province, a running number."""
-    today = datetime.now().strftime("%Y%m%d")
+    today = clock.now().strftime("%Y%m%d")
     prefix = f"{today}-{slug(settings.agency.province)}-"
     n = 1
     while (settings.outbox / f"{prefix}{n:03d}").exists() or reg.batch_exists(f"{prefix}{n:03d}"):

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from .. import extract
+from .. import clock, extract
 from ..config import Settings
 from ..errors import InputRejected, PaperflowError
 from ..models import Incoming
@@ -67,7 +67,7 @@ def _now() -> datetime:
 
 def error_note(name: str, error: PaperflowError) -> str:
     """The text of NAME.error.txt: what is wrong and what to do, Vietnamese then English."""
-    when = datetime.now().strftime("%d/%m/%Y %H:%M")
+    when = clock.now().strftime("%d/%m/%Y %H:%M")
     return (
         f"Tệp / File: {name}\n"
         f"Thời điểm / Time: {when}\n\n"
@@ -373,7 +373,7 @@ class Intake:
 
     def archive(self, incoming: Incoming) -> Path:
         """Move the original, unmodified, to archive/YYYY/MM/<sha8>-<name>; journal 'done'."""
-        today = datetime.now()
+        today = clock.now()
         dest = (self.settings.archive / f"{today:%Y}" / f"{today:%m}"
                 / f"{incoming.sha256[:8]}-{safe_filename(Path(incoming.name).name)}")
         placed = self._move_recorded(incoming, dest)
@@ -394,7 +394,7 @@ class Intake:
         """
         if not incomings:
             return []
-        today = datetime.now()
+        today = clock.now()
         folder = self.settings.archive / f"{today:%Y}" / f"{today:%m}"
         folder.mkdir(parents=True, exist_ok=True)
         dest: dict[str, Path] = {}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
+from .. import clock
 from ..config import Settings
 from ..models import Action, MergeKind, Plan, PlanWarning
 from ..register.snapshot import RegisterSnapshot
@@ -100,7 +100,7 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
                     if c.serial not in listed)
     subscribers, joined = join_personnel(tuple(_as_issued(snapshot)) + orphans)
     ctx = Context(snapshot=snapshot, settings=settings,
-                  today=settings.plan.today or date.today(),
+                  today=settings.plan.today or clock.today(),
                   provinces=provinces or load_2025(),
                   certs={c.serial: c for c in snapshot.certificates},
                   subscribers=subscribers)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..config import Settings
 from ..errors import RegisterError
 from ..models import (
@@ -226,7 +227,7 @@ class Register:
         today = settings.plan.today
 
         def next_number(doc_type: str) -> str:
-            year = (today or date.today()).year
+            year = (today or clock.today()).year
             with self.session() as s:
                 value = numbering.next_number(s, agency.abbreviation, agency.drafting_unit,
                                               year, doc_type)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import clock
 from ..config import Settings
 from ..deliver.journal import MailRecord
 from .schema import RequestRow
@@ -60,7 +61,7 @@ def _table(title: str, rows: dict[str, dict[str, int]]) -> str:
 
 
 def status_report(settings: Settings, reg: Any) -> StatusReport:
-    today = settings.plan.today or date.today()
+    today = settings.plan.today or clock.today()
     late = today > settings.plan.effective_date
     by_agency: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
     by_focal: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .. import clock
 from ..config import CA_NAME, Settings
 from ..models import Action, Subscriber
 from ..text import key, nfc, strip_diacritics
@@ -114,7 +115,7 @@ def abbreviate(name: str) -> str:
 
 
 def today(settings: Settings) -> date:
-    return settings.plan.today or date.today()
+    return settings.plan.today or clock.today()
 
 
 def date_words(d: date) -> str:

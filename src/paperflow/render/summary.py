@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
+from .. import clock
 from ..config import Settings
 from ..models import RenderedDocument
 from .slim import slim
@@ -148,7 +148,7 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     para = _Paragraphs(doc)
     para(settings.agency.name.upper(), bold=True, size=12)
     para(f"TÓM TẮT LÔ VĂN BẢN {batch}", bold=True, size=14, center=True)
-    para(f"Lập lúc {datetime.now():%H:%M ngày %d/%m/%Y}", italic=True, center=True)
+    para(f"Lập lúc {clock.now():%H:%M ngày %d/%m/%Y}", italic=True, center=True)
 
     para("1. Lô này gồm", bold=True)
     rows = []
