@@ -84,8 +84,8 @@ def test_the_example_config_is_plain_toml_with_a_vietnamese_date(tmp_path):
 # another date than Vietnam, so a date taken from the server's clock is caught.
 @pytest.mark.parametrize("zone", ["Pacific/Honolulu", "Pacific/Kiritimati", "UTC"])
 def test_document_dates_and_summary_times_are_vietnam_time(tmp_path, monkeypatch, zone):
-    from paperflow.deliver.summary import build_summary_docx
     from paperflow.render.context import today
+    from paperflow.render.summary import build_summary_docx
 
     monkeypatch.setenv("TZ", zone)
     time.tzset()

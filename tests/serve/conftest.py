@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections.abc import Iterator
@@ -12,9 +13,20 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "deliver"))
 from deliver_factory import make_batch, make_pdfs, make_register, settings_for  # noqa: E402
 from smtp_servers import free_port  # noqa: E402
 
+from paperflow.errors import InputRejected  # noqa: E402
+from paperflow.intake.desk import error_note  # noqa: E402
 from paperflow.serve import make_server  # noqa: E402
 
 BATCH = "20250701-hung-yen-001"
+WARNING = "Chứng thư cá nhân của Giám đốc <script>x</script> chưa thay đổi."
+PLAN_ACTION = {
+    "kind": "certificate", "serial": "540101010A1B2C3F",
+    "subscriber": {"type": "organization", "name": "Sở Tài nguyên và Môi trường tỉnh Hưng Yên"},
+    "action": "change_info",
+    "changes": {"CN": ["Sở Tài nguyên và Môi trường tỉnh Hưng Yên",
+                       "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên"]},
+    "route_to": "Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ",
+    "rule": "275/BCY-CTSBMTT 1.1", "reason": "Hợp nhất thành Sở Nông nghiệp và Môi trường."}
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +38,16 @@ def workspace(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
     reg = make_register(tmp / "ws" / "paperflow.db")
     make_batch(settings, reg, make_pdfs(tmp / "pdfs"), BATCH, convert=True)
     reg.engine.dispose()
+    # what the desk page reads besides the register: the plan, a warning, a rejected file
+    plan = {"batch": BATCH, "actions": [PLAN_ACTION],
+            "warnings": [{"code": "leader_lag", "message": WARNING}]}
+    (settings.outbox / BATCH / "plan.json").write_text(json.dumps(plan, ensure_ascii=False),
+                                                      encoding="utf-8")
+    settings.rejected.mkdir(parents=True, exist_ok=True)
+    (settings.rejected / "bang-tinh-hong.xlsx").write_bytes(b"PK\x03\x04 broken")
+    err = InputRejected("Tệp Excel bị hỏng <b>x</b>.", "The workbook is damaged.")
+    (settings.rejected / "bang-tinh-hong.xlsx.error.txt").write_text(
+        error_note("bang-tinh-hong.xlsx", err), encoding="utf-8")
     # something secret next to the outbox that must never be served
     (tmp / "ws" / "config.toml").write_text("[mail]\nca = \"ca@bcy.gov.vn\"\n", encoding="utf-8")
     return settings

@@ -6,7 +6,6 @@ import hashlib
 import http.client
 import json
 import os
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
 
@@ -119,12 +118,40 @@ def test_only_get_and_head(server: str) -> None:
     conn.close()
 
 
-def test_html_is_escaped(workspace, tmp_path: Path) -> None:
-    from paperflow.serve import pages
+def test_html_is_escaped(server: str) -> None:
+    html = raw_get(server, "/")[2].decode()
+    assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
 
-    html = pages.index_body({"failed": 1}, [{
-        "batch": "<script>alert(1)</script>", "number": "1", "recipient_name": "\"><img src=x>",
-        "recipient": "a@b", "state": "failed", "answer": "550 <b>no</b>"}], {"k": "<i>"}, "",
-        [])
-    assert "<script>" not in html and "<img" not in html and "<b>no" not in html
-    assert "&lt;script&gt;" in html
+
+def test_the_desk_shows_next_steps_warnings_and_rejected_files_with_reasons(server: str) -> None:
+    html = raw_get(server, "/")[2].decode()
+    assert "Việc cần làm tiếp" in html
+    # the batch is not signed, mails wait, one file was rejected: each is a step with its command
+    assert f"paperflow sign {BATCH}" in html and "paperflow send" in html
+    assert "1 tệp bị từ chối" in html and "1 files were rejected" in html
+    assert "bang-tinh-hong.xlsx" in html and "Tệp Excel bị hỏng" in html
+    assert "The workbook is damaged." in html
+    assert "Chứng thư cá nhân của Giám đốc" in html and "leader_lag" in html
+
+
+def test_the_desk_shows_the_status_grid_the_cli_prints(server: str) -> None:
+    html = raw_get(server, "/")[2].decode()
+    for heading in ("Đã lập KH", "Chờ ký", "Đã ký", "Đã gửi", "Gửi lỗi", "Quá hạn"):
+        assert f"<th>{heading}</th>" in html
+    assert "Theo cơ quan gửi" in html and "Theo đầu mối tiếp nhận" in html
+
+
+def test_the_batch_page_is_the_review_sheet_of_its_plan(server: str) -> None:
+    html = raw_get(server, f"/lo/{BATCH}/")[2].decode()
+    assert "Kế hoạch xử lý" in html and "1 việc" in html
+    assert "Thay đổi thông tin" in html and "540101010A1B2C3F" in html
+    assert ("CN: Sở Tài nguyên và Môi trường tỉnh Hưng Yên → Sở Nông nghiệp và Môi trường tỉnh "
+            "Hưng Yên") in html
+    assert "275/BCY-CTSBMTT 1.1" in html and "Hợp nhất thành" in html
+
+
+def test_status_json_carries_rejected_files_and_next_steps(server: str) -> None:
+    data = json.loads(raw_get(server, "/api/status")[2])
+    assert [r["name"] for r in data["rejected"]] == ["bang-tinh-hong.xlsx"]
+    assert any(s["command"] == f"paperflow sign {BATCH}" for s in data["next_steps"])

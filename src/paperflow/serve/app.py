@@ -1,4 +1,4 @@
-"""The WSGI application behind `paperflow serve`: status, batches, documents (read-only).
+"""The WSGI application behind `paperflow serve`: the clerk's desk (read-only).
 
 Only GET/HEAD. Every file path is resolved inside outbox/ and refused otherwise (no '..',
 no hidden staging folders, no symlink leading out). The Host header must name the address we
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import mimetypes
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote
@@ -18,12 +17,13 @@ from urllib.parse import parse_qs, quote, unquote
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..config import Settings
 from ..deliver.journal import MailRecord
 from ..errors import PaperflowError
 from ..register.db import open_engine
 from ..render.summary import SUMMARY_STEM
-from . import pages
+from . import desk, pages
 
 StartResponse = Callable[..., Any]
 SAFE_HEADERS = [
@@ -94,10 +94,11 @@ class App:
             entries = self.manifest(d)
             out.append({
                 "name": d.name,
+                "actions": len(desk.batch_plan(d).actions),
                 "files": len(entries),
                 "mails": sum(1 for x in entries if x.get("type") == "mail"),
                 "signed": sum(1 for x in entries if x.get("signed")),
-                "modified": datetime.fromtimestamp(d.stat().st_mtime).strftime("%d/%m/%Y %H:%M"),
+                "modified": clock.from_timestamp(d.stat().st_mtime).strftime("%d/%m/%Y %H:%M"),
             })
         return out
 
@@ -112,6 +113,25 @@ class App:
                     and not any(x.startswith(".") for x in p.relative_to(folder).parts)]
         return [x for x in data if isinstance(x, dict) and isinstance(x.get("path"), str)]
 
+    def plans(self, limit: int = 10) -> list[desk.BatchPlan]:
+        """The newest batches' plans (their warnings and what waits on them)."""
+        outbox = self.settings.outbox
+        if not outbox.is_dir():
+            return []
+        folders = sorted((p for p in outbox.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                         key=lambda p: p.name, reverse=True)
+        return [desk.batch_plan(f) for f in folders[:limit]]
+
+    def index_page(self) -> bytes:
+        counts, rows = self.mail()
+        report, note = self.report()
+        plans = self.plans()
+        rejected = desk.rejected_files(self.settings)
+        return pages.index(agency=self.settings.agency.name,
+                           steps=desk.next_steps(self.settings, plans, counts, rejected),
+                           report=report, report_note=note, plans=plans, rejected=rejected,
+                           mail_counts=counts, mails=rows, batches=self.batches())
+
     # ---- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -125,10 +145,7 @@ class App:
             body = self.route(environ, start)
             return [] if method == "HEAD" else body
         except NotFound:
-            html = pages.page("Không tìm thấy", "<section><h2>Không tìm thấy tệp hoặc trang này"
-                              "</h2><p><a href=\"/\">Về trang chính</a></p></section>",
-                              self.settings.agency.name)
-            return self._send(start, "404 Not Found", html)
+            return self._send(start, "404 Not Found", pages.not_found(self.settings.agency.name))
 
     def route(self, environ: dict[str, Any], start: StartResponse) -> list[bytes]:
         raw = environ.get("PATH_INFO", "/")
@@ -136,15 +153,17 @@ class App:
         path = unquote(raw.encode("latin-1").decode("utf-8", "replace"))
         agency = self.settings.agency.name
         if path == "/":
-            counts, rows = self.mail()
-            report, note = self.report()
-            body = pages.index_body(counts, rows, report, note, self.batches())
-            return self._send(start, "200 OK", pages.page("Tình trạng", body, agency))
+            return self._send(start, "200 OK", self.index_page())
         if path == "/api/status":
             counts, rows = self.mail()
             report, note = self.report()
+            rejected = desk.rejected_files(self.settings)
             data = {"mail": {"counts": counts, "messages": rows}, "status": report,
-                    "note": note, "batches": self.batches()}
+                    "note": note, "batches": self.batches(),
+                    "rejected": [{"name": r.name, "reason": r.reason, "reason_en": r.reason_en}
+                                 for r in rejected],
+                    "next_steps": [{"vi": s.vi, "en": s.en, "command": s.command} for s in
+                                   desk.next_steps(self.settings, self.plans(), counts, rejected)]}
             return self._send(start, "200 OK",
                               json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"),
                               "application/json; charset=utf-8")
@@ -153,8 +172,9 @@ class App:
             folder = safe_path(self.settings.outbox, name, directory=True)
             summary = next((f"{SUMMARY_STEM}{s}" for s in (".pdf", ".docx")
                             if (folder / f"{SUMMARY_STEM}{s}").is_file()), "")
-            body = pages.batch_body(name, self.manifest(folder), summary)
-            return self._send(start, "200 OK", pages.page(f"Lô {name}", body, agency))
+            html = pages.batch(agency=agency, plan=desk.batch_plan(folder),
+                               entries=self.manifest(folder), summary=summary)
+            return self._send(start, "200 OK", html)
         if path.startswith("/tep/"):
             target = safe_path(self.settings.outbox, path[len("/tep/"):])
             download = "tai" in parse_qs(environ.get("QUERY_STRING", ""))
