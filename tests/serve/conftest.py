@@ -9,24 +9,15 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "deliver"))
+sys.path.insert(0, str(Path(__file__).parent))
 
 from deliver_factory import make_batch, make_pdfs, make_register, settings_for  # noqa: E402
+from serve_case import BATCH, PLAN_ACTION, WARNING  # noqa: E402
 from smtp_servers import free_port  # noqa: E402
 
 from paperflow.errors import InputRejected  # noqa: E402
 from paperflow.intake.desk import error_note  # noqa: E402
 from paperflow.serve import make_server  # noqa: E402
-
-BATCH = "20250701-hung-yen-001"
-WARNING = "Chứng thư cá nhân của Giám đốc <script>x</script> chưa thay đổi."
-PLAN_ACTION = {
-    "kind": "certificate", "serial": "540101010A1B2C3F",
-    "subscriber": {"type": "organization", "name": "Sở Tài nguyên và Môi trường tỉnh Hưng Yên"},
-    "action": "change_info",
-    "changes": {"CN": ["Sở Tài nguyên và Môi trường tỉnh Hưng Yên",
-                       "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên"]},
-    "route_to": "Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ",
-    "rule": "275/BCY-CTSBMTT 1.1", "reason": "Hợp nhất thành Sở Nông nghiệp và Môi trường."}
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
 
 import pytest
-from conftest import BATCH
+from serve_case import BATCH
 
 
 def raw_get(base: str, path: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
