@@ -1,13 +1,16 @@
 """Decision reading speed (issue 15 item 4): a 200 KB decision text must read in under 2 s, and
 a 16,000-character paragraph without a full stop must not take seconds.
 
-    python bench/decision_bench.py [--old-rev REV] [--old-full] [--repeat 3]
+    python bench/decision_bench.py [--old-rev REV] [--old-full] [--repeat 3] [--pdf]
 
 Prints the time of `extract.read_path` on a 200 KB .txt decision (articles, running text, a
 before/after table as text), of `statements.parse_text` on the 16 k paragraph, and — in the
 same run — the old statement reader (statements.py at --old-rev, default the commit before
 the linear-time rewrite) on the paragraph and on a 20 KB slice of the text (the whole 200 KB
-with --old-full: minutes). The last line is `ok=<bool> text_s=… paragraph_s=… ratio=…x`.
+with --old-full: minutes). --pdf also converts the text to a PDF with LibreOffice (one call,
+its own profile) and times `read_path` on it: poppler's text for a long PDF against pdfminer's
+layout analysis for every page (the path of PDFs up to documents.LONG_PDF_PAGES pages).
+The last line is `ok=<bool> text_s=… paragraph_s=… ratio=…x`.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from paperflow.extract import read_path  # noqa: E402
-from paperflow.extract.statements import parse_text  # noqa: E402
+from paperflow.extract import documents, read_path  # noqa: E402
+from paperflow.extract.names import damaged_word  # noqa: E402
+from paperflow.extract.statements import clauses, parse_text  # noqa: E402
 
 OLD_REV = "418f171"         # main before the linear-time statement reader
 LIMIT_S = 2.0
@@ -89,9 +93,40 @@ def old_parse_text(rev: str) -> types.FunctionType | None:
     return mod.parse_text
 
 
+def pdf_figures(text: str) -> None:
+    import shutil
+
+    import docx
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        print("pdf: LibreOffice not installed, skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        d = docx.Document()
+        for line in text.splitlines():
+            d.add_paragraph(line)
+        d.save(f"{tmp}/qd.docx")
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                        "--norestore", "--convert-to", "pdf", "--outdir", tmp, f"{tmp}/qd.docx"],
+                       check=True, capture_output=True, timeout=600)
+        pdf = Path(tmp) / "qd.pdf"
+        fast = timed(read_path, pdf)
+        limit, documents.LONG_PDF_PAGES = documents.LONG_PDF_PAGES, 10**6
+        try:
+            slow = timed(read_path, pdf)
+        finally:
+            documents.LONG_PDF_PAGES = limit
+        print(f"pdf: {pdf.stat().st_size / 1024:.0f} KB -> read_path {fast:.2f} s (poppler text, "
+              f"tables from painted pages) vs {slow:.2f} s (pdfminer every page), "
+              f"{slow / fast:.1f}x")
+
+
 def timed(fn, *args, repeat: int = 1) -> float:
     best = float("inf")
     for _ in range(repeat):
+        clauses.cache_clear()           # every run reads cold: no memo from the run before
+        damaged_word.cache_clear()
         t = time.perf_counter()
         fn(*args)
         best = min(best, time.perf_counter() - t)
@@ -104,6 +139,7 @@ def main() -> int:
     ap.add_argument("--old-full", action="store_true", help="old code on all 200 KB (minutes)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--pdf", action="store_true", help="also a LibreOffice PDF of the text")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     text = decision_text(rng)
@@ -129,6 +165,8 @@ def main() -> int:
               f"({old_para / para_s:,.0f}x the new); parse_text on {len(part) // 1000} KB "
               f"{old_part:.2f} s vs {new_part:.3f} s now ({old_part / new_part:,.0f}x)")
         ratio = f" ratio={old_para / para_s:.0f}x"
+    if args.pdf:
+        pdf_figures(text)
     ok = text_s < LIMIT_S and para_s < LIMIT_S
     print(f"ok={ok} text_s={text_s:.3f} paragraph_s={para_s:.4f}{ratio}")
     return 0 if ok else 1

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import shutil
+import subprocess
+
+import pytest
+
 from paperflow import extract
 from paperflow.models import InputKind, MergeKind
 from paperflow.text import key
@@ -211,3 +216,80 @@ def test_old_managing_agency_reaches_the_plan_through_the_register(tmp_path, as_
         reg.store(result, source_sha="b" * 64, source_name="qd-1601.docx")
         (sup,) = [e for e in reg.snapshot().merge_events if e.kind is MergeKind.SUPERIOR_CHANGE]
     assert (sup.sources, sup.old_superior) == (("Trung tâm Đăng kiểm",), "Sở Giao thông vận tải")
+
+
+@pytest.fixture(scope="module")
+def long_decision_pdf(tmp_path_factory):
+    """A 30-page decision (articles, running text, a bordered before/after table half-way) and
+    the title-holding-the-verb decision, as LibreOffice PDFs (one soffice call)."""
+    import docx
+
+    root = tmp_path_factory.mktemp("long-pdf")
+    d = docx.Document()
+    for line in ["ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN", "Số: 1800/QĐ-UBND", "QUYẾT ĐỊNH",
+                 "Về việc sắp xếp các đơn vị sự nghiệp"]:
+        d.add_paragraph(line)
+    filler = ("Căn cứ quy định về sắp xếp tổ chức bộ máy, các cơ quan, đơn vị có trách nhiệm "
+              "thực hiện đúng quy trình, thời hạn và báo cáo kết quả theo quy định. ") * 6
+    for n in range(1, 61):
+        d.add_paragraph(f"Điều {n}. Giải thể Trung tâm Dịch vụ số {n}.")
+        d.add_paragraph(filler)
+        if n == 30:
+            t = d.add_table(rows=1, cols=3)
+            t.style = "Table Grid"
+            for c, h in zip(t.rows[0].cells, ("STT", "Đơn vị trước sắp xếp", "Đơn vị sau sắp xếp"),
+                            strict=True):
+                c.text = h
+            for i, (b, a) in enumerate([("Sở Giao thông vận tải", "Sở Xây dựng"),
+                                        ("Sở Xây dựng", "Sở Xây dựng")], 1):
+                cells = t.add_row().cells
+                cells[0].text, cells[1].text, cells[2].text = str(i), b, a
+    d.save(root / "qd-dai.docx")
+    _title_verb_docx(root / "qd-1601.docx")
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{root / 'lo'}", "--headless",
+                    "--norestore", "--convert-to", "pdf", "--outdir", str(root),
+                    str(root / "qd-dai.docx"), str(root / "qd-1601.docx")],
+                   check=True, capture_output=True, timeout=300)
+    return root
+
+
+@pytest.mark.slow
+def test_long_pdf_reads_fast_with_its_table(long_decision_pdf, as_incoming, monkeypatch):
+    import time
+
+    import pdfplumber
+
+    from paperflow.extract import documents
+
+    pdf = long_decision_pdf / "qd-dai.pdf"
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) > documents.LONG_PDF_PAGES       # poppler's text is used
+    t = time.perf_counter()
+    fast = extract.read(as_incoming(pdf))
+    fast_s = time.perf_counter() - t
+    monkeypatch.setattr(documents, "LONG_PDF_PAGES", 10**6)    # pdfminer on every page
+    t = time.perf_counter()
+    slow = extract.read(as_incoming(pdf))
+    slow_s = time.perf_counter() - t
+    got = {(e.kind, e.sources, e.target) for e in fast.merge_events}
+    assert got == {(e.kind, e.sources, e.target) for e in slow.merge_events}
+    assert (MergeKind.MERGE_KEEP, ("Sở Giao thông vận tải",), "Sở Xây dựng") in got
+    assert {f"Trung tâm Dịch vụ số {n}" for n in range(1, 61)} == {
+        e.sources[0] for e in fast.merge_events if e.kind is MergeKind.DISSOLVE}
+    assert fast_s < slow_s
+
+
+@pytest.mark.slow
+def test_title_holding_the_verb_from_pdf(long_decision_pdf, as_incoming):
+    result = extract.read(as_incoming(long_decision_pdf / "qd-1601.pdf"))
+    sxd = "Sở Xây dựng - Giao thông tỉnh Hưng Yên"
+    got = {(e.kind, e.sources, e.target, e.superior) for e in result.merge_events}
+    assert got == {
+        (MergeKind.MERGE_KEEP, ("Sở Giao thông vận tải",), sxd, ""),
+        (MergeKind.SUPERIOR_CHANGE, ("Trung tâm Đăng kiểm",), "Trung tâm Đăng kiểm", sxd),
+    }
+    (p,) = result.subscribers
+    assert (p.name, p.agency, p.new_agency) == ("Nguyễn Văn An", "Sở Giao thông vận tải", sxd)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..text import nfc, strip_diacritics
 
@@ -97,6 +98,7 @@ def clean_name(original: str) -> str:
     return nfc(name.strip(_EDGE))
 
 
+@lru_cache(maxsize=50_000)
 def damaged_word(word: str) -> bool:
     """A word no Vietnamese syllable looks like ('S6', 'dwoc', 'chtmg', 'Yén' is not caught:
     its letters are Vietnamese). Acronyms in capitals and numbers are not words here."""

@@ -105,9 +105,19 @@ def _fold_char(ch: str) -> str:
     return f if len(f) == 1 else ch.lower()[:1] or " "
 
 
+# Latin letters with their diacritics (Latin-1, Extended-A/B, Vietnamese): one translate call.
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for r in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00))
+               for cp in range(*r) if _fold_char(chr(cp)) != chr(cp)}
+_OTHER_SCRIPT = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics, SAME LENGTH as `text` (offsets map back to the original)."""
-    return "".join(map(_fold_char, text))
+    if text.isascii():
+        return text.lower()
+    if _OTHER_SCRIPT.search(text) is None:
+        return text.translate(_FOLD_TABLE)
+    return "".join(map(_fold_char, text))       # other scripts: one character at a time
 
 
 _MARKER_START = re.compile(r"^\s*(?:[-–•+*]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][)]\s|(?:Điều|Dieu|ĐIỀU)\s)")
@@ -123,8 +133,9 @@ _STARTS = re.compile(      # starts a block: a title line, "Căn cứ", "Kính g
 
 def _caps(line: str) -> bool:
     """A header line in capitals ('ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN', 'QUYẾT ĐỊNH')."""
-    words = [w for w in line.split() if any(c.isalpha() for c in w)]
-    return len(words) >= 2 and line.upper() == line
+    if line.upper() != line:
+        return False
+    return sum(1 for w in line.split() if any(c.isalpha() for c in w)) >= 2
 
 
 def paragraphs(text: str) -> list[str]:
@@ -148,15 +159,17 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(p) for p in paras if p]
 
 
-def clauses(text: str) -> list[str]:
-    """Sentences and list items, with line breaks inside a sentence joined."""
+@lru_cache(maxsize=8)
+def clauses(text: str) -> tuple[str, ...]:
+    """Sentences and list items, with line breaks inside a sentence joined. Memoised: the
+    statement and personnel readers both walk the clauses of one document."""
     parts: list[str] = []
     for para in paragraphs(text):
         for piece in re.split(r";\s+|(?<=[a-zà-ỹ]{2})\.\s+(?=[A-ZĐÀ-Ỹ0-9])", para):
             piece = piece.strip(" .-–•+*")
             if piece:
                 parts.append(piece)
-    return parts
+    return tuple(parts)
 
 
 def nfc_lines(text: str) -> str:
