@@ -8,6 +8,7 @@ the one place where they become messages and exit codes.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import json
 import logging
@@ -72,6 +73,8 @@ def _log_thread_errors(args: threading.ExceptHookArgs) -> None:
 def _settings(args: argparse.Namespace, *, workspace: bool = True) -> Settings:
     # outside a workspace the commands that write refuse instead of making one in any folder
     settings = load_settings(args.config, required=workspace)
+    if getattr(args, "new_register", False):
+        settings = dataclasses.replace(settings, new_register=True)
     settings.state.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(settings.state / "paperflow.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -134,7 +137,13 @@ def cmd_sign(args: argparse.Namespace) -> int:
     from .batch import sign_pending
 
     settings = _settings(args)
-    result = sign_pending(settings, batch=args.batch, only=args.only, progress=_progress(args))
+    hand = list(args.number or [])
+    if args.numbers:
+        from .register.numbering import read_numbers_file
+
+        hand += read_numbers_file(Path(args.numbers))
+    result = sign_pending(settings, batch=args.batch, only=args.only, progress=_progress(args),
+                          hand_numbers=hand)
     print(messages.signed(result))
     for err in result.errors:
         print(f"  {messages.error(err)}")
@@ -235,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_fn, text) in COMMANDS.items():
         sp = sub.add_parser(name, help=text, description=text)
         sp.set_defaults(command=name)
+        if name not in ("init", "verify"):
+            sp.add_argument("--new-register", action="store_true",
+                            help="chấp nhận sổ đăng ký mới/trống bên cạnh các lô đã có "
+                                 "(số tiếp tục sau số lớn nhất đã cấp) / accept a new or "
+                                 "empty register next to existing batches")
         if name == "init":
             sp.add_argument("dir", nargs="?", default=".", help="thư mục / folder (default .)")
             sp.add_argument("--example", action="store_true",
@@ -254,6 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--batch", dest="batch", help="lô cần ký / the batch to sign")
             sp.add_argument("--only", action="append", default=None,
                             help="chỉ ký tệp này (lặp lại được) / only this file (repeatable)")
+            sp.add_argument("--number", action="append", default=None, metavar="SỐ",
+                            help="số văn thư cấp cho văn bản, ví dụ 58/SKHCN-CĐS (lặp lại "
+                                 "được) / a number from the records office (repeatable)")
+            sp.add_argument("--numbers", default=None, metavar="FILE",
+                            help="tệp số văn bản, mỗi dòng một số / a file of numbers, one a "
+                                 "line")
         elif name == "verify":
             sp.add_argument("files", nargs="+", help="tệp PDF / PDF files")
             sp.add_argument("--trust-root", action="append", default=None,

@@ -157,6 +157,13 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class NumberingSettings:
+    # The records office's last number this year per series symbol, e.g. {"SKHCN-CĐS" = 57}:
+    # paperflow numbers from the next one (register/numbering.py).
+    start: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Settings:
     workspace: Path
     register: RegisterSettings = RegisterSettings()
@@ -166,6 +173,10 @@ class Settings:
     convert: ConvertSettings = ConvertSettings()
     signing: SigningSettings = SigningSettings()
     mail: MailSettings = MailSettings()
+    numbering: NumberingSettings = NumberingSettings()
+    # `--new-register`: the clerk accepts an empty/other register next to existing batches
+    # (register/identity.py); a command-line choice, never read from config.toml
+    new_register: bool = False
 
     # Workspace layout (DESIGN.md)
     @property
@@ -211,6 +222,7 @@ _SECTIONS = {
     "convert": ConvertSettings,
     "signing": SigningSettings,
     "mail": MailSettings,
+    "numbering": NumberingSettings,
 }
 # TOML keys that are Python keywords
 _RENAMES = {"from": "from_"}

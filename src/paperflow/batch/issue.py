@@ -29,16 +29,27 @@ def sign_pending(
     only: Sequence[str] | None = None,
     progress: Progress = quiet,
     sessions: SessionFactory = open_session,
+    hand_numbers: Sequence[str] = (),
 ) -> BatchResult:
     """Issue and sign waiting batches: numbers assigned, documents re-rendered and signed, the
     drafts replaced by the issued documents atomically. A signing failure stops the run with
-    its own error class (a failed login is never tried again on the next batch)."""
+    its own error class (a failed login is never tried again on the next batch). Numbers from
+    the records office (`hand_numbers`, register/numbering.py) are checked before anything is
+    signed and go to the documents of their series first, in render order."""
     tally = Tally()
     with Register.open(settings) as reg:
         if batch and not (reg.batch_exists(batch) and (settings.outbox / batch).is_dir()):
             raise BatchNotFound(f"Không tìm thấy lô '{batch}' trong outbox/.",
                                 f"No batch '{batch}' in outbox/.")
         names = [batch] if batch else unsigned_batches(settings, reg)
+        if hand_numbers:
+            if len(names) > 1:
+                raise BatchNotFound(
+                    "Nhiều lô đang chờ ký: ghi rõ lô nhận số văn bản (paperflow sign LÔ "
+                    "--number …).",
+                    "Several batches wait: name the batch the numbers are for "
+                    "(paperflow sign BATCH --number …).")
+            reg.check_hand_numbers(settings, hand_numbers)
         session = sessions(settings)
         try:
             for name in names:

@@ -30,7 +30,7 @@ from ..models import (
     Request,
 )
 from ..text import key
-from . import batches, numbering
+from . import batches, identity, numbering
 from .db import open_engine
 from .journals import MailRecord
 from .reports import reading_reports, store_report
@@ -69,12 +69,15 @@ def who() -> str:
 class Register:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # numbers a clerk entered at signing (`sign --number`), by series: numberer takes them
+        self.hand_numbers: dict[str, list[int]] = {}
 
     @classmethod
     @contextmanager
     def open(cls, settings: Settings) -> Iterator[Register]:
         engine = open_engine(settings.register_url)
         try:
+            identity.check(settings, engine, new_register=settings.new_register)
             yield cls(engine)
         finally:
             engine.dispose()
@@ -223,18 +226,43 @@ class Register:
             return n
 
     def numberer(self, settings: Settings) -> Callable[[str], str]:
+        """Numbers for one batch: above what the register, the batches in outbox/ and the
+        records office ([numbering] start) issued; hand-entered ones (`hand_numbers`) first."""
         agency = settings.agency
-        today = settings.plan.today
+        year = (settings.plan.today or clock.today()).year
+        known = numbering.floors(settings.outbox, agency.abbreviation, agency.drafting_unit,
+                                 settings.numbering.start, year)
 
         def next_number(doc_type: str) -> str:
-            year = (today or clock.today()).year
+            series = numbering.SERIES.get(doc_type, "")
+            queue = self.hand_numbers.get(series) or []
+            hand = queue.pop(0) if queue else None
             with self.session() as s:
                 value = numbering.next_number(s, agency.abbreviation, agency.drafting_unit,
-                                              year, doc_type)
-                self.audit(s, "number", f"{doc_type} {value}")
+                                              year, doc_type, floor=known.get((year, series), 0),
+                                              hand=hand)
+                self.audit(s, "number", f"{doc_type} {value}" + (" (hand)" if hand else ""))
             return value
 
         return next_number
+
+    def check_hand_numbers(self, settings: Settings, texts: Sequence[str]) -> None:
+        """`sign --number/--numbers`: each number parsed and checked free BEFORE anything is
+        signed (issued in the register, or at or below the highest one in outbox/ or the
+        records office's start); then queued for the documents of its series."""
+        agency = settings.agency
+        year = (settings.plan.today or clock.today()).year
+        queue = numbering.hand_queue(texts, agency.abbreviation, agency.drafting_unit)
+        known = numbering.floors(settings.outbox, agency.abbreviation, agency.drafting_unit,
+                                 settings.numbering.start, year)
+        with self.session() as s:
+            for series, ns in queue.items():
+                for n in ns:
+                    if (n <= known.get((year, series), 0)
+                            or numbering.is_issued(s, agency.abbreviation, year, series, n)):
+                        raise numbering.already_issued(numbering.format_number(
+                            n, series, agency.abbreviation, agency.drafting_unit))
+        self.hand_numbers = queue
 
 
 _SUB_COLS = [c.name for c in SubscriberRow.__table__.columns if c.name not in ("ident", "match_key")]

@@ -185,6 +185,27 @@ class NumberRow(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class IssuedNumberRow(Base):
+    """Every number issued, by the counter or by hand (numbering.py): never issued twice."""
+
+    __tablename__ = "issued_numbers"
+    agency: Mapped[str] = mapped_column(String(80), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(10), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(80))
+    how: Mapped[str] = mapped_column(String(10), default="auto")      # auto | hand
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RegisterMetaRow(Base):
+    """Facts about the register itself: its workspace identity (identity.py)."""
+
+    __tablename__ = "register_meta"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -241,3 +262,23 @@ def _merge_event_old_superior(conn: Connection) -> None:
     if "old_superior" not in {c["name"] for c in inspect(conn).get_columns("merge_events")}:
         conn.execute(text("ALTER TABLE merge_events ADD COLUMN old_superior TEXT "
                           "NOT NULL DEFAULT ''"))
+
+
+@migration("0005-issued-numbers")
+def _issued_numbers(conn: Connection) -> None:
+    # Registers made before every issued number was kept get a row for each number their
+    # counters gave (1..last): a number entered by hand is then refused for those too.
+    from datetime import UTC, datetime
+
+    IssuedNumberRow.__table__.create(conn, checkfirst=True)
+    RegisterMetaRow.__table__.create(conn, checkfirst=True)
+    from .numbering import format_number
+
+    now = datetime.now(UTC)
+    rows = [{"agency": a, "year": y, "series": s, "n": n, "how": "auto", "at": now,
+             "number": format_number(n, s, a, "")}
+            for a, y, s, last in conn.execute(select(NumberRow.agency, NumberRow.year,
+                                                      NumberRow.series, NumberRow.last))
+            for n in range(1, last + 1)]
+    if rows:
+        conn.execute(IssuedNumberRow.__table__.insert(), rows)
