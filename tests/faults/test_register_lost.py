@@ -51,6 +51,10 @@ def test_deleted_register_is_refused_and_numbers_are_never_reused(tmp_path):
     for symbol, numbers in before.items():
         new = after[symbol] - numbers
         assert new and min(new) > max(numbers), (symbol, sorted(numbers), sorted(after[symbol]))
+    # a records-office number already issued is refused before anything is signed
+    taken = f"{min(before['SKHCN-CĐS']):02d}/SKHCN-CĐS"
+    refused = h.paperflow(ws, "sign", "--number", taken, env=env)
+    assert refused.returncode == 9 and "never reused" in refused.stderr, refused.stderr
     batches = [p for p in (ws / "outbox").iterdir() if not p.name.startswith(".")]
     assert len(batches) == 2
     assert re.search(r"\d", (ws / ".paperflow" / "workspace-id").read_text())
