@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from paperflow.extract import read, read_path
-from paperflow.extract.central import read_central
+from paperflow.extract.central import read_central, read_provincial
 from paperflow.models import InputKind
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -217,3 +217,28 @@ def test_a_decision_of_a_ministry_is_not_a_dispatch():
     text = ("BỘ NỘI VỤ\nSố: 100/QĐ-BNV\nHà Nội, ngày 01 tháng 7 năm 2025\nQUYẾT ĐỊNH\n"
             "V/v sắp xếp\nKính gửi: các đơn vị\nĐiều 1. Sáp nhập Vụ A vào Vụ B.\n")
     assert read_central(text) is None
+
+
+def test_a_provincial_letter_that_reorganises_is_read_for_its_statements():
+    """Only a dispatch passing a central one on is kept as such; a province's công văn that
+    itself announces a reorganisation is read for its statements (INPUTS.md §3)."""
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH HƯNG YÊN\nSố: 88/UBND-NC\nV/v sắp xếp đơn vị sự nghiệp\n"
+            "Hưng Yên, ngày 30 tháng 6 năm 2025\nKính gửi: Các sở, ban, ngành\n"
+            "1. Sáp nhập Trung tâm Tin học vào Sở Khoa học và Công nghệ.\n"
+            "2. Giải thể Trung tâm Xúc tiến đầu tư.\n")
+    assert read_provincial(text) is None
+    c = read_provincial(text.replace("sắp xếp đơn vị sự nghiệp",
+                                     "triển khai Văn bản số 393/BCY-CTSBMTT"))
+    assert c is not None and c.provincial and c.issuer == "Ủy ban nhân dân tỉnh Hưng Yên"
+    assert c.number == "88/UBND-NC" and c.date == date(2025, 6, 30)
+
+
+def test_damaged_text_copy_of_a_decision_is_read_with_ocr_confidence(tmp_path):
+    p = tmp_path / "qd-scan.txt"
+    p.write_text("QUYET DINH\nS6: 77/QD-UBND\nDieu 1. Sap nhdp Trung tam Tin hgc vao S6 Khoa hoc "
+                 "va Cong nghé tinh Hung Yén.\nDieu 2. Giai thé Trung tâm Xúc tiến đầu tư, theo đề nghị.\n",
+                 encoding="utf-8")
+    got = read_path(p)
+    assert got.kind is InputKind.DECISION and len(got.merge_events) == 2
+    assert all(e.confidence <= 0.8 for e in got.merge_events)
+    assert any("OCR" in w for w in got.warnings)

@@ -366,3 +366,43 @@ def test_a_before_after_table_with_every_kind():
         (DIS, ("Trung tâm Xúc tiến đầu tư",), "", ""),
         (DIS, ("Trung tâm Văn hóa huyện Ân Thi",), "", ""),
     }
+
+
+DECISION = "\n".join([
+    "Điều 1. Sáp nhập Sở Giao thông vận tải vào Sở Xây dựng tỉnh Hưng Yên.",
+    "Điều 2. Hợp nhất Sở Tài nguyên và Môi trường và Sở Nông nghiệp và Phát triển nông thôn "
+    "thành Sở Nông nghiệp và Môi trường.",
+    "Điều 3. Chuyển Trung tâm Kiểm định từ Sở Giao thông vận tải về trực thuộc Sở Xây dựng.",
+    "Điều 4. Đổi tên Phòng Văn hóa và Thông tin thành Phòng Văn hóa - Xã hội.",
+    "Điều 5. Giải thể Trung tâm Xúc tiến đầu tư.",
+])
+# Damage as tesseract makes it on a scan: lost hats, digits for letters, "y" for "ự".
+OCR_DAMAGE = [("Sáp nhập", "Sap nhdp"), ("Hợp nhất", "Hgp nhat"), ("Sở", "S6"),
+              ("Hưng Yên", "Hung Yén"), ("trực thuộc", "tryc thudc"), ("Đổi tên", "Doi tén"),
+              ("Giải thể", "Giai thé"), ("Chuyển", "Chuyén"), ("thành", "thanh")]
+
+
+def test_unaccented_and_ocr_damaged_copies_give_the_same_events():
+    """Issue 13: the same decision typed without diacritics or OCR'd from a scan gives the same
+    events (names as read; the plan resolves them), each OCR-damaged name below 1."""
+    from paperflow.text import key, strip_diacritics
+
+    damaged = DECISION
+    for good, bad in OCR_DAMAGE:
+        damaged = damaged.replace(good, bad)
+
+    def shape(events):
+        return [(e.kind, len(e.sources), bool(e.target), bool(e.superior), bool(e.old_superior))
+                for e in events]
+
+    clean, bare, ocr = (parse_text(t) for t in (DECISION, strip_diacritics(DECISION), damaged))
+    assert shape(clean) == shape(bare) == shape(ocr) == [
+        (M_KEEP, 1, True, False, False), (M_NEW, 2, True, False, False),
+        (SUP, 1, True, True, True), (REN, 1, True, False, False), (DIS, 1, False, False, False)]
+    for a, b in zip(clean, bare, strict=True):
+        assert [key(n) for n in (*a.sources, a.target, a.superior, a.old_superior)] == [
+            key(n) for n in (*b.sources, b.target, b.superior, b.old_superior)]
+        assert a.confidence == 1.0 and b.confidence == 0.9
+    # damaged names below 1 even when nothing says the text came from a scan
+    assert [e.confidence for e in ocr] == [0.7, 0.7, 0.7, 1.0, 1.0]
+    assert ocr[0].target == "S6 Xây dựng tỉnh Hung Yén"       # as read, for the plan to resolve

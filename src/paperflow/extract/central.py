@@ -109,9 +109,13 @@ def read_provincial(text: str, *, source: str = "",
     Hưng Yên and Đồng Nai dispatches implementing 275/393 — or None. It is kept as read, with
     `provincial=True`: it quotes the merger cases ("sáp nhập … thành …") but decides nothing."""
     got = _read_dispatch(text, source=source, ocr=ocr)
-    return got if got is not None and got.provincial else None
+    if got is None or not got.provincial or not _IMPLEMENTS.search(fold(text)):
+        return None             # a province's letter of another kind: read for statements
+    return got
 
 
+# What an implementing dispatch is about: a central dispatch on chữ ký số (275, 393 of BCY).
+_IMPLEMENTS = re.compile(r"ban\s+c[o0]\s+y[e3a-z]u|/bcy\b|ch[a-z]{1,2}\s+k[a-z]\s+s[o0b6]\b")
 # Provincial issuers: the header's agency, or the symbol's issuer part.
 _PROVINCIAL_HEADER = re.compile(
     r"^\s*(?:[uy]y\s+ban\s+nh[a-z]n\s+d[a-z]n|ubnd|s[o0]\s+[a-z]|h[o0]i\s+d[o0]ng\s+nh[a-z]n|"
