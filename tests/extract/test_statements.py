@@ -406,3 +406,23 @@ def test_unaccented_and_ocr_damaged_copies_give_the_same_events():
     # damaged names below 1 even when nothing says the text came from a scan
     assert [e.confidence for e in ocr] == [0.7, 0.7, 0.7, 1.0, 1.0]
     assert ocr[0].target == "S6 Xây dựng tỉnh Hung Yén"       # as read, for the plan to resolve
+
+
+def test_persons_listed_under_a_lead_in_take_its_verb_and_destination():
+    text = "\n".join([
+        "Điều 1. Điều động các công chức sau đến công tác tại Sở Nội vụ tỉnh Hưng Yên kể từ "
+        "ngày 01/7/2025:",
+        "1. Ông Nguyễn Văn An, Chuyên viên Sở Lao động - Thương binh và Xã hội;",
+        "2. Bà Trần Thị Bình, Phó Chánh Văn phòng Sở Lao động - Thương binh và Xã hội.",
+        "Điều 2. Cho các ông, bà sau nghỉ hưu theo chế độ:",
+        "- Ông Lê Văn Cường, Trưởng phòng Người có công, Sở Lao động - Thương binh và Xã hội.",
+        "Điều 3. Quyết định có hiệu lực kể từ ngày ký.",
+        "- Bà Phạm Thị Dung, Chuyên viên Sở Y tế.",
+    ])
+    got = [(p.name, p.title, p.agency, p.new_agency, p.needed) for p in persons_from_text(text)]
+    ldtbxh = "Sở Lao động - Thương binh và Xã hội"
+    assert got == [
+        ("Nguyễn Văn An", "Chuyên viên", ldtbxh, "Sở Nội vụ tỉnh Hưng Yên", True),
+        ("Trần Thị Bình", "Phó Chánh Văn phòng", ldtbxh, "Sở Nội vụ tỉnh Hưng Yên", True),
+        ("Lê Văn Cường", "Trưởng phòng Người có công", ldtbxh, "", False),
+    ]

@@ -191,10 +191,21 @@ def person_from_clause(clause: str, *, source: str = "") -> Subscriber | None:
 
 
 def persons_from_text(text: str, *, source: str = "") -> list[Subscriber]:
+    """Every person a decision moves or retires; items under a lead-in ("Điều động các công
+    chức sau đến công tác tại Sở Nội vụ:" / "1. Ông …, Chuyên viên Sở …;") take its verb."""
     out: list[Subscriber] = []
     seen: set[tuple[str, str]] = set()
+    lead = ""
     for c in clauses(text):
-        p = person_from_clause(c, source=source)
+        f = fold(c)
+        verb = MOVE.search(f) or LEAVE.search(f)
+        if c.endswith(":"):
+            lead = c.rstrip(" :") if verb else ""
+            continue
+        if re.match(r"^\s*(?:Điều|Dieu|ĐIỀU)\s+\d", c):
+            lead = ""
+        p = person_from_clause(c if verb or not lead else f"{c.rstrip(' .;,')}, {lead}",
+                               source=source)
         if p is not None and (key(p.name), key(p.agency)) not in seen:
             seen.add((key(p.name), key(p.agency)))
             out.append(p)
