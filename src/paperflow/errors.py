@@ -66,6 +66,14 @@ class InputRejected(PaperflowError):
     code = "input"
 
 
+class InputChanged(PaperflowError):
+    """An inbox file that changed while it was read (a copy still going on): nothing of it is
+    stored; it stays in the inbox and is read again once it holds still."""
+
+    exit_code = ExitCode.INPUT
+    code = "changed"
+
+
 class RegisterError(PaperflowError):
     exit_code = ExitCode.REGISTER
     code = "register"

@@ -32,6 +32,8 @@ class Incoming:
     sha256: str
     name: str           # its name relative to inbox/, as the clerk dropped it
     size: int
+    mtime_ns: int = 0   # as hashed: a file that differs when read has changed (a copy going on)
+    ctime_ns: int = 0
 
 
 @dataclass(frozen=True)

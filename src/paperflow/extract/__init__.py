@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputRejected, PaperflowError
+from ..errors import InputChanged, InputRejected, PaperflowError
 from ..models import Extracted, Incoming, InputKind, ReadingReport, SheetReport
 from ..text import key
 from . import tools
@@ -67,8 +67,10 @@ def read(incoming: Incoming, *, timeout_s: float | None = None) -> Extracted:
     budget = READ_TIMEOUT_S if timeout_s is None else timeout_s
     try:
         with time_budget(budget):
-            return clean(read_path(incoming.path, source=incoming.name))
+            extracted = clean(read_path(incoming.path, source=incoming.name))
     except PaperflowError:
+        if _changed(incoming):
+            raise _changed_error(incoming) from None     # half a copy: not the file's fault
         raise
     except OutOfTime:
         log.warning("reading %s took more than %.0f s: rejected", incoming.name, budget)
@@ -79,6 +81,8 @@ def read(incoming: Incoming, *, timeout_s: float | None = None) -> Extracted:
             "oddly built). Split it into smaller files, or re-save it, and send it again.",
             "read_timeout") from None
     except Exception as exc:  # noqa: BLE001 - the reader boundary, see above
+        if _changed(incoming):
+            raise _changed_error(incoming) from None
         log.exception("reader failed on %s", incoming.name)
         raise reject(
             f"Không đọc được tệp (lỗi {exc.__class__.__name__} khi đọc). Mở tệp bằng "
@@ -87,6 +91,23 @@ def read(incoming: Incoming, *, timeout_s: float | None = None) -> Extracted:
             f"The file could not be read ({exc.__class__.__name__}). Re-save it from "
             "Word/Excel/a PDF reader and send it again; if it still fails, pass it to IT.",
             "unreadable") from exc
+    if _changed(incoming):
+        raise _changed_error(incoming)
+    return extracted
+
+
+def _changed(incoming: Incoming) -> bool:
+    from ..intake.desk import changed_since_claim  # intake imports extract: import late
+
+    return changed_since_claim(incoming)
+
+
+def _changed_error(incoming: Incoming) -> InputChanged:
+    return InputChanged(
+        f"Tệp {incoming.name} thay đổi trong khi đang đọc (có thể đang được chép vào): không "
+        "lưu gì từ tệp; tệp được để lại trong inbox/ và đọc lại khi đã chép xong.",
+        f"{incoming.name} changed while it was read (probably still being copied): nothing of "
+        "it was stored; it stays in inbox/ and is read again once complete.")
 
 
 def read_path(path: Path, *, source: str = "") -> Extracted:

@@ -80,6 +80,32 @@ def error_note(name: str, error: PaperflowError) -> str:
     )
 
 
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    """What changes when a file is written: size, mtime, and ctime (a copy tool can set mtime
+    back; nobody can set ctime)."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def changed_since_claim(incoming: Incoming) -> bool:
+    """True when the file is no longer what was hashed (gone, or written to since)."""
+    if not incoming.mtime_ns:
+        return False                    # made by hand (tests, tools): nothing to compare
+    try:
+        st = incoming.path.stat()
+    except OSError:
+        return True
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns) != (
+        incoming.size, incoming.mtime_ns, incoming.ctime_ns)
+
+
+def _owner_only(path: Path) -> None:
+    """Mode 600: a private key dropped by mistake is readable by its owner only."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError as exc:              # not ours (dropped by another user on a share)
+        log.warning("cannot restrict %s to its owner: %s", path.name, exc)
+
+
 def _clear_folder_name(folder: Path) -> None:
     """A clerk's FILE where our folder must be (e.g. a certificate saved as "rejected" with no
     extension) is moved aside under a free name in the same place, unmodified, so it is taken
@@ -141,23 +167,17 @@ class Intake:
         return found
 
     def scan(self) -> list[Path]:
-        """Files that finished arriving: stable size+mtime over intake.quiet_s. Sorted."""
+        """Files that finished arriving: size, mtime and ctime held still over intake.quiet_s.
+        Sorted. Every file is looked at twice, whatever its age: an old mtime proves nothing
+        (Explorer and `cp -p` give the copy the source's mtime while it still grows), so a
+        copy that pauses is not taken half-written. One wait serves all the files."""
         quiet = self.settings.intake.quiet_s
-        entries = self.candidates()
-        now = time.time()
-        recent = {p: (st.st_size, st.st_mtime_ns) for p, st in entries
-                  if now - st.st_mtime < quiet}
-        ready = [p for p, _st in entries if p not in recent]
-        if recent:
-            # a copy may still be writing: look again after a quiet period
+        first = {p: _stamp(st) for p, st in self.candidates()}
+        if not first:
+            return []
+        if quiet > 0:
             time.sleep(quiet)
-            for p, before in recent.items():
-                try:
-                    st = p.stat()
-                except OSError:
-                    continue
-                if (st.st_size, st.st_mtime_ns) == before:
-                    ready.append(p)
+        ready = [p for p, st in self.candidates() if first.get(p) == _stamp(st)]
         return sorted(ready, key=lambda p: self._name(p))
 
     def _name(self, path: Path) -> str:
@@ -215,9 +235,10 @@ class Intake:
             after = path.stat()
         except FileNotFoundError:
             return None                 # another watcher moved it meanwhile
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        if _stamp(before) != _stamp(after):
             return None                 # still being written: the next scan gets it
-        return Incoming(path=path, sha256=sha, name=self._name(path), size=after.st_size)
+        return Incoming(path=path, sha256=sha, name=self._name(path), size=after.st_size,
+                        mtime_ns=after.st_mtime_ns, ctime_ns=after.st_ctime_ns)
 
     def _check_size(self, incoming: Incoming) -> Incoming | InputRejected:
         """A claimed file over intake.max_file_mb is quarantined at once, with the reason."""
@@ -309,7 +330,9 @@ class Intake:
                          .values(state=state, finished_at=_now()))
 
     def recover(self) -> None:
-        """Finish the moves of processes that died after placing a file but before the journal."""
+        """Finish the moves of processes that died after placing a file but before the journal;
+        forget claims whose file changed before it was stored (see `drop_stale_claims`)."""
+        self.drop_stale_claims()
         with self.engine.connect() as conn:
             rows = conn.execute(select(T).where(T.c.state == "taken",
                                                 T.c.archived_as != "")).all()
@@ -322,6 +345,36 @@ class Intake:
             src = self.inbox / row.name
             self._finish_placed(row, src if src.is_file() and self._same(src, row.sha256)
                                 else None)
+
+    def drop_stale_claims(self) -> int:
+        """Claims (ours from an earlier batch, or a dead process's) of a content that is no
+        longer in the inbox under its name because the file changed after it was claimed (a
+        copy still going on: extract.read refused it, nothing was stored). The new content gets
+        its own claim; the old row would otherwise stay 'taken' forever. Returns how many."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(T).where(T.c.state == "taken",
+                                                T.c.archived_as == "")).all()
+        stale = []
+        for row in rows:
+            with self._lock:
+                busy = row.sha256 in self.active
+            if busy or (row.owner != self.me and not owners.is_dead(row.owner, row.taken_at)):
+                continue
+            src = self.inbox / row.name
+            try:
+                size = src.stat().st_size
+            except OSError:
+                continue                # gone: the ordinary recovery rules apply
+            if size != row.size or not self._same(src, row.sha256):
+                stale.append(row.sha256)
+        if stale:
+            with self.engine.begin() as conn:
+                for sha in stale:
+                    conn.execute(T.delete().where(T.c.sha256 == sha, T.c.state == "taken",
+                                                  T.c.archived_as == ""))
+            log.info("forgot %d claim(s) of files that changed after they were claimed",
+                     len(stale))
+        return len(stale)
 
     @staticmethod
     def _same(path: Path, sha: str) -> bool:
@@ -371,8 +424,30 @@ class Intake:
         with self._lock:
             self.active.discard(inc.sha256)
 
+    def _unchanged(self, incomings: Sequence[Incoming]) -> list[Incoming]:
+        """The files still as they were claimed. One written to after it was read and stored
+        is not archived (the archive would keep content nobody read): its claim is closed as
+        done with the reason, and the new content in the inbox is claimed and read anew."""
+        keep, changed = [], []
+        for inc in incomings:
+            (changed if changed_since_claim(inc) else keep).append(inc)
+        if changed:
+            with self.engine.begin() as conn:
+                for inc in changed:
+                    conn.execute(update(T).where(T.c.sha256 == inc.sha256).values(
+                        state="done", finished_at=_now(),
+                        reason="changed after it was read; the new content is read again"))
+            with self._lock:
+                self.active.difference_update(inc.sha256 for inc in changed)
+            for inc in changed:
+                log.warning("%s changed after it was read: left in the inbox to be read again",
+                            inc.name)
+        return keep
+
     def archive(self, incoming: Incoming) -> Path:
         """Move the original, unmodified, to archive/YYYY/MM/<sha8>-<name>; journal 'done'."""
+        if not self._unchanged([incoming]):
+            return incoming.path
         today = clock.now()
         dest = (self.settings.archive / f"{today:%Y}" / f"{today:%m}"
                 / f"{incoming.sha256[:8]}-{safe_filename(Path(incoming.name).name)}")
@@ -392,6 +467,7 @@ class Intake:
         only after the unlinks are durable. Recovery (`recover`, `_claim_existing`) works per
         row whatever the group size, so a crash mid-group finishes or retries each file alone.
         """
+        incomings = self._unchanged(incomings)
         if not incomings:
             return []
         today = clock.now()
@@ -436,7 +512,12 @@ class Intake:
         """Move the original, unmodified, to inbox/rejected/ with NAME.error.txt beside it."""
         dest = self.settings.rejected / safe_filename(Path(incoming.name).name)
         note_text = error_note(incoming.name, error)
+        secret = error.code == "private_key"
+        if secret:
+            _owner_only(incoming.path)  # before the move: the copy is never readable by all
         placed = self._move_recorded(incoming, dest, reason=note_text)
+        if secret:
+            _owner_only(placed)
         write_text_atomic(placed.with_name(placed.name + ".error.txt"), note_text)
         with self.engine.begin() as conn:
             conn.execute(update(T).where(T.c.sha256 == incoming.sha256)
