@@ -13,10 +13,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # sudo only where it is needed and possible (never asked for when nothing is missing)
 can_sudo() { [ -z "$SUDO" ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; } || [ -t 0 ]; }
 
-# Runtime: LibreOffice (conversion, with python3-uno for its persistent workers), SoftHSM2 (the
+# Runtime: LibreOffice (conversion, with python3-uno for its persistent workers; Calc reads .xls), SoftHSM2 (the
 # demo/test token), poppler (pdfsig/pdftotext), tesseract with Vietnamese (scanned decisions),
 # fonts with Vietnamese glyphs (Liberation = Times New Roman metrics).
-APT_RUNTIME="python3 python3-venv python3-pip libreoffice-writer-nogui python3-uno softhsm2 opensc
+APT_RUNTIME="python3 python3-venv python3-pip libreoffice-writer-nogui libreoffice-calc-nogui python3-uno softhsm2 opensc
   poppler-utils tesseract-ocr tesseract-ocr-vie fonts-liberation2 fonts-dejavu-core fonts-noto-core"
 # Tests only: a browser for the web page test, PostgreSQL for the register on PostgreSQL.
 APT_TEST="chromium postgresql"

@@ -264,3 +264,29 @@ def test_control_characters_are_stripped_at_extraction(tmp_path, as_incoming, se
         for _ in range(2):
             _store(reg, [p, c])
             build_plan(reg.snapshot(), settings, batch="B1")
+
+
+def test_a_register_written_before_the_one_serial_key_is_rekeyed(tmp_path, settings):
+    """A register filled by the old code holds the list's "000054A3": opened by this code, the
+    row is found under the certificate file's "54A3" (and its token still points at it)."""
+
+    from sqlalchemy import delete, select
+
+    from paperflow.register.db import Migration, open_engine
+    from paperflow.register.schema import SubscriberRow, TokenRow
+
+    engine = open_engine(settings.register_url)
+    with engine.begin() as conn:
+        conn.execute(SubscriberRow.__table__.insert().values(
+            ident="cert:000054A3", type="person", name="Nguyễn Văn An", cert_serial="000054A3",
+            match_key="nguyen van an|"))
+        conn.execute(TokenRow.__table__.insert().values(serial="TK01", cert_serial="000054A3",
+                                                        holder="cert:000054A3"))
+        conn.execute(delete(Migration).where(Migration.name == "0005-certificate-serials-one-key"))
+    engine.dispose()
+    engine = open_engine(settings.register_url)
+    with engine.connect() as conn:
+        subs = conn.execute(select(SubscriberRow.ident, SubscriberRow.cert_serial)).all()
+        tokens = conn.execute(select(TokenRow.cert_serial, TokenRow.holder)).all()
+    engine.dispose()
+    assert subs == [("cert:54A3", "54A3")] and tokens == [("54A3", "cert:54A3")]

@@ -97,7 +97,7 @@ def read(incoming: Incoming, *, timeout_s: float | None = None) -> Extracted:
 
 
 def _changed(incoming: Incoming) -> bool:
-    from ..intake.desk import changed_since_claim  # intake imports extract: import late
+    from ..intake.files import changed_since_claim  # intake imports extract: import late
 
     return changed_since_claim(incoming)
 

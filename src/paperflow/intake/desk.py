@@ -30,11 +30,14 @@ from ..text import nfc, safe_filename
 from . import owner as owners
 from .files import (
     candidates,
+    changed_since_claim,
     finish_move,
     fsync_dir,
     move_no_clobber,
+    owner_only,
     place,
     sha256_file,
+    stamp,
     write_text_atomic,
 )
 from .ignore import ignored_dir, ignored_path
@@ -78,32 +81,6 @@ def error_note(name: str, error: PaperflowError) -> str:
         "WHAT TO DO: fix the file as described above, save it, and copy the corrected file "
         "into inbox/. The same unchanged content counts as a duplicate and is not reprocessed.\n"
     )
-
-
-def _stamp(st: os.stat_result) -> tuple[int, int, int]:
-    """What changes when a file is written: size, mtime, and ctime (a copy tool can set mtime
-    back; nobody can set ctime)."""
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
-
-
-def changed_since_claim(incoming: Incoming) -> bool:
-    """True when the file is no longer what was hashed (gone, or written to since)."""
-    if not incoming.mtime_ns:
-        return False                    # made by hand (tests, tools): nothing to compare
-    try:
-        st = incoming.path.stat()
-    except OSError:
-        return True
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns) != (
-        incoming.size, incoming.mtime_ns, incoming.ctime_ns)
-
-
-def _owner_only(path: Path) -> None:
-    """Mode 600: a private key dropped by mistake is readable by its owner only."""
-    try:
-        os.chmod(path, 0o600)
-    except OSError as exc:              # not ours (dropped by another user on a share)
-        log.warning("cannot restrict %s to its owner: %s", path.name, exc)
 
 
 def _clear_folder_name(folder: Path) -> None:
@@ -172,12 +149,12 @@ class Intake:
         (Explorer and `cp -p` give the copy the source's mtime while it still grows), so a
         copy that pauses is not taken half-written. One wait serves all the files."""
         quiet = self.settings.intake.quiet_s
-        first = {p: _stamp(st) for p, st in self.candidates()}
+        first = {p: stamp(st) for p, st in self.candidates()}
         if not first:
             return []
         if quiet > 0:
             time.sleep(quiet)
-        ready = [p for p, st in self.candidates() if first.get(p) == _stamp(st)]
+        ready = [p for p, st in self.candidates() if first.get(p) == stamp(st)]
         return sorted(ready, key=lambda p: self._name(p))
 
     def _name(self, path: Path) -> str:
@@ -235,7 +212,7 @@ class Intake:
             after = path.stat()
         except FileNotFoundError:
             return None                 # another watcher moved it meanwhile
-        if _stamp(before) != _stamp(after):
+        if stamp(before) != stamp(after):
             return None                 # still being written: the next scan gets it
         return Incoming(path=path, sha256=sha, name=self._name(path), size=after.st_size,
                         mtime_ns=after.st_mtime_ns, ctime_ns=after.st_ctime_ns)
@@ -514,10 +491,10 @@ class Intake:
         note_text = error_note(incoming.name, error)
         secret = error.code == "private_key"
         if secret:
-            _owner_only(incoming.path)  # before the move: the copy is never readable by all
+            owner_only(incoming.path)  # before the move: the copy is never readable by all
         placed = self._move_recorded(incoming, dest, reason=note_text)
         if secret:
-            _owner_only(placed)
+            owner_only(placed)
         write_text_atomic(placed.with_name(placed.name + ".error.txt"), note_text)
         with self.engine.begin() as conn:
             conn.execute(update(T).where(T.c.sha256 == incoming.sha256)

@@ -12,10 +12,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import logging
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+
+from ..models import Incoming
+
+log = logging.getLogger("paperflow.intake")
 
 CHUNK = 1 << 20
 
@@ -120,3 +125,29 @@ def write_text_atomic(path: Path, text: str) -> None:
         os.fsync(f.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
+
+
+def stamp(st: os.stat_result) -> tuple[int, int, int]:
+    """What changes when a file is written: size, mtime, and ctime (a copy tool can set mtime
+    back; nobody can set ctime)."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def changed_since_claim(incoming: Incoming) -> bool:
+    """True when the file is no longer what was hashed (gone, or written to since)."""
+    if not incoming.mtime_ns:
+        return False                    # made by hand (tests, tools): nothing to compare
+    try:
+        st = incoming.path.stat()
+    except OSError:
+        return True
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns) != (
+        incoming.size, incoming.mtime_ns, incoming.ctime_ns)
+
+
+def owner_only(path: Path) -> None:
+    """Mode 600: a private key dropped by mistake is readable by its owner only."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError as exc:              # not ours (dropped by another user on a share)
+        log.warning("cannot restrict %s to its owner: %s", path.name, exc)

@@ -25,6 +25,7 @@ def _import_tables() -> None:
     from . import journals as _journals  # noqa: F401
     from . import reports as _reports  # noqa: F401
     from . import schema as _schema  # noqa: F401
+    from . import serials as _serials  # noqa: F401
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..models import ReadingReport, SheetReport
+from . import schema as _schema  # noqa: F401 - its migrations (0001, 0002) register first
 from .base import Base, migration
 
 
