@@ -1,6 +1,6 @@
 """Issue 15 items 5 and 6 at the intake desk: a file is taken whole or not at all; a private key
 is quarantined for its owner's eyes only; a file that takes too long to read is rejected and
-intake goes on. Through `pipeline.ingest` and a real register, as `run --once` does."""
+intake goes on. Through `batch.ingest.ingest` and a real register, as `run --once` does."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from paperflow import extract, pipeline
+from paperflow import extract
+from paperflow.batch.ingest import ingest
 from paperflow.config import IntakeSettings, PlanSettings, Settings
 from paperflow.register import Register
 
@@ -58,10 +59,10 @@ def test_a_copy_that_pauses_keeping_an_old_mtime_is_not_taken_half_written(ws):
     writer.start()
     time.sleep(0.2)
     with Register.open(settings) as reg:
-        first = pipeline.ingest(settings, reg)
+        first = ingest(settings, reg)
         writer.join()
         assert first.taken == [] and _names(reg) == []
-        second = pipeline.ingest(settings, reg)
+        second = ingest(settings, reg)
         assert second.taken == ["danh-sach.csv"]
         assert _names(reg) == sorted(f"Người thứ {i}" for i in range(1, 9))
 
@@ -85,11 +86,12 @@ def test_a_file_written_to_after_its_claim_is_not_stored_and_is_read_again(ws, m
 
     monkeypatch.setattr(extract, "read_path", read_while_the_copy_resumes)
     with Register.open(settings) as reg:
-        first = pipeline.ingest(settings, reg)
+        first = ingest(settings, reg)
         assert first.taken == [] and first.rejected == [] and _names(reg) == []
-        assert any("thay đổi trong khi đang đọc" in e for e in first.errors)
+        assert [d.name for d in first.deferred] == ["danh-sach.csv"]
+        assert "thay đổi trong khi đang đọc" in first.deferred[0].error.vi
         assert target.is_file()
-        second = pipeline.ingest(settings, reg)
+        second = ingest(settings, reg)
         assert second.taken == ["danh-sach.csv"]
         assert _names(reg) == sorted(f"Người thứ {i}" for i in range(1, 9))
         with reg.engine.connect() as conn:
@@ -133,8 +135,8 @@ def test_a_private_key_is_rejected_readable_by_its_owner_only(ws, name, make):
     os.chmod(p, 0o644)
     os.utime(p, (OLD, OLD))
     with Register.open(settings) as reg:
-        result = pipeline.ingest(settings, reg)
-    assert [n for n, _why in result.rejected] == [name]
+        result = ingest(settings, reg)
+    assert [r.name for r in result.rejected] == [name]
     kept = ws / "inbox" / "rejected" / name
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     note = (ws / "inbox" / "rejected" / f"{name}.error.txt").read_text(encoding="utf-8")
@@ -160,10 +162,10 @@ def test_a_file_over_the_reading_budget_is_rejected_and_intake_goes_on(ws, monke
     monkeypatch.setattr(extract, "read_path", quadratic_on_one_file)
     started = time.monotonic()
     with Register.open(settings) as reg:
-        result = pipeline.ingest(settings, reg)
+        result = ingest(settings, reg)
         assert _names(reg) == ["Người thứ 2"]
     assert time.monotonic() - started < 20
     assert result.taken == ["b-nhanh.csv"]
-    assert [n for n, _why in result.rejected] == ["a-cham.csv"]
+    assert [r.name for r in result.rejected] == ["a-cham.csv"]
     note = (ws / "inbox" / "rejected" / "a-cham.csv.error.txt").read_text(encoding="utf-8")
     assert "1 giây" in note and "1 s" in note
