@@ -9,34 +9,21 @@ from __future__ import annotations
 import email
 import hashlib
 import json
-import os
 import subprocess
-import sys
 from email import policy
-from pathlib import Path
 
 import pytest
 
+from clerk import EXAMPLE, batches, init, paperflow
+
 pytestmark = pytest.mark.slow
-EXAMPLE = Path(__file__).resolve().parents[1] / "inbox" / "example"
-
-
-def paperflow(ws: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "paperflow.cli", "--config", str(ws / "config.toml"), *args]
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERFLOW_")}
-    full_env.update(env or {})
-    return subprocess.run(cmd, cwd=ws, capture_output=True, text=True, timeout=900, env=full_env)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    ws = tmp_path_factory.mktemp("ws")
-    init = subprocess.run([sys.executable, "-m", "paperflow.cli", "init", str(ws), "--example",
-                           "--demo"], capture_output=True, text=True, cwd=EXAMPLE.parents[1])
-    assert init.returncode == 0, init.stderr
+    ws = init(tmp_path_factory.mktemp("ws"), "--example", "--demo")
     run = paperflow(ws, "run", "--once")
-    batches = [p for p in (ws / "outbox").iterdir() if p.is_dir() and not p.name.startswith(".")]
-    return ws, run, batches
+    return ws, run, batches(ws)
 
 
 def plan_of(batches):

@@ -5,26 +5,19 @@ demo SoftHSM token, SQLite); a second run, or the same dispatch dropped again, m
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from clerk import batches, init, paperflow, pdf_text
 
 pytestmark = pytest.mark.slow
 SEED = Path(__file__).parent / "extract" / "data" / "central" / "275.txt"
 SUBJECT = ("tăng cường công tác quản lý, sử dụng dịch vụ chữ ký số chuyên dùng công vụ trong "
            "quá trình sắp xếp tổ chức bộ máy của hệ thống chính trị")
-
-
-def paperflow(ws: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERFLOW_")}
-    return subprocess.run([sys.executable, "-m", "paperflow.cli", "--config",
-                           str(ws / "config.toml"), *args], cwd=ws, capture_output=True,
-                          text=True, timeout=600, env=env)
 
 
 def seed_docx(out: Path, *, extra: str = "") -> Path:
@@ -40,27 +33,13 @@ def seed_docx(out: Path, *, extra: str = "") -> Path:
     return out
 
 
-def batches(ws: Path) -> list[Path]:
-    return sorted(p for p in (ws / "outbox").iterdir() if p.is_dir() and not p.name.startswith("."))
-
-
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory) -> Path:
-    ws = tmp_path_factory.mktemp("ws")
-    init = subprocess.run([sys.executable, "-m", "paperflow.cli", "init", str(ws), "--demo"],
-                          capture_output=True, text=True)
-    assert init.returncode == 0, init.stderr
+    ws = init(tmp_path_factory.mktemp("ws"), "--demo")
     seed_docx(ws / "inbox" / "CV 275-BCY-CTSBMTT.docx")
     run = paperflow(ws, "run", "--once")
     assert run.returncode == 0, run.stdout + run.stderr
     return ws
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    # LibreOffice may break a line after the hyphen of "275/BCY-CTSBMTT" (-layout keeps it)
-    return re.sub(r"\s+", " ", re.sub(r"-\n\s*", "-", out))
 
 
 def test_the_implementing_dispatch_is_made_signed_and_held_for_mail(ws):
@@ -75,7 +54,7 @@ def test_the_implementing_dispatch_is_made_signed_and_held_for_mail(ws):
     signed = [e for e in files if e["type"] == "dispatch" and e["request"] == "implement"
               and e["path"].endswith(".signed.pdf")]
     assert len(signed) == 1 and signed[0]["signed"]
-    text = pdf_text(batch / signed[0]["path"])
+    text = pdf_text(batch / signed[0]["path"], joined=True)
     assert "Văn bản số 275/BCY-CTSBMTT ngày 16/5/2025 của Ban Cơ yếu Chính phủ" in text
     assert SUBJECT in text
     for point in ("1. Về quản lý, sử dụng chứng thư chữ ký số chuyên dùng công vụ",

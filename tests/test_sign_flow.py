@@ -6,22 +6,18 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from test_end_to_end import EXAMPLE, paperflow
+from clerk import PIN, batches, init, paperflow, pdf_text
 
 pytestmark = pytest.mark.slow
-PIN = {"PAPERFLOW_PIN": "123456", "PAPERFLOW_ORG_PIN": "123456"}
 MAU05 = "CV-Mau05-skhcn-gui-Cuc-CTSBMTT"
 
 
 def number_in(pdf) -> str:
     """The number and symbol after "Số:" ('' before the slash for a draft)."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = pdf_text(pdf)
     m = re.search(r"Số:[ \xa0]*(\d*)[ \xa0]*/(\S+)", text)
     assert m, text[:400]
     return f"{m.group(1)}/{m.group(2)}"
@@ -29,13 +25,10 @@ def number_in(pdf) -> str:
 
 @pytest.fixture(scope="module")
 def drafts(tmp_path_factory):
-    ws = tmp_path_factory.mktemp("ws")
-    init = subprocess.run([sys.executable, "-m", "paperflow.cli", "init", str(ws), "--example", "--demo"],
-                          capture_output=True, text=True, cwd=EXAMPLE.parents[1])
-    assert init.returncode == 0, init.stderr
+    ws = init(tmp_path_factory.mktemp("ws"), "--example", "--demo")
     run = paperflow(ws, "run", "--once", "--no-sign")
     assert run.returncode == 0, run.stdout + run.stderr
-    (batch,) = [p for p in (ws / "outbox").iterdir() if not p.name.startswith(".")]
+    (batch,) = batches(ws)
     return ws, batch
 
 

@@ -38,8 +38,6 @@ class _Reg:
 
 
 def test_no_mail_from_the_agency_to_itself(tmp_path, monkeypatch):
-    from paperflow.deliver import summary
-    monkeypatch.setattr(summary, "convert_summary", lambda *_a, **_k: None)
     settings = Settings(workspace=tmp_path / "ws", agency=AgencySettings(
         name=US, contact_email="cds@hungyen.gov.vn"), mail=MailSettings(from_="cds@hy.gov.vn"))
     staging = tmp_path / "stage"
