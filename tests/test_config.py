@@ -5,7 +5,14 @@ import pytest
 
 from paperflow.config import load_settings
 from paperflow.errors import ConfigError
-from paperflow.workspace import DEMO_SIGNING, EXAMPLE_AGENCY, REAL_SIGNING, config_text
+from paperflow.workspace import (
+    DEMO_REVIEW,
+    DEMO_SIGNING,
+    EXAMPLE_AGENCY,
+    REAL_SIGNING,
+    REVIEW,
+    config_text,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -22,9 +29,12 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
     assert s.inbox == tmp_path.resolve() / "inbox"
 
 
-@pytest.mark.parametrize("signing", [DEMO_SIGNING, REAL_SIGNING])
-def test_the_config_init_writes_is_valid(tmp_path, signing):
-    s = load_settings(write(tmp_path, config_text(EXAMPLE_AGENCY, signing.format(module="m.so"))))
+@pytest.mark.parametrize(("signing", "review"), [(DEMO_SIGNING, DEMO_REVIEW),
+                                                (REAL_SIGNING, REVIEW)])
+def test_the_config_init_writes_is_valid(tmp_path, signing, review):
+    s = load_settings(write(tmp_path, config_text(EXAMPLE_AGENCY, signing.format(module="m.so"),
+                                                  review=review)))
+    assert s.plan.auto_approve is (review is DEMO_REVIEW)   # the demo signs at once
     assert s.agency.name == "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
     assert s.plan.effective_date == date(2025, 7, 1)
     assert s.plan.focal_points["Hưng Yên"].startswith("Sở Khoa học")

@@ -150,6 +150,18 @@ def cmd_sign(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def cmd_approve(args: argparse.Namespace) -> int:
+    from .batch import approve, pins_available
+
+    settings = _settings(args)
+    result = approve(settings, batch=args.batch, edits=Path(args.edits) if args.edits else None,
+                     sign_now=pins_available(settings), progress=_progress(args))
+    print(messages.approved(result))
+    for err in result.errors:
+        print(f"  {messages.error(err)}")
+    return result.exit_code
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from .sign import verify_pdfs
 
@@ -216,6 +228,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
                          "Keep watching inbox/ until stopped."),
     "sign": (cmd_sign, "Ký số mọi văn bản đang chờ ký, một lần nhập PIN. "
                        "Sign everything waiting, one PIN entry."),
+    "approve": (cmd_approve, "Duyệt kế hoạch đã xem xét (XEM-XET), có thể kèm bảng đã sửa, rồi "
+                             "cấp số và ký. Approve the reviewed plan, then number and sign."),
     "verify": (cmd_verify, "Kiểm tra chữ ký số trong tệp PDF. "
                            "Validate the signatures of PDFs (exit 0 only if all valid)."),
     "status": (cmd_status, "Xem việc đã lập kế hoạch, chờ ký, đã gửi, quá hạn. "
@@ -274,6 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--numbers", default=None, metavar="FILE",
                             help="tệp số văn bản, mỗi dòng một số / a file of numbers, one a "
                                  "line")
+        elif name == "approve":
+            sp.add_argument("batch", nargs="?", default=None,
+                            help="lô / batch (mặc định: lô cũ nhất đang chờ / the oldest waiting)")
+            sp.add_argument("--edits", default=None,
+                            help="bảng XEM-XET.xlsx đã sửa cột quyết định / the edited sheet")
         elif name == "verify":
             sp.add_argument("files", nargs="+", help="tệp PDF / PDF files")
             sp.add_argument("--trust-root", action="append", default=None,

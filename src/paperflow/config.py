@@ -77,6 +77,9 @@ class PlanSettings:
     # who receives the implementing dispatch passing a central one on (seeds 001, 002)
     implementing_recipients: tuple[str, ...] = (
         "Văn phòng UBND tỉnh", "Các sở, ban, ngành tỉnh", "UBND các xã, phường")
+    # False: a run makes the plan, the drafts and XEM-XET.xlsx/.pdf; nothing is numbered or
+    # signed before `paperflow approve` (or `sign`). True: signed at once, as the demo does.
+    auto_approve: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,13 @@ SIGNING_PAUSED = (
 WARNINGS_SHOWN = 20
 
 
+REVIEW_NEEDED = (
+    "Chờ văn thư duyệt: xem XEM-XET.pdf (hoặc sửa cột QUYẾT ĐỊNH trong XEM-XET.xlsx), rồi chạy "
+    "'paperflow approve'. Chưa văn bản nào được cấp số hay ký số.\n"
+    "(Waiting for the clerk's review: read XEM-XET.pdf (or edit the decision column of "
+    "XEM-XET.xlsx), then run 'paperflow approve'. Nothing is numbered or signed yet.)")
+
+
 def event(e: Event) -> str | None:
     """A progress line for an event (None: nothing to say)."""
     err = e.error.clerk_message() if e.error is not None else ""
@@ -62,6 +69,10 @@ def event(e: Event) -> str | None:
         "sign_paused": f"{e.batch}: {SIGNING_PAUSED}",
         "already_issued": f"{e.batch}: đã ký, không có gì chờ ký (already signed; nothing waits)",
         "batch_failed": f"LỖI / ERROR: {err}",
+        "review_needed": f"{e.batch}: {REVIEW_NEEDED}",
+        "revised": (f"{e.batch}: kế hoạch sửa theo quyết định của văn thư ở {e.count} dòng "
+                    f"(plan revised by the clerk's decisions: {e.count} rows)"),
+        "approved": f"{e.batch}: văn thư đã duyệt kế hoạch (plan approved)",
     }
     return lines.get(e.kind)
 
@@ -80,6 +91,8 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
     if len(said) > WARNINGS_SHOWN:
         out.append(f"  … và {len(said) - WARNINGS_SHOWN} cảnh báo khác, xem TOM-TAT-LO và "
                    f"paperflow.log (and {len(said) - WARNINGS_SHOWN} more warnings)")
+    out += [f"  Lô {b}: kế hoạch đã sửa theo XEM-XET, bản nháp lập lại (plan revised from the "
+            "review sheet, drafts made again)" for b in result.revised]
     if not result.folder:
         out.append("Không có việc mới cần lập văn bản. (Nothing new to prepare.)")
         return out + [error(e) for e in result.errors]
@@ -96,6 +109,8 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
                    "login(s).)")
     if result.not_signed == "deferred":
         out.append(f"  {NOT_SIGNED_YET}")
+    elif result.not_signed == "review":
+        out.append(f"  {REVIEW_NEEDED}")
     elif result.not_signed == "stopped":
         out.append(f"  {SIGNING_PAUSED}")
     if result.mails:
@@ -103,6 +118,13 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
                    f"({len(result.mails)} e-mails ready)")
     out += [f"  {error(e)}" for e in (result.sign_error, *result.errors) if e is not None]
     return out
+
+
+def approved(result: BatchResult) -> str:
+    if result.signed or result.sign_error is not None:
+        return signed(result)
+    return (f"Đã duyệt lô {result.batch}; chạy 'paperflow sign' để cấp số và ký số. "
+            f"(Batch {result.batch} approved; run 'paperflow sign' to number and sign it.)")
 
 
 def signed(result: BatchResult) -> str:

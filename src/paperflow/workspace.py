@@ -53,14 +53,15 @@ def _toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def config_text(agency: dict[str, str], signing: str) -> str:
+def config_text(agency: dict[str, str], signing: str, *, review: str = "") -> str:
     lines = [f"{key} = {_toml_str(agency[key])}" for key, *_ in AGENCY_FIELDS]
     province = agency["province"]
     focal = (f"{_toml_str(province)} = {_toml_str(agency['name'])}"
              if PLACEHOLDER_MARK not in province + agency["name"] else
              '# "Tên tỉnh" = "Sở Khoa học và Công nghệ tỉnh …"   (FILL IN: province = focal point)')
     return CONFIG_TEMPLATE.format(agency="\n".join(lines), focal=focal,
-                                  mail_from=_toml_str(agency["contact_email"]), signing=signing)
+                                  mail_from=_toml_str(agency["contact_email"]), signing=signing,
+                                  review=review or REVIEW)
 
 
 CONFIG_TEMPLATE = """\
@@ -76,6 +77,7 @@ CONFIG_TEMPLATE = """\
 [plan]
 effective_date = "01/07/2025" # ngày bộ máy mới hoạt động / the reorganisation's effective date
 renew_within_days = 60
+{review}
 
 [plan.focal_points]           # tỉnh → đầu mối được ủy quyền (rule 10, 13)
 {focal}
@@ -97,6 +99,12 @@ smtp_host = ""
 smtp_port = 587
 security = "starttls"
 """
+
+# docs/DESIGN.md: nothing numbered or signed before the clerk approves the reviewed plan
+REVIEW = ("auto_approve = false           # true: ký ngay, không chờ 'paperflow approve' "
+          "(sign without review)")
+DEMO_REVIEW = ("auto_approve = true            # DEMO: ký ngay, không chờ duyệt "
+               "(signs at once, no review)")
 
 DEMO_SIGNING = """\
 # DEMO: token SoftHSM và CA thử nghiệm do paperflow tự tạo trong .paperflow/demo-pki/
@@ -157,7 +165,8 @@ def init_workspace(target: Path, *, example: bool = False, demo: bool = False,
             agency = dict(EXAMPLE_AGENCY)
         else:
             agency = ask_agency(ask) if ask is not None else blank_agency()
-        cfg.write_text(config_text(agency, signing), encoding="utf-8")
+        cfg.write_text(config_text(agency, signing, review=DEMO_REVIEW if demo else REVIEW),
+                       encoding="utf-8")
     install_templates(target / "templates")
     guide = template_guide()
     if guide is not None and not (target / "templates" / "README.md").exists():

@@ -4,6 +4,7 @@ extract, register, plan, render, deliver — is real."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,18 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(workspace: Path) -> Settings:
-    return load_settings(workspace / "config.toml")
+    """The workspace's settings with `[plan] auto_approve = true` (signing at once); the review
+    tests use `reviewed_settings`."""
+    s = load_settings(workspace / "config.toml")
+    return replace(s, plan=replace(s.plan, auto_approve=True))
+
+
+@pytest.fixture
+def reviewed_settings(workspace: Path) -> Settings:
+    """As a real workspace is made: nothing numbered or signed before the clerk approves."""
+    s = load_settings(workspace / "config.toml")
+    assert s.plan.auto_approve is False
+    return s
 
 
 @pytest.fixture

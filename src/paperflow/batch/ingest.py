@@ -16,6 +16,7 @@ from ..extract.ahead import ReadAhead
 from ..models import Extracted, Incoming, ReadingReport
 from ..register import Register
 from .result import Deferred, Rejection, Tally, Warning
+from .review import is_review_sheet, read_edits
 
 log = logging.getLogger("paperflow")
 
@@ -69,6 +70,8 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
                     tally.rejected.append(Rejection(path.name, incoming))
                 elif incoming is None:
                     tally.duplicates.append(path.name)
+                elif is_review_sheet(incoming.path):
+                    _take_review(desk, tally, incoming)
                 else:
                     waiting.append((incoming, ahead.submit(incoming)))
             while len(waiting) > (CLAIM_FILES if ahead.pool is not None else 0):
@@ -77,6 +80,18 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
             settle_one()
     _store_group(reg, desk, group, tally)
     return tally
+
+
+def _take_review(desk: intake.Intake, tally: Tally, incoming: Incoming) -> None:
+    """An edited review sheet dropped back: its decisions go to the run (applied before
+    planning); it is archived like any file taken, or rejected with the row at fault."""
+    try:
+        tally.edits.append(read_edits(incoming.path, name=incoming.name))
+    except PaperflowError as exc:
+        _settle_failure(desk, tally, incoming, exc)
+        return
+    desk.archive_many([incoming])
+    tally.taken.append(incoming.name)
 
 
 def _settle_failure(desk: intake.Intake, tally: Tally, incoming: Incoming,

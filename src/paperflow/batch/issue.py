@@ -57,6 +57,7 @@ def sign_pending(
                     # Issued already: signing again would give the documents new numbers.
                     progress(Event("already_issued", batch=name))
                     continue
+                reg.approve(name)       # signing is the clerk's approval of the plan
                 part = Tally()
                 produce_batch(settings, reg, reg.load_plan(name), part, session=session,
                               only=only, progress=progress)

@@ -20,6 +20,7 @@ from ..register import Register
 from .events import Event, Progress, quiet
 from .line import ProductionLine
 from .result import NotSigned, Tally, Warning
+from .review import write_review
 from .signing import SigningSession
 
 log = logging.getLogger("paperflow")
@@ -78,6 +79,8 @@ def produce_batch(
                 progress(Event("signed", batch=the_plan.batch, count=tally.signed,
                                other=tally.sessions_opened))
         outbox = write_outbox(settings, reg, the_plan.batch, docs, staging, conv)
+        _, review_docx = write_review(settings, the_plan, staging)
+        _convert_aside(settings, review_docx, conv, keep_docx=False)
     deliver.write_manifest(staging, docs, outbox.emls)
     _swap_in(staging, final)
     docs = [_rebase(d, staging, final) for d in docs]
@@ -101,19 +104,24 @@ def write_outbox(settings: Settings, reg: Register, batch: str, docs: list[Rende
     outbox = deliver.prepare_outbox(settings, reg, batch, docs, staging)
     docx = render.build_summary_docx(settings, batch, staging, outbox.summary_recipients(), docs)
     if conv is not None:
-        _convert_summary(settings, docx, conv)
+        _convert_aside(settings, docx, conv)
     return outbox
 
 
-def _convert_summary(settings: Settings, docx: Path, conv: Converter) -> None:
+def _convert_aside(settings: Settings, docx: Path, conv: Converter, *,
+                   keep_docx: bool = True) -> None:
+    """A batch's own sheet (summary, review) to PDF by the batch's converter; a failure leaves
+    the .docx (logged), never the batch."""
     failed_before = len(conv.failures)
     try:
         conv.convert_documents([render.summary_document(settings, docx)])
     except PaperflowError as exc:
-        log.warning("summary left as .docx: %s", exc.en)
+        log.warning("%s left as .docx: %s", docx.name, exc.en)
     if len(conv.failures) > failed_before:
-        log.warning("summary left as .docx: %s", conv.failures[-1][1].en)
+        log.warning("%s left as .docx: %s", docx.name, conv.failures[-1][1].en)
         del conv.failures[failed_before:]
+    elif not keep_docx and docx.with_suffix(".pdf").exists():
+        docx.unlink()
 
 
 def stable_numbers(reg: Register, settings: Settings, final: Path,

@@ -59,6 +59,7 @@ class NotSigned:
     DEFERRED = "deferred"           # signing was not asked for now (--no-sign, no PIN at hand)
     STOPPED = "stopped"             # the watcher stopped signing after a failed login
     FAILED = "failed"               # signing failed in this batch: see `sign_error`
+    REVIEW = "review"               # the plan waits for the clerk's review (`paperflow approve`)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class BatchResult:
     deferred: tuple[Deferred, ...] = ()
     reports: tuple[ReadingReport, ...] = ()     # how each taken file was read
     resumed: tuple[str, ...] = ()               # batches of a dead process, produced again
+    revised: tuple[str, ...] = ()               # batches whose plan an edited sheet changed
     plan: PlanCounts | None = None
     already_planned: bool = False               # every action belongs to an earlier batch
     documents: tuple[RenderedDocument, ...] = ()
@@ -113,6 +115,8 @@ class Tally:
     deferred: list[Deferred] = field(default_factory=list)
     reports: list[ReadingReport] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
+    revised: list[str] = field(default_factory=list)
+    edits: list[object] = field(default_factory=list)   # review.Edits from the inbox
     plan: PlanCounts | None = None
     already_planned: bool = False
     documents: list[RenderedDocument] = field(default_factory=list)
@@ -137,7 +141,7 @@ class Tally:
             batch=self.batch, folder=self.folder, taken=tuple(self.taken),
             rejected=tuple(self.rejected), duplicates=tuple(self.duplicates),
             deferred=tuple(self.deferred), reports=tuple(self.reports),
-            resumed=tuple(self.resumed), plan=self.plan,
+            resumed=tuple(self.resumed), revised=tuple(self.revised), plan=self.plan,
             already_planned=self.already_planned, documents=tuple(self.documents),
             warnings=tuple(self.warnings), signed=self.signed, not_signed=self.not_signed,
             sign_error=self.sign_error, sessions_opened=self.sessions_opened,

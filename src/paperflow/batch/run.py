@@ -16,6 +16,7 @@ from ..errors import PaperflowError
 from ..locks import exclusive
 from ..register import Register
 from ..text import slug
+from .approve import apply_edits
 from .events import Event, Progress, quiet
 from .ingest import ingest
 from .produce import produce_batch
@@ -54,17 +55,32 @@ def run_once(
     `sign_now` None: sign when a PIN is at hand. One signing session serves the run."""
     tally = Tally()
     sign_now = pins_available(settings) if sign_now is None else sign_now
-    session = sessions(settings) if sign_now else None
+    # docs/DESIGN.md: nothing is numbered or signed before the clerk approves the reviewed plan
+    review = not settings.plan.auto_approve
+    session = sessions(settings) if sign_now and not review else None
     try:
         with Register.open(settings) as reg:
             ingest(settings, reg, into=tally)
             progress(Event("taken", count=len(tally.taken), other=len(tally.rejected)))
+            for edits in tally.edits:
+                try:
+                    part = apply_edits(settings, reg, edits, progress=progress)
+                except PaperflowError as exc:   # a batch signed already: said, not fatal
+                    tally.errors.append(exc)
+                    continue
+                tally.revised.append(edits.batch)
+                tally.absorb(part)
             resume_unfinished(settings, reg, tally, session=session, progress=progress)
             _plan_and_produce(settings, reg, tally, session=session, progress=progress)
     finally:
         if session is not None:
             session.close()
-    if not sign_now:
+    if review:
+        if tally.not_signed in ("", NotSigned.DEFERRED):
+            tally.not_signed = NotSigned.REVIEW
+        if tally.batch:
+            progress(Event("review_needed", batch=tally.batch))
+    elif not sign_now:
         tally.not_signed = tally.not_signed or NotSigned.DEFERRED
     return tally.freeze()
 

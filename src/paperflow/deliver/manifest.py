@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import DeliveryError
 from ..models import RenderedDocument
+from ..render.review import REVIEW_STEM
 from ..render.summary import SUMMARY_STEM
 from .hashes import eml_heads, sha256_file
 
@@ -57,6 +58,8 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
         add(m, "mail", request, recipient, False)
     for suffix in (".pdf", ".docx"):
         add(folder / f"{SUMMARY_STEM}{suffix}", "report", "", "", False)
+    for suffix in (".xlsx", ".pdf", ".docx"):     # the plan's review sheet (render/review.py)
+        add(folder / f"{REVIEW_STEM}{suffix}", "review", "", "", False)
 
     # Hash each file once; other files with the same inode or content are its copies.
     by_inode: dict[tuple[int, int], Path] = {}

@@ -16,7 +16,7 @@ from .reports import assign_reports
 from .schema import BatchRow, DocumentRow, RequestRow
 from .snapshot import action_from_dict, action_to_dict
 
-STATES = ("planned", "generated", "signed", "sent", "done", "superseded")
+STATES = ("planned", "generated", "signed", "sent", "done", "superseded", "excluded")
 NOT_ISSUED = ("planned", "generated")
 # The batch's own documents (its report, the agency list for the CA): one per batch that has new
 # requests, never a batch of their own.
@@ -110,7 +110,8 @@ def load_plan(session: Session, batch: str) -> Plan:
             f"Không có đợt {batch!r} trong sổ đăng ký. Xem 'paperflow status' để biết các đợt.",
             f"No batch {batch!r} in the register. See 'paperflow status' for the batches.",
         )
-    rows = session.scalars(select(RequestRow).where(RequestRow.batch == batch)
+    rows = session.scalars(select(RequestRow).where(RequestRow.batch == batch,
+                                                    RequestRow.state != "excluded")
                            .order_by(RequestRow.position, RequestRow.key))
     actions = [action_from_dict(r.payload) for r in rows]
     return Plan(batch=batch, actions=tuple(a for a in actions if a.kind not in PER_BATCH),
@@ -205,3 +206,37 @@ def documents(session: Session, batch: str, outbox: Path) -> list[RenderedDocume
                              recipient=r.recipient, sender=r.sender, number=r.number,
                              signed_pdf=outbox / r.signed_pdf if r.signed_pdf else None)
             for r in rows]
+
+
+def revise_plan(session: Session, batch: str, revisions: list[tuple[str, Action | None]]) -> int:
+    """The clerk's decisions on a batch not yet issued (batch/review.py): each (key of the
+    planned action, the action that replaces it, or None to exclude it). The planned row stays,
+    'excluded', so no later plan proposes it again; a replacement takes its place in the batch.
+    Returns how many rows changed."""
+    now = datetime.now().astimezone()
+    changed = 0
+    for key, new in revisions:
+        row = session.get(RequestRow, key)
+        if row is None or row.batch != batch or row.state == "excluded":
+            continue
+        if STATES.index(row.state) >= STATES.index("signed"):
+            raise RegisterError(
+                f"Lô {batch} đã ký số: không sửa kế hoạch được nữa.",
+                f"Batch {batch} is signed already: its plan can no longer change.")
+        row.state, row.updated_at = "excluded", now
+        changed += 1
+        if new is None:
+            continue
+        k = action_key(new)
+        again = session.get(RequestRow, k)
+        if again is not None:                   # the same action decided back: planned again
+            again.batch, again.state, again.payload = batch, "planned", action_to_dict(new)
+            again.position, again.updated_at = row.position, now
+            continue
+        session.add(RequestRow(
+            key=k, batch=batch, position=row.position, kind=new.kind, action=new.action,
+            serial=new.serial or new.token_serial, sender=new.sender, route_to=new.route_to,
+            rule=new.rule, payload=action_to_dict(new), state="planned", created_at=now,
+            updated_at=now))
+    session.flush()
+    return changed

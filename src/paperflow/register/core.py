@@ -36,6 +36,7 @@ from .journals import MailRecord
 from .reports import reading_reports, store_report
 from .rows import GroupRows
 from .schema import (
+    ApprovalRow,
     AuditRow,
     CentralDispatchRow,
     CertificateRow,
@@ -204,6 +205,26 @@ class Register:
         wait for its signature; drafts for other agencies (they sign on paper) never wait."""
         return [d for d in self.documents(batch, outbox)
                 if issuer(d.sender) and d.awaits_signature]
+
+    def revise_plan(self, batch: str, revisions: list[tuple[str, Action | None]],
+                    *, source: str) -> int:
+        """Apply the clerk's decisions to a batch's plan (see batches.revise_plan)."""
+        with self.session() as s:
+            n = batches.revise_plan(s, batch, revisions)
+            self.audit(s, "review", f"batch={batch} rows={n} source={source}")
+            return n
+
+    def approve(self, batch: str, *, edits: str = "") -> None:
+        """Record the clerk's approval of the batch's plan (once; later calls keep the first)."""
+        with self.session() as s:
+            if s.get(ApprovalRow, batch) is None:
+                s.add(ApprovalRow(batch=batch, approved_at=datetime.now().astimezone(),
+                                  by=who(), edits=edits))
+                self.audit(s, "approve", f"batch={batch} edits={edits}")
+
+    def approved(self, batch: str) -> bool:
+        with self.session() as s:
+            return s.get(ApprovalRow, batch) is not None
 
     def drop_unsent_mail(self, batch: str) -> None:
         """Forget the mail of a batch attempt that died before its folder appeared: those

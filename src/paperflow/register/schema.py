@@ -141,6 +141,16 @@ class BatchRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ApprovalRow(Base):
+    """The clerk's approval of a batch's reviewed plan (`paperflow approve` or `sign`)."""
+
+    __tablename__ = "batch_approvals"
+    batch: Mapped[str] = mapped_column(String(120), primary_key=True)
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(200), default="")
+    edits: Mapped[str] = mapped_column(Text, default="")      # the edited sheet, if any
+
+
 class RequestRow(Base):
     """One planned action and its life: planned → generated → signed → sent → done."""
 
