@@ -21,7 +21,7 @@ def test_run_exits_with_the_conversion_code_and_says_which_file(workspace, capsy
     code = main(["--config", str(workspace / "config.toml"), "run", "--no-sign"])
     out = capsys.readouterr().out
     assert code == ExitCode.CONVERSION
-    assert "BC-tong-hop.docx" in out and "Chưa ký: chạy 'paperflow sign'" in out
+    assert "BC-tong-hop.docx" in out and "'paperflow approve'" in out     # review first
 
 
 def test_run_then_sign_with_no_such_batch_is_a_usage_error(workspace, capsys) -> None:
