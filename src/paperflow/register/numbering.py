@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import RegisterError
 from .schema import IssuedNumberRow, NumberRow
+from .symbols import format_number, symbol_of
 
 SERIES = {
     "dispatch": "CV",
@@ -43,17 +44,6 @@ SERIES = {
     "report": "BC",
 }
 _NUMBER = re.compile(r"^\s*(?:Số:?\s*)?0*(\d{1,6})\s*/\s*(\S+)\s*$")
-
-
-def format_number(n: int, series: str, abbreviation: str, drafting_unit: str) -> str:
-    return f"{n:02d}/{symbol_of(series, abbreviation, drafting_unit)}"
-
-
-def symbol_of(series: str, abbreviation: str, drafting_unit: str) -> str:
-    """What follows the slash: 'SKHCN-CĐS' for dispatches, 'BB-SKHCN' for minutes …"""
-    if series == "CV":
-        return f"{abbreviation}-{drafting_unit}" if drafting_unit else abbreviation
-    return f"{series}-{abbreviation}"
 
 
 def _fold(symbol: str) -> str:

@@ -282,7 +282,7 @@ def _issued_numbers(conn: Connection) -> None:
 
     IssuedNumberRow.__table__.create(conn, checkfirst=True)
     RegisterMetaRow.__table__.create(conn, checkfirst=True)
-    from .numbering import format_number
+    from .symbols import format_number
 
     now = datetime.now(UTC)
     rows = [{"agency": a, "year": y, "series": s, "n": n, "how": "auto", "at": now,
