@@ -33,7 +33,7 @@ from .files import (
     changed_since_claim,
     finish_move,
     fsync_dir,
-    move_no_clobber,
+    move_once,
     owner_only,
     place,
     sha256_file,
@@ -366,8 +366,11 @@ class Intake:
             return
         dest = self.settings.archive / "duplicates" / (
             f"{inc.sha256[:8]}-{safe_filename(Path(inc.name).name)}")
-        moved = move_no_clobber(inc.path, dest)
-        log.info("duplicate of %s (%s): %s → %s", row.name, row.state, inc.name, moved)
+        # Two watchers may both find this copy a duplicate: only one of them moves it
+        # (a plain link-and-unlink move by both made it two duplicates, files.move_once).
+        moved = move_once(inc.path, dest)
+        if moved is not None:
+            log.info("duplicate of %s (%s): %s → %s", row.name, row.state, inc.name, moved)
 
     # ---------------------------------------------------------------- finishing
     def _rel(self, path: Path) -> str:

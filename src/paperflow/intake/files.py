@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,6 +106,22 @@ def move_no_clobber(src: Path, dest: Path) -> Path:
         finish_move(src, cand)
         return cand
     raise FileExistsError(dest)  # pragma: no cover - 100 000 namesakes
+
+
+def move_once(src: Path, dest: Path) -> Path | None:
+    """`move_no_clobber` for a file that several processes may try to move at the same time
+    (a duplicate set aside by two watchers): a link-and-unlink move lets both link the one
+    source to two names before either unlinks it — one copy becomes two. So the source is
+    first claimed by an atomic rename to a hidden name of this process in its own folder
+    (same filesystem, so rename works; only one process wins it); the winner then moves its
+    claimed file. None when another process took it first. A crash between the two steps
+    leaves the file intact under the hidden name (hidden names are never scanned)."""
+    claim = src.with_name(f".{src.name}.{os.getpid()}.{threading.get_ident()}.moving")
+    try:
+        os.rename(src, claim)
+    except FileNotFoundError:
+        return None
+    return move_no_clobber(claim, dest)
 
 
 def finish_move(src: Path, placed: Path, *, sync: bool = True) -> None:
