@@ -129,23 +129,28 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def test_list_rows_and_their_certificate_files_always_meet(tmp_path, settings):
-    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
-    written = ["000054A3", "00 00 54 A4", "00:00:54:c1", "0x54c2"]
-    serials = [0x54A3, 0x54A4, 0x54C1, 0x54C2]
-    rows = [["Họ và tên", "Số serial chứng thư số", "Cơ quan", "Chức vụ"]]
-    rows += [[n, w, AGENCY, "Chuyên viên"] for n, w in zip(names, written, strict=True)]
+    """Each officer's title changes, so the plan compares the list with the certificate file
+    and warns "Chưa có tệp chứng thư" where it finds none: only for the one officer whose file
+    was not dropped. The old code stored "000054A3" from the list and "54A3" from the file."""
+    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Võ Văn Em"]
+    written = ["000054A3", "00 00 54 A4", "00:00:54:c1", "0x54c2", "000054D0"]
+    serials = [0x54A3, 0x54A4, 0x54C1, 0x54C2]          # no file for Võ Văn Em's 54D0
+    rows = [["Họ và tên", "Số serial chứng thư số", "Cơ quan", "Chức vụ", "Chức vụ mới"]]
+    rows += [[n, w, AGENCY, "Chuyên viên", "Trưởng phòng"]
+             for n, w in zip(names, written, strict=True)]
     files = [_sheet(tmp_path / "ds.xlsx", rows)]
-    for n, s in zip(names, serials, strict=True):
+    for n, s in zip(names, serials, strict=False):
         files.append(tmp_path / f"{s:x}.cer")
         files[-1].write_bytes(_cert(s, n))
     with Register.open(settings) as reg:
         _store(reg, files)
         snap = reg.snapshot()
         plan = build_plan(snap, settings, batch="B1")
-    assert sorted(s.cert_serial for s in snap.subscribers) == ["54A3", "54A4", "54C1", "54C2"]
+    assert sorted(s.cert_serial for s in snap.subscribers) == ["54A3", "54A4", "54C1", "54C2",
+                                                               "54D0"]
     assert {c.serial for c in snap.certificates} == {"54A3", "54A4", "54C1", "54C2"}
     missing = [w.message for w in plan.warnings if "Chưa có tệp chứng thư" in w.message]
-    assert missing == []
+    assert len(missing) == 1 and "Võ Văn Em" in missing[0], missing
 
 
 def test_a_bad_serial_never_reaches_the_plan(tmp_path, settings):
