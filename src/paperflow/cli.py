@@ -19,14 +19,15 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__, messages
 from .config import Settings, load_settings, require_filled
 from .errors import ExitCode, PaperflowError
 
 if TYPE_CHECKING:
-    from .batch import Event
+    from .batch import BatchResult
+    from .progress import Display
 
 log = logging.getLogger("paperflow")
 
@@ -83,13 +84,11 @@ def _settings(args: argparse.Namespace, *, workspace: bool = True) -> Settings:
     return settings
 
 
-def _progress(args: argparse.Namespace) -> Callable[[Event], None]:
-    def say(event: Event) -> None:
-        line = messages.event(event)
-        if line is not None and not args.quiet:
-            print(f"· {line}", flush=True)
+def _progress(args: argparse.Namespace) -> Display:
+    """Bars at a terminal, plain lines in a log (progress.py); nothing with -q."""
+    from .progress import Display
 
-    return say
+    return Display(quiet=args.quiet)
 
 
 # ---- commands -------------------------------------------------------------------------------
@@ -112,8 +111,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     require_filled(settings)
-    result = run_once(settings, sign_now=False if args.no_sign else None,
-                      progress=_progress(args))
+    with _progress(args) as say:
+        result = run_once(settings, sign_now=False if args.no_sign else None, progress=say)
     print("\n".join(messages.batch(result, settings.workspace)))
     return result.exit_code
 
@@ -127,8 +126,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     print(messages.watching(settings.inbox), flush=True)
-    watch(settings, stop=stop, progress=_progress(args),
-          on_batch=lambda r: print("\n".join(messages.batch(r, settings.workspace)), flush=True))
+    with _progress(args) as say:
+        def said(r: BatchResult) -> None:
+            say.close()                 # the batch's bars end before its summary
+            print("\n".join(messages.batch(r, settings.workspace)), flush=True)
+
+        watch(settings, stop=stop, progress=say, on_batch=said)
     print(messages.WATCH_STOPPED)
     return 0
 
@@ -142,8 +145,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
         from .register.numbering import read_numbers_file
 
         hand += read_numbers_file(Path(args.numbers))
-    result = sign_pending(settings, batch=args.batch, only=args.only, progress=_progress(args),
-                          hand_numbers=hand)
+    with _progress(args) as say:
+        result = sign_pending(settings, batch=args.batch, only=args.only, progress=say,
+                              hand_numbers=hand)
     print(messages.signed(result))
     for err in result.errors:
         print(f"  {messages.error(err)}")
@@ -240,21 +244,47 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
 }
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's own words, in Vietnamese with the English beside them."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups,
+                          "Cách dùng / usage: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "đối số / arguments"
+        self._optionals.title = "tùy chọn / options"
+        self.add_argument("-h", "--help", action="help",
+                          help="xem hướng dẫn này rồi thoát / show this help and exit")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(int(ExitCode.USAGE),
+                  "LỖI / ERROR: lệnh không đúng cú pháp, xem 'paperflow --help' "
+                  f"(usage error, see 'paperflow --help': {message})\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="paperflow",
         description=(
             "paperflow: lập, ký và gửi hồ sơ chứng thư chữ ký số chuyên dùng công vụ khi sắp xếp "
             "tổ chức bộ máy năm 2025.\n(Certificate paperwork of the 2025 reorganisation: from "
             "the inbox folder to signed, mailed dispatches.)"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"paperflow {__version__}")
+    parser.add_argument("--version", action="version", version=f"paperflow {__version__}",
+                        help="phiên bản / show the version and exit")
     parser.add_argument("--config", default=None,
                         help="tệp cấu hình / config file (mặc định/default ./config.toml)")
     parser.add_argument("-q", "--quiet", action="store_true", help="ít thông báo / less output")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH/COMMAND",
+                                title="các lệnh / commands")
     for name, (_fn, text) in COMMANDS.items():
         sp = sub.add_parser(name, help=text, description=text)
         sp.set_defaults(command=name)
@@ -307,8 +337,11 @@ def build_parser() -> argparse.ArgumentParser:
                             help="gửi lại thư chưa rõ đã tới chưa (đã kiểm tra là chưa nhận) / "
                                  "resend mail that may have arrived (checked: it did not)")
         elif name == "serve":
-            sp.add_argument("--host", default="127.0.0.1")
-            sp.add_argument("--port", type=int, default=8765)
+            sp.add_argument("--host", default="127.0.0.1",
+                            help="địa chỉ nghe, mặc định chỉ máy này / address to listen on "
+                                 "(default: this machine only)")
+            sp.add_argument("--port", type=int, default=8765,
+                            help="cổng / port (default 8765)")
     return parser
 
 

@@ -51,21 +51,39 @@ REVIEW_NEEDED = (
     "XEM-XET.xlsx), then run 'paperflow approve'. Nothing is numbered or signed yet.)")
 
 
+STAGES = {"read": ("đọc tệp", "reading files"), "convert": ("chuyển sang PDF", "converting to PDF"),
+          "sign": ("ký số", "signing")}
+
+
+def stage(name: str) -> str:
+    """A progress bar's label: 'đọc tệp (reading files)'."""
+    vi, en = STAGES.get(name, (name, name))
+    return f"{vi} ({en})"
+
+
 def event(e: Event) -> str | None:
     """A progress line for an event (None: nothing to say)."""
     err = e.error.clerk_message() if e.error is not None else ""
+    failed_vi = f", {e.other} lỗi" if e.other else ""
+    failed_en = f", {e.other} failed" if e.other else ""
+    of = f"/{e.other}" if e.other else ""
     lines = {
-        "taken": f"intake: {e.count} taken, {e.other} rejected",
-        "nothing_to_do": "plan: nothing to do",
-        "already_planned": "plan: every action already planned in an earlier batch",
-        "planned": f"plan {e.batch}: {e.count} actions, {e.other} warnings",
-        "resumed": f"resume {e.batch}: interrupted earlier, produced again",
-        "rendered": f"render: {e.count} documents",
-        "converted": f"convert: {e.count} PDFs" + (f", {e.other} failed" if e.other else ""),
-        "demo_signing": ("sign: DEMO — token SoftHSM và CA THỬ NGHIỆM, không dùng cho văn bản "
+        "taken": f"nhận tệp: {e.count} đã nhận, {e.other} bị từ chối "
+                 f"(intake: {e.count} taken, {e.other} rejected)",
+        "nothing_to_do": "kế hoạch: không có việc gì mới (plan: nothing to do)",
+        "already_planned": "kế hoạch: mọi việc đã có trong lô trước "
+                           "(plan: every action already planned in an earlier batch)",
+        "planned": f"kế hoạch {e.batch}: {e.count} việc, {e.other} cảnh báo "
+                   f"(plan: {e.count} actions, {e.other} warnings)",
+        "resumed": f"làm lại lô {e.batch} bị gián đoạn lần trước "
+                   f"(resume {e.batch}: interrupted earlier, produced again)",
+        "rendered": f"soạn văn bản: {e.count} văn bản (render: {e.count} documents)",
+        "converted": f"chuyển PDF: {e.count} tệp{failed_vi} (convert: {e.count} PDFs{failed_en})",
+        "demo_signing": ("ký số: DEMO — token SoftHSM và CA THỬ NGHIỆM, không dùng cho văn bản "
                          "thật (DEMO token and TEST CA: not for real documents)"),
-        "signed": f"sign: {e.count} signed ({e.other} token login(s))",
-        "sign_failed": f"sign: stopped: {e.error.en if e.error else ''}",
+        "signed": f"ký số: {e.count} tệp, {e.other} lần đăng nhập token "
+                  f"(sign: {e.count} signed, {e.other} token login(s))",
+        "sign_failed": f"ký số: đã dừng: {err}",
         "sign_paused": f"{e.batch}: {SIGNING_PAUSED}",
         "already_issued": f"{e.batch}: đã ký, không có gì chờ ký (already signed; nothing waits)",
         "batch_failed": f"LỖI / ERROR: {err}",
@@ -73,6 +91,7 @@ def event(e: Event) -> str | None:
         "revised": (f"{e.batch}: kế hoạch sửa theo quyết định của văn thư ở {e.count} dòng "
                     f"(plan revised by the clerk's decisions: {e.count} rows)"),
         "approved": f"{e.batch}: văn thư đã duyệt kế hoạch (plan approved)",
+        "step": f"{stage(e.stage)}: {e.count}{of}",
     }
     return lines.get(e.kind)
 
@@ -83,7 +102,8 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
            f"bị từ chối {len(result.rejected)}.",
            f"(Taken {len(result.taken)}, duplicates {len(result.duplicates)}, "
            f"rejected {len(result.rejected)}.)"]
-    out += [f"  ✗ {r.name}: {r.error.en}  → inbox/rejected/" for r in result.rejected]
+    out += [f"  ✗ {r.name}: {r.error.vi} ({r.error.en})  → inbox/rejected/"
+            for r in result.rejected]
     out += [f"  … {d.name}: {d.error.clerk_message()}  (để lại trong inbox/, thử lại lần sau; "
             "left in inbox/, retried next time)" for d in result.deferred]
     said = [w for w in result.warnings if w.source != "plan"]     # the plan's: in plan.json

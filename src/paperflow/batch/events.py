@@ -18,6 +18,7 @@ class Event:
     count: int = 0
     other: int = 0
     error: PaperflowError | None = None
+    stage: str = ""             # "step" events: read | convert | sign
 
 
 KINDS = (
@@ -37,6 +38,7 @@ KINDS = (
     "review_needed",    # batch: drafts and XEM-XET made; nothing numbered or signed before approval
     "revised",          # batch: count plan rows the clerk's decisions changed
     "approved",         # batch: the clerk approved the plan
+    "step",             # stage: count done of other (0 = not known yet), for a progress display
 )
 
 Progress = Callable[[Event], None]

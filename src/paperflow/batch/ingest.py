@@ -15,6 +15,7 @@ from ..errors import InputRejected, PaperflowError
 from ..extract.ahead import ReadAhead
 from ..models import Extracted, Incoming, ReadingReport
 from ..register import Register
+from .events import Event, Progress, quiet
 from .result import Deferred, Rejection, Tally, Warning
 from .review import is_review_sheet, read_edits
 
@@ -31,7 +32,7 @@ READ_AHEAD_FILES = 200      # inbox files from which a helper process reads them
 
 
 def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = None, *,
-           into: Tally | None = None) -> Tally:
+           into: Tally | None = None, progress: Progress = quiet) -> Tally:
     """Take every arrived inbox file once: extract, store, archive — or quarantine with a reason.
 
     Files are claimed CLAIM_FILES at a time (one journal commit), stored and archived in
@@ -46,9 +47,16 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
     # Claimed files wait here while a helper process reads them (a claim group ahead of
     # storing): reading and storing then use both cores.
     waiting: deque[tuple[Incoming, Callable[[], Extracted]]] = deque()
+    done = 0
+
+    def step(n: int = 1) -> None:
+        nonlocal done
+        done += n
+        progress(Event("step", stage="read", count=done, other=len(todo)))
 
     def settle_one() -> None:
         nonlocal group, opened
+        step()
         incoming, extracted_of = waiting.popleft()
         try:
             extracted = extracted_of()
@@ -68,10 +76,13 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
             for path, incoming in zip(chunk, desk.take_many(chunk), strict=True):
                 if isinstance(incoming, InputRejected):
                     tally.rejected.append(Rejection(path.name, incoming))
+                    step()
                 elif incoming is None:
                     tally.duplicates.append(path.name)
+                    step()
                 elif is_review_sheet(incoming.path):
                     _take_review(desk, tally, incoming)
+                    step()
                 else:
                     waiting.append((incoming, ahead.submit(incoming)))
             while len(waiting) > (CLAIM_FILES if ahead.pool is not None else 0):

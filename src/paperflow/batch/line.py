@@ -10,7 +10,7 @@ from dataclasses import replace
 from ..convert import Converter
 from ..errors import PaperflowError
 from ..models import RenderedDocument
-from .events import Event, Progress
+from .events import Event, Progress, quiet
 from .signing import SigningSession
 
 _END = 2                    # priority of the end marker: after every document
@@ -38,8 +38,12 @@ class ProductionLine:
         self._converted: queue.Queue[int | None] = queue.Queue()
         self._failure: BaseException | None = None
         self._signed_any = False
+        self._progress: Progress = quiet
+        self._counts = {"convert": 0, "sign": 0}
+        self._totals = {"convert": 0, "sign": 0}      # queued so far (rendering goes on)
 
     def run(self, rendering: Iterator[RenderedDocument], progress: Progress) -> list[RenderedDocument]:
+        self._progress = progress
         converter = threading.Thread(target=self._convert_loop, name="line-convert")
         signer = threading.Thread(target=self._sign_loop, name="line-sign")
         converter.start()
@@ -50,7 +54,11 @@ class ProductionLine:
                     self.docs.append(doc)
                     i = len(self.docs) - 1
                 if doc.path.suffix.lower() == ".docx":
-                    self._rendered.put((0 if self.to_sign(doc) else 1, i, i))
+                    ours = self.to_sign(doc)
+                    with self._lock:
+                        self._totals["convert"] += 1
+                        self._totals["sign"] += int(ours)
+                    self._rendered.put((0 if ours else 1, i, i))
             progress(Event("rendered", count=len(self.docs)))
         finally:
             self._rendered.put((_END, 0, None))
@@ -88,9 +96,17 @@ class ProductionLine:
         with self._lock:
             return i, self.docs[i]
 
+    def _step(self, stage: str, n: int) -> None:
+        """A progress step: `n` more documents through `stage`, of those rendered so far."""
+        with self._lock:
+            self._counts[stage] += n
+            done, total = self._counts[stage], self._totals[stage]
+        self._progress(Event("step", stage=stage, count=done, other=total))
+
     def _converted_one(self, i: int, d: RenderedDocument) -> None:
         with self._lock:
             self.docs[i] = d
+        self._step("convert", 1)
         if d.pdf is not None and self.to_sign(d):
             self._converted.put(i)
 
@@ -127,3 +143,4 @@ class ProductionLine:
             with self._lock:
                 for i, d in zip(idx, signed, strict=True):
                     self.docs[i] = d
+            self._step("sign", len(idx))

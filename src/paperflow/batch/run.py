@@ -60,7 +60,7 @@ def run_once(
     session = sessions(settings) if sign_now and not review else None
     try:
         with Register.open(settings) as reg:
-            ingest(settings, reg, into=tally)
+            ingest(settings, reg, into=tally, progress=progress)
             progress(Event("taken", count=len(tally.taken), other=len(tally.rejected)))
             for edits in tally.edits:
                 try:

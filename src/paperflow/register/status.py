@@ -23,6 +23,9 @@ HEADINGS = {
     "failed": "Gửi lỗi",
     "overdue": "Quá hạn",
 }
+HEADINGS_EN = {"planned": "planned", "waiting_signature": "waiting for signature",
+               "signed": "signed", "sent": "sent", "failed": "failed to send",
+               "overdue": "overdue"}
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,14 @@ class StatusReport:
 
     def to_table(self) -> str:
         lines = [f"Ngày hiệu lực sắp xếp: {self.effective_date:%d/%m/%Y} — "
-                 f"hôm nay: {self.today:%d/%m/%Y}"]
-        for title, rows in (("Theo cơ quan gửi", self.by_agency),
-                            ("Theo đầu mối tiếp nhận", self.by_focal_point),
-                            ("Theo đợt", self.batches)):
+                 f"hôm nay: {self.today:%d/%m/%Y} (effective date — today)",
+                 "(" + ", ".join(f"{HEADINGS[c]} = {HEADINGS_EN[c]}" for c in COLUMNS) + ")"]
+        for title, rows in (("Theo cơ quan gửi (by agency)", self.by_agency),
+                            ("Theo đầu mối tiếp nhận (by focal point)", self.by_focal_point),
+                            ("Theo đợt (by batch)", self.batches)):
             lines += ["", _table(title, rows)]
         if not self.by_agency:
-            lines += ["", "Chưa có đề nghị nào trong sổ."]
+            lines += ["", "Chưa có đề nghị nào trong sổ. (No request in the register yet.)"]
         return "\n".join(lines)
 
 
