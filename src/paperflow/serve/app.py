@@ -120,7 +120,15 @@ class App:
             return []
         folders = sorted((p for p in outbox.iterdir() if p.is_dir() and not p.name.startswith(".")),
                          key=lambda p: p.name, reverse=True)
-        return [desk.batch_plan(f) for f in folders[:limit]]
+        return [desk.batch_plan(f, approved=self._approved(f.name)) for f in folders[:limit]]
+
+    def _approved(self, batch: str) -> bool:
+        try:
+            from ..register import Register
+
+            return Register(self.engine).approved(batch)
+        except Exception:  # noqa: BLE001 - an older register without approvals: not approved
+            return False
 
     def index_page(self) -> bytes:
         counts, rows = self.mail()
@@ -172,7 +180,8 @@ class App:
             folder = safe_path(self.settings.outbox, name, directory=True)
             summary = next((f"{SUMMARY_STEM}{s}" for s in (".pdf", ".docx")
                             if (folder / f"{SUMMARY_STEM}{s}").is_file()), "")
-            html = pages.batch(agency=agency, plan=desk.batch_plan(folder),
+            html = pages.batch(agency=agency, plan=desk.batch_plan(folder,
+                                                                   approved=self._approved(name)),
                                entries=self.manifest(folder), summary=summary)
             return self._send(start, "200 OK", html)
         if path.startswith("/tep/"):

@@ -43,6 +43,7 @@ class BatchPlan:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     review_sheet: str = ""          # XEM-XET.pdf/.xlsx when the batch has one
     signed: bool = False
+    approved: bool = False          # the clerk approved its plan (`paperflow approve`)
 
 
 def rejected_files(settings: Settings) -> list[Rejected]:
@@ -76,7 +77,7 @@ def _strip_heading(block: str) -> str:
     return block.split("\n", 1)[1].strip() if "\n" in block else block
 
 
-def batch_plan(folder: Path) -> BatchPlan:
+def batch_plan(folder: Path, *, approved: bool = False) -> BatchPlan:
     try:
         data = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -86,7 +87,7 @@ def batch_plan(folder: Path) -> BatchPlan:
     signed = any(folder.rglob("*.signed.pdf"))
     actions = [a for a in data.get("actions", []) if isinstance(a, dict)]
     warnings = [w for w in data.get("warnings", []) if isinstance(w, dict)]
-    return BatchPlan(folder.name, actions, warnings, sheet, signed)
+    return BatchPlan(folder.name, actions, warnings, sheet, signed, approved)
 
 
 def inbox_waiting(settings: Settings) -> int:
@@ -113,7 +114,7 @@ def next_steps(settings: Settings, plans: list[BatchPlan], mail_counts: dict[str
                           "vào inbox/.", f"{len(rejected)} files were rejected: read why below, "
                           "fix them and drop them into inbox/ again."))
     for plan in plans:
-        if plan.review_sheet and not plan.signed:
+        if plan.review_sheet and not plan.approved and not plan.signed:
             steps.append(Step(f"Lô {plan.name}: rà soát bảng {plan.review_sheet} rồi duyệt.",
                               f"Batch {plan.name}: review {plan.review_sheet}, then approve.",
                               f"paperflow approve {plan.name}"))
