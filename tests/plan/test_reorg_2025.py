@@ -313,3 +313,17 @@ def test_a_unit_named_after_the_merged_province_is_flagged_not_guessed(settings)
     assert ("OU", unit, unit) not in a.changes and ("ST", "Thái Bình", "Hưng Yên") in a.changes
     assert ("O", UB_TB, UB_HY) in a.changes
     assert any(w.code == "stale_agency_name" and unit in w.message for w in plan.warnings)
+
+
+def test_a_commune_officer_goes_on_with_the_merged_commune(settings):
+    """Managed by the ended district, but working for a commune: not a district officer."""
+    s = snap(tb_org("Ủy ban nhân dân xã Bình Minh", "C1", managing=KX),
+             tb_org("Ủy ban nhân dân xã Quang Minh", "C2", managing=KX, until=date(2026, 3, 1)),
+             tb_person("Đặng Thu", "Ủy ban nhân dân xã Quang Minh", "P1"))
+    plan = build_plan(s, settings, "b")
+    p1 = certs(plan)["P1"]
+    assert p1.action == "change_info"
+    assert dict((k, (o, n)) for k, o, n in p1.changes) == {
+        "OU": ("Ủy ban nhân dân xã Quang Minh", "Ủy ban nhân dân xã Kiến Xương"),
+        "O": (KX, UB_HY), "ST": ("Thái Bình", "Hưng Yên")}
+    assert not any(w.code == "new_agency_unknown" for w in plan.warnings)

@@ -132,6 +132,17 @@ def _is_city_of_the_centre(data: AgencyData, provinces: ProvinceData, place: str
     return p is not None and (key(p.new) in data.centrally_run or key(p.old) in data.centrally_run)
 
 
+def is_unit(name: str) -> bool:
+    """A phòng, ban or văn phòng: a unit of the agency that manages it."""
+    return bool(_UNIT_OF_DISTRICT.match(key(name)))
+
+
+def is_commune_body(name: str) -> bool:
+    return key(name).startswith(("uy ban nhan dan xa ", "uy ban nhan dan phuong ",
+                                 "uy ban nhan dan thi tran ", "uy ban nhan dan dac khu ",
+                                 "hoi dong nhan dan xa ", "hoi dong nhan dan phuong "))
+
+
 def is_district_unit(name: str, managing: str, data: AgencyData, provinces: ProvinceData) -> bool:
     """A phòng/ban/văn phòng whose own name omits the district but whose managing agency is a
     district People's Committee ('Phòng Nội vụ', managed by 'UBND huyện Kiến Xương')."""

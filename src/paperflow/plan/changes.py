@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..models import Certificate, PlanWarning, Subscriber
 from ..text import NameIndex, key
-from .agencies import merged_province_named
+from .agencies import is_commune_body, merged_province_named
 from .common import FUZZY_OK, Context, fit, full_province
 from .events import Event, Rename
 from .provinces import province_key
@@ -122,6 +122,12 @@ def compute(ctx: Context, s: Subscriber, cert: Certificate | None, *,
                 if r:
                     new = r.new
                     events.append(r.event)
+                elif s.type == "person" and attr == "O" and ctx.district(value) and \
+                        is_commune_body(s.agency):
+                    # a commune officer: the commune is now under the province (two tiers)
+                    p = ctx.provinces.province(s.province or (cert.attr("ST") if cert else ""))
+                    if p is not None:
+                        new = f"Ủy ban nhân dân {full_province(ctx, p.new)}"
         elif attr in ("ST", "L") and new_place and key(new_place) != key(value):
             new = new_place
         elif attr in ("ST", "L"):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from ..config import CA_NAME
 from ..models import Action, MergeKind, PlanWarning, Request, Subscriber
 from ..text import key
-from .agencies import province_in, superior_of
+from .agencies import is_unit, province_in, superior_of
 from .changes import compute
 from .common import (
     R_AGENCY_PAIR,
@@ -85,10 +85,15 @@ def _revoke_reason(s: Subscriber, need: Need) -> tuple[str, str]:
 
 def _district_of(ctx: Context, s: Subscriber, cert) -> str:  # type: ignore[no-untyped-def]
     """Rule 14: the district whose body the person worked in ('' when it goes on)."""
-    for name in (s.agency, s.managing_agency, cert.attr("OU") if cert else "",
-                 cert.attr("O") if cert else ""):
+    for name in (s.agency, cert.attr("OU") if cert else ""):
         if name and ctx.district(name):
             return ctx.district(name)
+    # the managing agency counts for a unit of it (a phòng, a ban) or an officer without one;
+    # an officer of a commune under the district goes on with the commune
+    if not s.agency or is_unit(s.agency):
+        for name in (s.managing_agency, cert.attr("O") if cert else ""):
+            if name and ctx.district(name):
+                return ctx.district(name)
     return ""
 
 
