@@ -149,6 +149,8 @@ def test_a_later_certificate_supersedes_a_request_not_yet_issued(settings):
             states = {r.batch: r.state for r in s.scalars(
                 select(RequestRow).where(RequestRow.kind == "certificate"))}
         assert states == {"b1": "superseded", "b2": "planned"}
+        # signing the earlier batch later issues nothing for that certificate
+        assert not [x for x in reg.load_plan("b1").actions if x.serial == "AB01"]
         # the earlier request no longer counts: a third plan repeats nothing, warns nothing
         third = build_plan(reg.snapshot(), settings, "b3")
         assert not any(w.code == "superseded" for w in third.warnings)

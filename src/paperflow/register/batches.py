@@ -110,9 +110,11 @@ def load_plan(session: Session, batch: str) -> Plan:
             f"Không có đợt {batch!r} trong sổ đăng ký. Xem 'paperflow status' để biết các đợt.",
             f"No batch {batch!r} in the register. See 'paperflow status' for the batches.",
         )
-    rows = session.scalars(select(RequestRow).where(RequestRow.batch == batch,
-                                                    RequestRow.state != "excluded")
-                           .order_by(RequestRow.position, RequestRow.key))
+    # an excluded request (review) or a superseded one is left out: signing the batch must
+    # not issue it
+    rows = session.scalars(select(RequestRow).where(
+        RequestRow.batch == batch, RequestRow.state.not_in(("excluded", "superseded")))
+        .order_by(RequestRow.position, RequestRow.key))
     actions = [action_from_dict(r.payload) for r in rows]
     return Plan(batch=batch, actions=tuple(a for a in actions if a.kind not in PER_BATCH),
                 warnings=tuple(PlanWarning(code=c, message=m) for c, m in b.warnings),
