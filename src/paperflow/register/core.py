@@ -151,7 +151,8 @@ class Register:
                     for r in s.scalars(select(OrganisationRow))]
             earlier = [Earlier(batch=r.batch, state=r.state, action=action_from_dict(r.payload))
                        for r in s.scalars(select(RequestRow).where(
-                           RequestRow.kind == "certificate", RequestRow.state != "superseded")
+                           RequestRow.kind == "certificate",
+                           RequestRow.state.not_in(("superseded", "excluded")))
                            .order_by(RequestRow.batch, RequestRow.position))]
             centrals = [CentralDispatch(number=r.number, date=r.issued, issuer=r.issuer,
                                         subject=r.subject,
