@@ -426,3 +426,13 @@ def test_persons_listed_under_a_lead_in_take_its_verb_and_destination():
         ("Trần Thị Bình", "Phó Chánh Văn phòng", ldtbxh, "Sở Nội vụ tỉnh Hưng Yên", True),
         ("Lê Văn Cường", "Trưởng phòng Người có công", ldtbxh, "", False),
     ]
+
+
+@pytest.mark.parametrize("unit", ["chuyển Trung tâm từ Sở A ", "giao Trung tâm từ Sở A ",
+                                  "sáp nhập Sở A và ", "Sở A trực thuộc ", "đổi tên Sở A "])
+def test_verbs_repeated_without_their_complement_stay_bounded(unit):
+    """Each verb's names are bounded runs: a paragraph of 16 k characters repeating a verb
+    without its complement costs at most NAME_MAX² steps a verb, never a search to the end."""
+    t = time.perf_counter()
+    parse_text((unit * 4000)[:16_000])
+    assert time.perf_counter() - t < 5.0

@@ -21,7 +21,7 @@ from ..models import MergeEvent, MergeKind
 from ..text import key, nfc, strip_diacritics
 from .names import HEAD, clean_name, name_confidence, personnel, plain
 
-NAME_MAX = 300
+NAME_MAX = 200                      # the longest agency names run to ~120 characters
 _N = rf".{{1,{NAME_MAX}}}?"         # a name between a verb and its complement (lazy, bounded)
 _R = rf".{{1,{NAME_MAX}}}"          # the rest after the complement; _clean cuts it to the name
 _W = r"(?<![a-z0-9])"               # a verb starts a word
