@@ -173,9 +173,13 @@ def safe_filename(name: str, *, limit: int = 120) -> str:
 
 
 def slug(text: str, *, limit: int = 60) -> str:
-    """ASCII file-name slug of a Vietnamese name: 'Sở Tài chính' → 'so-tai-chinh'."""
+    """ASCII file-name slug of a Vietnamese name: 'Sở Tài chính' → 'so-tai-chinh'. A name longer
+    than `limit` is cut after its last whole word ('…-tinh-hung-yen', never '…-tinh-hun')."""
     bare = re.sub(r"[^a-z0-9]+", "-", strip_diacritics(nfc(text)).lower()).strip("-")
-    return bare[:limit].rstrip("-") or "x"
+    if len(bare) > limit:
+        cut = bare[:limit + 1]
+        bare = cut.rsplit("-", 1)[0] if "-" in cut[1:] else bare[:limit]
+    return bare.rstrip("-") or "x"
 
 
 def ranked(name: str, candidates: Iterable[str], n: int = 2) -> list[tuple[str, float]]:
