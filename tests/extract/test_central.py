@@ -242,3 +242,15 @@ def test_damaged_text_copy_of_a_decision_is_read_with_ocr_confidence(tmp_path):
     assert got.kind is InputKind.DECISION and len(got.merge_events) == 2
     assert all(e.confidence <= 0.8 for e in got.merge_events)
     assert any("OCR" in w for w in got.warnings)
+
+
+def test_a_statement_not_understood_is_reported_not_dropped(tmp_path):
+    p = tmp_path / "qd-78.txt"
+    p.write_text("QUYẾT ĐỊNH\nSố: 78/QĐ-UBND\nĐiều 1. Sáp nhập Trung tâm Tin học vào Sở Khoa học "
+                 "và Công nghệ.\nĐiều 2. Trung tâm Xúc tiến đầu tư được sáp nhập.\nĐiều 3. Các "
+                 "cơ quan sau khi sáp nhập có trách nhiệm bàn giao hồ sơ, tài liệu.\n",
+                 encoding="utf-8")
+    got = read_path(p)
+    assert len(got.merge_events) == 1
+    (w,) = [w for w in got.warnings if "không đọc được nội dung sắp xếp" in w]
+    assert "«Trung tâm Xúc tiến đầu tư được sáp nhập»" in w and w.startswith("qd-78.txt: ")

@@ -330,8 +330,11 @@ def _read_document(doc: DocText, source: str) -> Extracted:
                              f"{source}: công văn triển khai của {provincial.issuer} "
                              f"(số {provincial.number}) — đã ghi nhận; không phải quyết định "
                              "sắp xếp, không tạo thay đổi nào"]))
+    unread: list[str] = []
     events = events_from_document(doc.text, doc.tables, source=source,
-                                  decision=decision_number(doc.text), ocr=ocr)
+                                  decision=decision_number(doc.text), ocr=ocr, unread=unread)
+    warnings.extend(f"{source}: không đọc được nội dung sắp xếp trong câu «{c}» — kiểm tra, "
+                    "bổ sung vào kế hoạch nếu cần" for c in unread)
     persons = persons_from_text(doc.text, source=source)
     if not events and not persons:
         raise _nothing_found()

@@ -91,9 +91,10 @@ def events_from_table(rows: Sequence[Sequence[Any]], *, source: str, decision: s
 
 
 def events_from_document(text: str, tables: Sequence[Sequence[Sequence[Any]]], *,
-                         source: str, decision: str, ocr: bool) -> list[MergeEvent]:
+                         source: str, decision: str, ocr: bool,
+                         unread: list[str] | None = None) -> list[MergeEvent]:
     conf = OCR_CONFIDENCE if ocr else 1.0
-    events = parse_text(text, source=source, decision=decision, confidence=conf)
+    events = parse_text(text, source=source, decision=decision, confidence=conf, unread=unread)
     for table in tables:
         events.extend(events_from_table(table, source=source, decision=decision,
                                         confidence=conf))

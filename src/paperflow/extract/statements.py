@@ -294,8 +294,17 @@ def _event(clause: str, f: str, kind: MergeKind, pat: re.Pattern[str],
     return MergeEvent(kind=kind, sources=tuple(sources), target=target, superior=superior)
 
 
-def parse_text(text: str, *, source: str = "", decision: str = "",
-               confidence: float = 1.0) -> list[MergeEvent]:
+# A clause that opens with a reorganisation verb: one that yields no event is reported.
+_OPENS = re.compile(rf"(?:{_MERGE}|{_DISSOLVE}|{_W}{_RENAME}\s|{_W}chuy[a-z]n\s.{{0,200}}?"
+                    rf"{_TRUC_THUOC}|{_W}th[a-z]nh\s+l[a-z]p\s.{{0,200}}?tr[a-z]n\s+c[o0]\s+s[o0])")
+OPENS_WITHIN = 40      # a statement's verb opens it, or follows a name ("Sở A được sáp nhập")
+_GENERIC_START = re.compile(r"(?:cac|nhung|co\s+quan|don\s+vi|to\s+chuc)\b")
+
+
+def parse_text(text: str, *, source: str = "", decision: str = "", confidence: float = 1.0,
+               unread: list[str] | None = None) -> list[MergeEvent]:
+    """The events of `text`. Clauses that open with a reorganisation verb but yield no event
+    are appended to `unread` (when given), so the clerk is told instead of the clause vanishing."""
     events: list[MergeEvent | None] = []
     lead: tuple[str, re.Match[str]] | None = None     # "Sáp nhập các cơ quan sau:"
     for c in clauses(text):
@@ -315,6 +324,13 @@ def parse_text(text: str, *, source: str = "", decision: str = "",
             item = _MARKER.sub("", plain(c)).rstrip(" .;,")
             event = parse_clause(f"{head[:m.start()]}{item} {head[m.end():].rstrip(' :')}",
                                  source=source, decision=decision, confidence=confidence)
+        if event is None and unread is not None and not c.endswith(":"):
+            bare = _MARKER.sub("", c)
+            fb = fold(bare[:OPENS_WITHIN + 250])
+            m2 = _OPENS.search(fb)
+            if m2 and (m2.start() == 0 or m2.start() <= OPENS_WITHIN and re.match(HEAD, fb)
+                       and not _GENERIC_START.match(fb)):
+                unread.append(bare if len(bare) <= 160 else bare[:157] + "…")
         events.append(event)
     return dedupe(e for e in events if e is not None)
 
