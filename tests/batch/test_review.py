@@ -120,3 +120,20 @@ def test_a_decision_that_is_no_action_rejects_the_sheet_naming_the_row(reviewed)
     assert [r.name for r in result.rejected] == ["XEM-XET.xlsx"]
     assert (settings.inbox / "rejected" / "XEM-XET.xlsx").is_file()
     shutil.rmtree(settings.inbox / "rejected")
+
+
+def test_status_leaves_out_what_the_clerk_excluded(reviewed) -> None:
+    from paperflow.batch import apply_edits
+    from paperflow.batch.review import Edit, Edits
+    from paperflow.register.batches import action_key
+    from paperflow.register.status import status_report
+
+    settings, first, _sessions = reviewed
+    with Register.open(settings) as reg:
+        before = status_report(settings, reg).batches[first.batch]
+        plan = reg.load_plan(first.batch)
+        gone = action_key(plan.actions[0])
+        apply_edits(settings, reg, Edits(first.batch, "XEM-XET.xlsx", (Edit(gone, 4, "", ""),)))
+        after = status_report(settings, reg).batches[first.batch]
+        assert sum(after.values()) < sum(before.values())
+        assert gone not in [action_key(a) for a in reg.load_plan(first.batch).actions]

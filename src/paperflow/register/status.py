@@ -78,8 +78,10 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
         for r in s.scalars(select(RequestRow).order_by(RequestRow.batch, RequestRow.position)):
             batch_mail = mails.get(r.batch, [])
             state = r.state
-            if state == "superseded":
-                continue        # replaced by a later batch's request for the same certificate
+            if state in ("superseded", "excluded"):
+                # replaced by a later batch's request for the same certificate, or taken out
+                # of its batch by the clerk's review (batch/review.py)
+                continue
             if state in ("generated", "signed") and batch_mail and all(
                     m.state == "sent" for m in batch_mail):
                 state = "sent"
