@@ -301,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="dùng token SoftHSM và CA thử nghiệm / use a demo token and test CA")
         elif name == "run":
             # `run` always processes the inbox once and exits; --once stays accepted (the
-            # DESIGN.md contract names it) and means just that.
+            # docs/DESIGN.md contract names it) and means just that.
             sp.add_argument("--once", action="store_true",
                             help="một lượt rồi thoát: đã là mặc định / one batch then exit: "
                                  "already the default")

@@ -181,7 +181,7 @@ class Settings:
     # (register/identity.py); a command-line choice, never read from config.toml
     new_register: bool = False
 
-    # Workspace layout (DESIGN.md)
+    # Workspace layout (docs/DESIGN.md)
     @property
     def inbox(self) -> Path:
         return self.workspace / "inbox"

@@ -211,7 +211,7 @@ class PlanWarning:
 
 @dataclass(frozen=True)
 class Action:
-    """One decision of the plan; serialises to DESIGN.md's plan.json entry."""
+    """One decision of the plan; serialises to docs/DESIGN.md's plan.json entry."""
 
     kind: str                       # certificate | token | dossier | dispatch
     action: str                     # change_info|revoke|keep|renew|restore_token|issue_new|recall|hand_over

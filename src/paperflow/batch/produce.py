@@ -79,8 +79,12 @@ def produce_batch(
                 progress(Event("signed", batch=the_plan.batch, count=tally.signed,
                                other=tally.sessions_opened))
         outbox = write_outbox(settings, reg, the_plan.batch, docs, staging, conv)
-        _, review_docx = write_review(settings, the_plan, staging)
-        _convert_aside(settings, review_docx, conv, keep_docx=False)
+        # The sheet to edit always; its printable PDF when the clerk is to review the batch
+        # (LibreOffice lays out a province's hundreds of rows in seconds: not for nothing).
+        _, review_docx = write_review(settings, the_plan, staging,
+                                      printable=not settings.plan.auto_approve)
+        if review_docx is not None:
+            _convert_aside(settings, review_docx, conv, keep_docx=False)
     deliver.write_manifest(staging, docs, outbox.emls)
     _swap_in(staging, final)
     docs = [_rebase(d, staging, final) for d in docs]

@@ -74,11 +74,12 @@ def _rows(settings: Settings, plan: Plan) -> list[ReviewRow]:
     return out
 
 
-def write_review(settings: Settings, plan: Plan, folder: Path) -> tuple[Path, Path]:
-    """XEM-XET.xlsx (to edit) and XEM-XET.docx (to convert to the printable PDF)."""
+def write_review(settings: Settings, plan: Plan, folder: Path, *,
+                 printable: bool = True) -> tuple[Path, Path | None]:
+    """XEM-XET.xlsx (to edit) and, when `printable`, XEM-XET.docx (to convert to the PDF)."""
     rows = _rows(settings, plan)
     return (write_review_xlsx(settings, plan.batch, rows, folder),
-            build_review_docx(settings, plan.batch, rows, folder))
+            build_review_docx(settings, plan.batch, rows, folder) if printable else None)
 
 
 def read_edits(path: Path, *, name: str = "") -> Edits:

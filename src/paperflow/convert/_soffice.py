@@ -1,7 +1,7 @@
 """Small helpers around the LibreOffice executable: finding it, profiles, killing, lock files.
 
 Every soffice we start gets its own user profile (a shared profile silently loses conversions,
-TOOLS.md) and runs in its own process group so that a hang can be ended with one killpg (on
+docs/TOOLS.md) and runs in its own process group so that a hang can be ended with one killpg (on
 Windows, where there are no process groups, the process and its children are killed as a tree).
 LibreOffice is looked for on PATH, then where its installers put it (Program Files on Windows).
 """

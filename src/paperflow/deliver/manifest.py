@@ -1,4 +1,4 @@
-"""manifest.json: every produced file of a batch, for tools (DESIGN.md contract).
+"""manifest.json: every produced file of a batch, for tools (docs/DESIGN.md contract).
 
 Each file is listed once at its own path; the hard links/copies in the recipient folders are
 named in its `copies`, so a tool counting documents counts each once. Written atomically.

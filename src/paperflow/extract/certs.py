@@ -13,7 +13,7 @@ from ..models import Certificate
 from ..text import nfc, normalise_serial
 from .sniff import Kind, reject
 
-# Short names as in DESIGN.md's plan.json `changes` (T = title, E = e-mail).
+# Short names as in docs/DESIGN.md's plan.json `changes` (T = title, E = e-mail).
 _SHORT = {
     NameOID.COMMON_NAME: "CN",
     NameOID.ORGANIZATION_NAME: "O",

@@ -1,4 +1,4 @@
-"""Header vocabulary of clerks' tables (INPUTS.md §1, §3, §5) and finding the header row.
+"""Header vocabulary of clerks' tables (docs/INPUTS.md §1, §3, §5) and finding the header row.
 
 Headers are compared on `text.key` (no diacritics, lower case, punctuation and line breaks
 folded), so "HỌ VÀ TÊN", "Ho va ten" and "Họ và\\ntên" are one header. Rules are tried in order

@@ -1,6 +1,6 @@
 """Merger decisions (docx / text pdf / scanned pdf / xlsx tables) → MergeEvent records, and
 personnel decisions (điều động, luân chuyển, chuyển công tác, bố trí sau sắp xếp, nghỉ hưu)
-→ person Subscriber records carrying the new agency (DOMAIN.md rule 17)."""
+→ person Subscriber records carrying the new agency (docs/DOMAIN.md rule 17)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reorganisation statements in decision text (INPUTS.md §3) → MergeEvent.
+"""Reorganisation statements in decision text (docs/INPUTS.md §3) → MergeEvent.
 
 Matching runs on a folded view of the text — lower case, no diacritics, one character per
 original character — so OCR-damaged scans ("Sap nhap", "sdp nhdp", "Tinh Hung Yén") match the

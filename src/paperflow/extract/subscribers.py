@@ -1,4 +1,4 @@
-"""Table rows → Subscriber records (subscriber lists §1 and personnel changes §5 of INPUTS.md)."""
+"""Table rows → Subscriber records (subscriber lists §1 and personnel changes §5 of docs/INPUTS.md)."""
 
 from __future__ import annotations
 

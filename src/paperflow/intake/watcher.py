@@ -1,6 +1,6 @@
 """The long-running inbox watcher (`paperflow watch`).
 
-Events are hints, never facts (TOOLS.md): `created` fires when a copy STARTS, big copies give
+Events are hints, never facts (docs/TOOLS.md): `created` fires when a copy STARTS, big copies give
 many `modified`, polling reports renames as `created`, and inotify never fires on SMB/NFS. So a
 path counts as arrived only when no event touched it for intake.quiet_s AND its size and mtime
 did not change over that period; a periodic full rescan (intake.rescan_s) catches whatever the

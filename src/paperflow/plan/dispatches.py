@@ -144,7 +144,7 @@ def agency_list_actions(ctx: Context, events: list, renames: dict,
     return sorted(rows.values(), key=lambda a: key(a.subscriber.name) if a.subscriber else "")
 
 
-# What the CA's registration system asks for each subscriber (DOMAIN.md, the import sheet) that
+# What the CA's registration system asks for each subscriber (docs/DOMAIN.md, the import sheet) that
 # subscriber lists often lack; the clerk completes it before signing (issue 14 item 8). Fields the
 # model does not carry yet (CCCD date and place, tax code) count as missing.
 _PERSON_NEEDS = (("birth_date", "ngày sinh"), ("id_number", "số CCCD"),

@@ -25,7 +25,7 @@ FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
-# The CA registration system's import columns (DOMAIN.md); keep their order and spelling.
+# The CA registration system's import columns (docs/DOMAIN.md); keep their order and spelling.
 IMPORT_COLUMNS = [
     ("STT", 6), ("Họ tên", 26), ("Ngày sinh", 12), ("CCCD", 15), ("Nơi cấp", 20),
     ("Ngày cấp", 12), ("Email công vụ", 30), ("Tổ chức cấp 1", 30), ("Tổ chức cấp 2", 30),
