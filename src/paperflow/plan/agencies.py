@@ -78,7 +78,8 @@ def full_province_name(data: AgencyData, short: str) -> str:
     return f"thành phố {short}" if key(short) in data.centrally_run else f"tỉnh {short}"
 
 
-_LOWER_LEVEL = re.compile(r"\b(?:huyen|thi xa|xa|phuong|thi tran|dac khu)\b")
+# a huyện, xã or phường in the base makes the name a lower level's ('xã hội', 'phương tiện' not)
+_LOWER_LEVEL = re.compile(r"\b(?:huyen|thi xa|thi tran|dac khu)\b|\b(?:xa|phuong)\b(?! (?:hoi|tien)\b)")
 
 
 def _province_level(data: AgencyData, provinces: ProvinceData, k: str
