@@ -109,3 +109,18 @@ def test_no_token_gets_two_contradictory_actions_and_receivers_exist(settings):
     assert hand.hand_over_to == "Sở Tài chính tỉnh Hưng Yên"
     recall = next(a for a in plan.actions if a.token_serial == "T1")
     assert recall.sender == "Sở Tài chính tỉnh Hưng Yên" and recall.hand_over_to == FOCAL_HY
+
+
+def test_officers_of_a_dissolved_agency_hand_over_to_its_managing_agency(settings):
+    from paperflow.models import MergeKind
+    gone, sup = "Ban Quản lý dự án đầu tư xây dựng tỉnh Hưng Yên", "Sở Xây dựng tỉnh Hưng Yên"
+    s = snap(person("Phan Hòa", gone, "P1", managing=sup, token="T1", needed=False,
+                    note="nghỉ hưu"),
+             person("Lý Tâm", gone, "P2", managing=sup, token="T2"),
+             events=[merge(MergeKind.DISSOLVE, [gone], "")])
+    plan = build_plan(s, settings, "b")
+    hand = next(a for a in plan.actions if a.kind == "token" and a.action == "hand_over")
+    assert hand.hand_over_to == sup
+    assert not [a for a in plan.actions if a.serial == "P2"]
+    assert any(w.code == "new_agency_unknown" and "Lý Tâm" in w.message and "giải thể" in
+               w.message for w in plan.warnings)

@@ -108,6 +108,8 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
     events, w = resolve_events(ctx)
     warnings += w
     renames = renames_of(events)
+    ctx.dissolved.update(key(src) for ev in events if ev.kind == MergeKind.DISSOLVE
+                         for src in ev.sources)
     orgs, w = org_actions(ctx, events, renames)
     warnings += w + no_certificate_for_new(ctx, events)
     units = {k: v for k, v in superiors(events).items() if v[1].kind == MergeKind.SUPERIOR_CHANGE}

@@ -82,6 +82,8 @@ class Context:
     subscribers: tuple[Subscriber, ...] = ()
     canon_: list[Canon] = field(default_factory=list, compare=False, hash=False)
     district_memo: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # key(agency) of the agencies a decision dissolves (filled once the events are resolved)
+    dissolved: set[str] = field(default_factory=set, compare=False, hash=False)
 
     def cert(self, serial: str) -> Certificate | None:
         return self.certs.get(serial)

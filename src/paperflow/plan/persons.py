@@ -46,7 +46,11 @@ def current_agency(ctx: Context, agency: str, managing: str, province: str,
         hit = renames.get(key(name)) if name else None
         if hit:
             return hit.new
-    if (agency and ctx.district(agency)) or (managing and ctx.district(managing)):
+    if any(key(n) in ctx.dissolved for n in (agency, tail) if n) and managing and \
+            key(managing) not in ctx.dissolved and not ctx.district(managing):
+        return ctx.standard(managing)       # a dissolved agency's managing agency takes over
+    if (agency and ctx.district(agency)) or (managing and ctx.district(managing)) or any(
+            key(n) in ctx.dissolved for n in (agency, tail) if n):
         p = new_province(ctx, province)
         return f"Ủy ban nhân dân {full_province(ctx, p)}" if p else ctx.settings.agency.name
     return ctx.standard(agency) if agency else ctx.settings.agency.name
@@ -158,13 +162,16 @@ def person_actions(ctx: Context, renames: dict[str, Rename],
                     "nhận trước khi gửi, hoặc đổi thành thay đổi thông tin."))
             continue
         district = _district_of(ctx, s, cert)
-        if need == Need.MOVE or district:
+        # why the agency is gone: the district level ended, or a decision dissolved it
+        gone = (f"thuộc {district} (cấp huyện đã kết thúc hoạt động từ 01/7/2025)" if district
+                else "có cơ quan bị giải thể theo quyết định" if key(s.agency) in ctx.dissolved
+                else "")
+        if need == Need.MOVE or gone:
             if not moved_to:
                 warnings.append(PlanWarning(
                     "new_agency_unknown",
                     f"{s.name} ({s.title or 'công chức'}, {s.agency}) "
-                    + (f"thuộc {district} (cấp huyện đã kết thúc hoạt động từ 01/7/2025)"
-                       if district and need != Need.MOVE else
+                    + (gone if gone and need != Need.MOVE else
                        f"chuyển công tác ({s.need_note or 'theo danh sách'})")
                     + ": chưa rõ cơ quan mới, nên chưa đề nghị thay đổi thông tin (O, OU, "
                     "ST). Bổ sung cột “Cơ quan mới” hoặc quyết định điều động; không thu hồi "
