@@ -327,3 +327,13 @@ def test_a_commune_officer_goes_on_with_the_merged_commune(settings):
         "OU": ("Ủy ban nhân dân xã Quang Minh", "Ủy ban nhân dân xã Kiến Xương"),
         "O": (KX, UB_HY), "ST": ("Thái Bình", "Hưng Yên")}
     assert not any(w.code == "new_agency_unknown" for w in plan.warnings)
+
+
+def test_rule_11_leaders_of_an_absorbed_agency_are_not_its_leaders(settings):
+    """Sở Y tế tỉnh Thái Bình is absorbed by Hưng Yên's: its director is no leader of an agency
+    that goes on; Hưng Yên's department certificate carries its name already."""
+    s = snap(org(YT_HY, "Y2"), person("Trịnh Văn Khoa", YT_TB, "P1", title="Giám đốc",
+                                      province="Thái Bình", managing=UB_TB))
+    plan = build_plan(s, settings, "b")
+    assert certs(plan)["P1"].action == "change_info"
+    assert not [w for w in plan.warnings if w.code == "leader_lag"]

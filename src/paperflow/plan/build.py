@@ -130,7 +130,9 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
         a.serial for a in certs if a.action == "revoke"}
     tokens, w = token_actions(ctx, [a for a in certs if a.action == "revoke"], renames, kept)
     warnings += w
-    warnings += leader_warnings(ctx, events, persons)
+    keepers = tuple(o for a in orgs if a.action == "change_info"
+                    for attr, o, _n in a.changes if attr == "CN")
+    warnings += leader_warnings(ctx, events, persons, keepers)
     dossiers = dossier_actions(ctx, events)
     actions = sorted(_dedupe(certs + tokens + dossiers), key=sort_key)
     warnings += _org_list_warning(ctx, actions, events) + _focal_warnings(ctx, actions)

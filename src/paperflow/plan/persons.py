@@ -315,9 +315,11 @@ def renewal_actions(ctx: Context, renames: dict[str, Rename]
     return out, warnings
 
 
-def leader_warnings(ctx: Context, events: list[Event], person: list[Action]
-                    ) -> list[PlanWarning]:
-    """Rule 11: the agency's certificate already carries the new name; its leader's does not."""
+def leader_warnings(ctx: Context, events: list[Event], person: list[Action],
+                    keepers: tuple[str, ...] = ()) -> list[PlanWarning]:
+    """Rule 11: the agency's certificate already carries the new name; its leader's does not.
+    A leader is the head or a deputy of an agency that goes on after the reorganisation
+    (`keepers`: the agencies whose own certificate is changed to the new name)."""
     renamed_to = {key(e.target) for e in events
                   if e.kind in (MergeKind.MERGE_NEW, MergeKind.RENAME, MergeKind.MERGE_KEEP)}
     already = set()
@@ -325,10 +327,20 @@ def leader_warnings(ctx: Context, events: list[Event], person: list[Action]
         cert = ctx.cert(s.cert_serial) if s.type == "organization" else None
         if cert and key(cert.attr("CN")) in renamed_to:
             already.add(key(cert.attr("CN")))
+    # agencies that go on: the target itself, a renamed one, those that together form a new
+    # one (rule 1) — not one absorbed by an agency keeping its name (rule 2), dissolved or of
+    # the district
+    goes_on = set(renamed_to)
+    for e in events:
+        if e.kind in (MergeKind.RENAME, MergeKind.MERGE_NEW):
+            goes_on.update(key(n) for n in e.sources)
+    goes_on.update(key(h) for h in keepers)
     out = []
     for a in person:
         s = a.subscriber
         if a.action != "change_info" or s is None or not is_leader(s.title, s.agency):
+            continue
+        if key(s.agency) not in goes_on or ctx.district(s.agency):
             continue
         if any(key(new) in already for _, _, new in a.changes):
             out.append(PlanWarning(
