@@ -147,7 +147,9 @@ def main(workspace: Path, out: Path) -> int:
     cpus: list[os.times_result] = []
 
     def progress(event: batch.Event) -> None:
-        marks.append((time.perf_counter(), messages.event(event) or event.kind))
+        # the stage an event ends, by its kind (the clerk's wording may change)
+        stage = STAGE_OF.get(event.kind, event.kind)
+        marks.append((time.perf_counter(), f"{stage}: {messages.event(event) or event.kind}"))
         cpus.append(os.times())
 
     result = batch.run_once(settings, progress=progress)
@@ -193,6 +195,9 @@ def main(workspace: Path, out: Path) -> int:
 
 
 NAMES = ["intake", "plan", "render", "convert", "sign"]
+STAGE_OF = {"taken": "intake", "planned": "plan", "nothing_to_do": "plan",
+            "already_planned": "plan", "rendered": "render", "converted": "convert",
+            "demo_signing": "sign", "signed": "sign", "sign_failed": "sign"}
 
 
 def _stage_ends(marks: list[tuple[float, str]]) -> dict[str, int]:
