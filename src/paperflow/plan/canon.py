@@ -53,6 +53,7 @@ class Canon:
     data: list[str]
     _index: NameIndex | None = field(default=None, repr=False)
     _memo: dict[str, Resolution] = field(default_factory=dict, repr=False)
+    _spelled: set[str] = field(default_factory=set, repr=False)
 
     def index(self) -> NameIndex:
         if self._index is None:
@@ -69,6 +70,10 @@ class Canon:
         return hit
 
     def _resolve(self, name: str, what: str) -> Resolution:
+        if not self._spelled:
+            self._spelled.update(self.register)
+        if name in self._spelled:           # the register's own spelling: no index needed
+            return Resolution(name, True)
         index = self.index()
         same = index.spelled_like(name)
         if name in same:                        # an exact NFC match wins over a folded one
