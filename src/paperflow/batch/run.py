@@ -13,7 +13,6 @@ from dataclasses import replace
 from .. import clock, intake, plan, sign
 from ..config import Settings
 from ..errors import PaperflowError
-from ..locks import exclusive
 from ..register import Register
 from ..text import slug
 from .approve import apply_edits
@@ -94,9 +93,9 @@ def _plan_and_produce(settings: Settings, reg: Register, tally: Tally, *,
     with ExitStack() as held:
         # The name is chosen, locked for production and recorded under one lock: two
         # watchers on one workspace never both produce one batch.
-        with _flock(settings, "plan"):
+        with _flock(settings, reg, "plan"):
             batch = new_batch_id(settings, reg)
-            held.enter_context(_flock(settings, f"batch-{batch}"))
+            held.enter_context(_flock(settings, reg, f"batch-{batch}"))
             the_plan = replace(the_plan, batch=batch)
             new_actions = reg.record_plan(the_plan)
         if not new_actions:
@@ -111,10 +110,11 @@ def _plan_and_produce(settings: Settings, reg: Register, tally: Tally, *,
 
 
 @contextmanager
-def _flock(settings: Settings, name: str, *, wait: bool = True) -> Iterator[bool]:
-    """An exclusive lock between the processes sharing this workspace; yields False when
-    `wait` is off and another process holds it (paperflow.locks: Linux and Windows alike)."""
-    with exclusive(settings.state / "locks", name, wait=wait) as mine:
+def _flock(settings: Settings, reg: Register, name: str, *, wait: bool = True) -> Iterator[bool]:
+    """An exclusive lock between the processes sharing this register; yields False when
+    `wait` is off and another process holds it (Register.lock: the workspace's lock file on
+    SQLite, an advisory lock in the database on PostgreSQL, for several workstations)."""
+    with reg.lock(settings, name, wait=wait) as mine:
         yield mine
 
 
@@ -127,9 +127,11 @@ def resume_unfinished(settings: Settings, reg: Register, tally: Tally, *,
     for name in reg.batch_names():
         if (settings.outbox / name).is_dir():
             continue
-        with _flock(settings, f"batch-{name}", wait=False) as mine:
-            if not mine or (settings.outbox / name).is_dir():
-                continue                    # another process is producing it right now
+        with _flock(settings, reg, f"batch-{name}", wait=False) as mine:
+            if not mine or (settings.outbox / name).is_dir() or reg.produced(name):
+                # another process is producing it right now, or produced it (another
+                # workstation sharing the register: the folder is in its outbox)
+                continue
             reg.drop_unsent_mail(name)
             progress(Event("resumed", batch=name))
             part = Tally()

@@ -293,6 +293,8 @@ def send_pending(settings: Settings, reg: Any, *, batch: str | None = None,
     try:
         for row in todo:
             eml = settings.outbox / row.eml
+            if not eml.is_file() and not (settings.outbox / row.batch).is_dir():
+                continue    # another workstation's batch (a shared register): it sends it
             if not eml.is_file():
                 if _claim(engine, row, me):
                     _finish(engine, row.message_id, "failed", f"missing file {row.eml}")

@@ -48,8 +48,8 @@ T = IntakeRecord.__table__
 
 
 def _insert_if_new(engine: Engine) -> Any:
-    """The claim statement: INSERT … ON CONFLICT DO NOTHING (rowcount 0 = the content has a row
-    already), built once — no IntegrityError to unwind, so many claims share one transaction.
+    """The claim statement: INSERT … ON CONFLICT DO NOTHING RETURNING (no row back = the content
+    has a row already), built once — no IntegrityError to unwind, so many claims share one transaction.
     None for a dialect without it."""
     if engine.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
@@ -57,7 +57,10 @@ def _insert_if_new(engine: Engine) -> Any:
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:  # pragma: no cover - paperflow runs on SQLite or PostgreSQL
         return None
-    return dialect_insert(T).on_conflict_do_nothing(index_elements=[T.c.sha256])
+    # RETURNING, not rowcount: PostgreSQL's driver reports rowcount -1 for this statement
+    # (truthy), and every copy of one content was taken as new — twice archived.
+    return (dialect_insert(T).on_conflict_do_nothing(index_elements=[T.c.sha256])
+            .returning(T.c.sha256))
 
 
 class HasEngine(Protocol):
@@ -189,7 +192,8 @@ class Intake:
             now = _now()
             with self.engine.begin() as conn:
                 for inc in read:
-                    if inc is not None and conn.execute(self._insert, self._values(inc, now)).rowcount:
+                    if inc is not None and conn.execute(
+                            self._insert, self._values(inc, now)).first() is not None:
                         won.append(inc)
         else:                           # a dialect without INSERT … ON CONFLICT: file by file
             won = [inc for inc in read if inc is not None and self._insert_one(inc)]
@@ -244,7 +248,8 @@ class Intake:
         try:
             with self.engine.begin() as conn:
                 if self._insert is not None:
-                    return bool(conn.execute(self._insert, self._values(inc, _now())).rowcount)
+                    return conn.execute(self._insert,
+                                        self._values(inc, _now())).first() is not None
                 conn.execute(insert(T), self._values(inc, _now()))
         except IntegrityError:
             return False
@@ -278,6 +283,15 @@ class Intake:
         if placed is not None and placed.is_file() and self._same(placed, row.sha256):
             # the dead owner had already put the file in place: finish its move
             self._finish_placed(row, inc.path)
+            return False
+        if row.archived_as and inc.name != row.name and not (self.inbox / row.name).exists():
+            # The dead owner recorded where its copy was going and that copy has left the
+            # inbox: a move links before it unlinks, so it is in place — in the archive of
+            # another workstation sharing the register and the inbox (not visible here).
+            # Its content was stored before the move began: the row is finished and this
+            # copy is a duplicate (taking it again made one content two archived files).
+            self._finish_placed(row, None)
+            self._set_aside_duplicate(inc, row)
             return False
         with self.engine.begin() as conn:
             res = conn.execute(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..config import Settings
 from ..errors import RegisterError
+from ..locks import exclusive
 from ..models import (
     Action,
     CentralDispatch,
@@ -40,6 +42,7 @@ from .schema import (
     AuditRow,
     CentralDispatchRow,
     CertificateRow,
+    DocumentRow,
     IncomingRequestRow,
     MergeEventRow,
     OrganisationHistoryRow,
@@ -190,6 +193,38 @@ class Register:
     def load_plan(self, batch: str) -> Plan:
         with self.session() as s:
             return batches.load_plan(s, batch)
+
+    @contextmanager
+    def lock(self, settings: Settings, name: str, *, wait: bool = True) -> Iterator[bool]:
+        """An exclusive lock between every process working on this register; yields False
+        when `wait` is off and another process holds it. On PostgreSQL (several workstations,
+        each with its own workspace folder) a session-level advisory lock in the database —
+        the server drops it when the holder's connection goes, so a killed process never
+        leaves it held; on SQLite (one workspace) the workspace's lock file."""
+        if self.engine.dialect.name != "postgresql":
+            with exclusive(settings.state / "locks", name, wait=wait) as mine:
+                yield mine
+            return
+        key = int.from_bytes(hashlib.sha256(f"paperflow:{name}".encode()).digest()[:8], "big",
+                             signed=True)
+        with self.engine.connect() as conn:
+            fn = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
+            got = conn.execute(text(f"SELECT {fn}(:k)"), {"k": key}).scalar()
+            conn.commit()               # the lock is the session's: no transaction held open
+            mine = wait or bool(got)
+            try:
+                yield mine
+            finally:
+                if mine:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+
+    def produced(self, batch: str) -> bool:
+        """True once the batch's documents are recorded (it was produced, on any
+        workstation sharing this register)."""
+        with self.session() as s:
+            return s.scalar(select(DocumentRow.path).where(DocumentRow.batch == batch)
+                            .limit(1)) is not None
 
     def batch_names(self) -> list[str]:
         with self.session() as s:
