@@ -280,6 +280,8 @@ def test_one_row_per_certificate_change_and_renewal_together(settings):
     assert a.action == "change_info"
     attrs = [k for k, _o, _n in a.changes]
     assert attrs == ["OU", "O", "ST", "renew"]
+    from paperflow.render.context import change_text
+    assert "Gia hạn (hết hạn): 01/08/2025 → gia hạn" in change_text(a)
 
 
 def test_a_certificate_read_after_its_list_row_supersedes_or_warns(settings):

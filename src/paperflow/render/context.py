@@ -20,6 +20,7 @@ NBSP = "\u00a0"
 ATTR_LABELS = {
     "CN": "Tên", "O": "Cơ quan", "OU": "Đơn vị", "L": "Địa phương", "ST": "Tỉnh/Thành phố",
     "C": "Quốc gia", "T": "Chức vụ", "E": "Thư điện tử", "superior": "Cơ quan quản lý cấp trên",
+    "renew": "Gia hạn (hết hạn)",  # plan/merging: a renewal asked in the same Mẫu 04 row
 }
 # Request form → (subject after "V/v", the form's number).
 FORM_OF = {"change_info": "04", "renew": "04", "revoke": "05", "restore_token": "06"}
