@@ -121,7 +121,11 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
     warnings += w
     # orphans' rows decide only what their certificate alone decides: no renewal
     renewals = [a for a in renewals if a.serial not in {o.cert_serial for o in orphans}]
-    certs, w = merge_per_certificate(_dedupe(orgs + persons + reqs + renewals))
+    expiry = {a.serial: (ctx.cert(a.serial).not_after if ctx.cert(a.serial) else
+                         a.subscriber.valid_until if a.subscriber else None)
+              for a in renewals}
+    certs, w = merge_per_certificate(_dedupe(orgs + persons + reqs + renewals),
+                                     {k: v for k, v in expiry.items() if v})
     warnings += w
     certs, w = versus_earlier(snapshot, certs)
     warnings += w + orphan_warnings(orphans, certs)

@@ -3,6 +3,8 @@ certificate is said in one row; set against what earlier batches already asked f
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..models import Action, PlanWarning, Subscriber
 from ..register.snapshot import ISSUED, RegisterSnapshot
 
@@ -15,7 +17,9 @@ def _describe(changes: tuple[tuple[str, str, str], ...]) -> str:
     return "; ".join(f"{a}: “{o}” → “{n}”" for a, o, n in changes)
 
 
-def merge_per_certificate(actions: list[Action]) -> tuple[list[Action], list[PlanWarning]]:
+def merge_per_certificate(actions: list[Action], expiry: dict[str, date] | None = None
+                          ) -> tuple[list[Action], list[PlanWarning]]:
+    """`expiry`: serial → the certificate's expiry date (shown beside a merged renewal)."""
     warnings: list[PlanWarning] = []
     groups: dict[str, list[int]] = {}
     for i, a in enumerate(actions):
@@ -48,7 +52,8 @@ def merge_per_certificate(actions: list[Action]) -> tuple[list[Action], list[Pla
         merged = tuple(changes.values())
         reasons = list(dict.fromkeys(a.reason for a in group if a.action != "keep"))
         if renew is not None:
-            until = renew.subscriber.valid_until if renew.subscriber else None
+            until = (expiry or {}).get(serial) or (
+                renew.subscriber.valid_until if renew.subscriber else None)
             merged += (("renew", f"{until:%d/%m/%Y}" if until else "", "gia hạn"),)
         rules = list(dict.fromkeys(a.rule for a in group if a.action == "change_info"))
         replace[idx[0]] = Action(
