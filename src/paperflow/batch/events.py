@@ -27,6 +27,7 @@ KINDS = (
     "already_planned",  # every action belongs to an earlier batch
     "planned",          # batch: count actions, other warnings
     "resumed",          # batch: produced again after a crash of an earlier run
+    "reconciled",       # batch: count documents recorded from its folder after a crash
     "rendered",         # count documents
     "converted",        # count PDFs, other failed
     "demo_signing",     # the demo token and test CA sign (not for real documents)

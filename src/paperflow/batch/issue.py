@@ -11,6 +11,7 @@ from ..errors import BatchNotFound
 from ..register import Register
 from .events import Event, Progress, quiet
 from .produce import produce_batch
+from .reconcile import reconcile
 from .result import BatchResult, Tally
 from .signing import SessionFactory, open_session
 
@@ -38,6 +39,7 @@ def sign_pending(
     signed and go to the documents of their series first, in render order."""
     tally = Tally()
     with Register.open(settings) as reg:
+        reconcile(settings, reg, progress)     # what a killed run or sign left
         if batch and not (reg.batch_exists(batch) and (settings.outbox / batch).is_dir()):
             raise BatchNotFound(f"Không tìm thấy lô '{batch}' trong outbox/.",
                                 f"No batch '{batch}' in outbox/.")

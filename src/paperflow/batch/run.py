@@ -19,6 +19,7 @@ from .approve import apply_edits
 from .events import Event, Progress, quiet
 from .ingest import ingest
 from .produce import produce_batch
+from .reconcile import reconcile
 from .result import BatchResult, NotSigned, PlanCounts, Tally
 from .signing import SessionFactory, SigningSession, is_failed_login, open_session
 
@@ -123,7 +124,9 @@ def resume_unfinished(settings: Settings, reg: Register, tally: Tally, *,
     """Produce the batches the register planned whose folder never appeared: the process died
     while producing them (their actions are recorded, so no later plan brings them back).
     Mail rows of the dead attempt were never sent (sending follows the rename); they are
-    dropped, since the attempt's .eml names are reused by the new files."""
+    dropped, since the attempt's .eml names are reused by the new files. First the outbox and
+    the register are put back in step (reconcile.py: interrupted swaps, unrecorded folders)."""
+    reconcile(settings, reg, progress)
     for name in reg.batch_names():
         if (settings.outbox / name).is_dir():
             continue
