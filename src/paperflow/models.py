@@ -22,6 +22,7 @@ class InputKind(StrEnum):
     PERSONNEL = "personnel"
     CENTRAL_DISPATCH = "central_dispatch"   # a công văn from Ban Cơ yếu / a ministry to pass on
     PROVINCIAL_DISPATCH = "provincial_dispatch"  # a province's dispatch implementing one (kept)
+    RECEIVED_REQUEST = "received_request"   # an agency's Mẫu 04/05/06 to the focal point (rule 18)
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,30 @@ class ReadingReport:
 
 
 @dataclass(frozen=True)
+class ReceivedRequest:
+    """A request dispatch (Mẫu 04/05/06) an agency sent to the focal point (rule 18): who sent
+    it, its number and date, each subscriber row, and whether it may be carried out."""
+
+    sender: str                     # the requesting agency, as its header names it
+    number: str                     # "12/STC-VP" ("" when the copy has none)
+    date: date | None
+    form: str                       # "04" | "05" | "06"
+    rows: tuple[Request, ...] = ()  # one per subscriber row, its request kind decided
+    subject: str = ""
+    signer: str = ""                # who signed: the certificate's CN, or "" when unsigned
+    # valid | unsigned | invalid | untrusted | not_head | no_seal | scan | no_rows
+    check: str = ""
+    problem: str = ""               # why it is not carried out (Vietnamese), "" when valid
+    source: str = ""
+    sha256: str = ""
+    signature_block: str = ""       # the text of its signature block (title over the name)
+
+    @property
+    def usable(self) -> bool:
+        return self.check == "valid"
+
+
+@dataclass(frozen=True)
 class Extracted:
     """What one input file yielded."""
 
@@ -201,6 +226,7 @@ class Extracted:
     central_dispatches: tuple[CentralDispatch, ...] = ()
     provincial_dispatches: tuple[CentralDispatch, ...] = ()    # provincial=True, not stored yet
     report: ReadingReport | None = None     # how the file was read (extract.read sets it)
+    received: tuple[ReceivedRequest, ...] = ()   # a focal point's incoming request dispatches
 
 
 @dataclass(frozen=True)

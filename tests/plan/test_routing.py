@@ -1,6 +1,7 @@
 """Routing from the focal point's own desk: the Sở KHCN that is the province's authorised focal
-point collects the agencies' requests and files them with the CA itself (23/BCY-CTSBMTT;
-Hưng Yên dispatch 2.1–2.2) — never a dispatch addressed to itself."""
+point collects the agencies' requests, files revocations with the CA itself and carries out
+changes, renewals and restorations at its desk (rule 18; 23/BCY-CTSBMTT; Hưng Yên dispatch
+2.1–2.2) — never a dispatch addressed to itself."""
 
 from pathlib import Path
 
@@ -31,8 +32,11 @@ def test_focal_point_files_with_the_ca_as_sender(tmp_path):
     certs = [a for a in plan.actions if a.kind == "certificate" and a.action != "keep"]
     assert certs
     for a in certs:
-        assert a.route_to == CA_NAME, a
+        # rule 18: revocations go to the CA; changes, renewals, restorations are carried out
+        # at the focal point's own desk (the import sheet), never re-filed as its Mẫu 04
+        assert a.route_to == (CA_NAME if a.action == "revoke" else FOCAL_HY), a
         assert a.sender == FOCAL_HY, a
+    assert {a.action for a in certs} >= {"revoke", "change_info"}
 
 
 def test_recalled_org_tokens_come_from_the_absorbing_agency_to_the_focal_point(tmp_path):

@@ -13,8 +13,10 @@ from .. import intake
 from ..config import Settings
 from ..errors import InputRejected, PaperflowError
 from ..extract.ahead import ReadAhead
+from ..extract.received import verify_extracted
 from ..models import Extracted, Incoming, ReadingReport
 from ..register import Register
+from ..sign import trust_roots
 from .events import Event, Progress, quiet
 from .result import Deferred, Rejection, Tally, Warning
 from .review import is_review_sheet, read_edits
@@ -60,6 +62,8 @@ def ingest(settings: Settings, reg: Register, paths: Sequence[Path] | None = Non
         incoming, extracted_of = waiting.popleft()
         try:
             extracted = extracted_of()
+            if extracted.received:      # an agency's request: checked before it is stored
+                extracted = verify_extracted(extracted, incoming.path, trust_roots(settings))
         except PaperflowError as exc:
             _settle_failure(desk, tally, incoming, exc)
             return

@@ -31,6 +31,7 @@ from .decisions import events_from_document, events_from_table, persons_from_tex
 from .documents import DocText, read_docx, read_pdf
 from .forms import is_request_form, read_request
 from .names import OCR_DAMAGE, ocr_damage
+from .received import is_received_request, read_received
 from .sheets import read_csv, read_text, read_xlsx
 from .sniff import Kind, reject, sniff
 from .statements import decision_number
@@ -303,6 +304,10 @@ def _read_document(doc: DocText, source: str) -> Extracted:
                 warnings.append(f"{source}: không xác định được loại yêu cầu")
             return Extracted(kind=InputKind.REQUEST_FORM, requests=(req,),
                              warnings=tuple(warnings))
+    if is_received_request(doc.text):          # an agency's Mẫu 04/05/06 (rule 18)
+        got = read_received(doc, source=source)
+        return Extracted(kind=InputKind.RECEIVED_REQUEST, received=(got,),
+                         warnings=tuple(warnings))
     for table in doc.tables:                   # a subscriber list pasted into Word/PDF
         header = locate_header(table)
         if header and "before" not in header.cols and len(table) > header.last + 1:

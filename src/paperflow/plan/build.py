@@ -10,6 +10,7 @@ from ..models import Action, MergeKind, Plan, PlanWarning
 from ..register.snapshot import RegisterSnapshot
 from ..text import key
 from .common import R_ORG_LIST, Context, focal_point, full_province, orphan_subscriber, province_of
+from .desk import desk_actions, desk_route
 from .dispatches import (
     agency_list_actions,
     dispatch_actions,
@@ -138,12 +139,15 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
                     for attr, o, _n in a.changes if attr == "CN")
     warnings += leader_warnings(ctx, events, persons, keepers)
     dossiers = dossier_actions(ctx, events)
-    actions = sorted(_dedupe(certs + tokens + dossiers), key=sort_key)
+    desk, w = desk_actions(ctx)                 # the focal point's received requests (rule 18)
+    warnings += w
+    actions = sorted(_dedupe(desk_route(ctx, certs + tokens + dossiers)
+                             + [a for a in desk if a.kind != "desk"]), key=sort_key)
     warnings += _org_list_warning(ctx, actions, events) + _focal_warnings(ctx, actions)
     warnings += missing_data_warnings(actions)
     letters = agency_list_actions(ctx, events, renames, actions) + report_action(ctx, actions)
     implementing, w = dispatch_actions(ctx)     # central dispatches passed on, after the rest
-    actions += implementing
+    actions += implementing + [a for a in desk if a.kind == "desk"]
     warnings += w
     unique = sorted(set(warnings), key=lambda x: (x.code, x.message))
     return Plan(batch=batch, actions=tuple(actions), warnings=tuple(unique),

@@ -35,6 +35,7 @@ from ..text import key
 from . import batches, identity, numbering
 from .db import open_engine
 from .journals import MailRecord
+from .received import load_received, record_processing, store_received
 from .reports import reading_reports, store_report
 from .rows import GroupRows
 from .schema import (
@@ -122,6 +123,8 @@ class Register:
             prefetch(rows, [extracted for extracted, _sha, _name in items])
             for extracted, source_sha, source_name in items:
                 counts = store_extracted(rows, extracted)
+                if extracted.received:
+                    store_received(s, list(extracted.received), sha256=source_sha)
                 if extracted.report is not None:
                     store_report(s, extracted.report, sha256=source_sha, name=source_name)
                 summary = ", ".join(f"{k}={v}" for k, v in counts.items())
@@ -162,6 +165,7 @@ class Register:
                                         points=tuple((lb, t) for lb, t in r.points),
                                         source=r.source, signer=r.signer, ocr=r.ocr)
                         for r in s.scalars(select(CentralDispatchRow))]
+            received = load_received(s)
         return RegisterSnapshot(
             subscribers=tuple(sorted(subs, key=lambda x: (x.type, key(x.agency), key(x.name),
                                                           x.cert_serial, x.id_number))),
@@ -173,6 +177,7 @@ class Register:
             central_dispatches=tuple(sorted(centrals, key=lambda c: (c.date or date.min,
                                                                      c.number))),
             earlier=tuple(earlier),
+            received=received,
         )
 
     def reading_reports(self, batch: str | None = None) -> list[ReadingReport]:
@@ -187,6 +192,7 @@ class Register:
     def record_plan(self, plan: Plan) -> list[Action]:
         with self.session() as s:
             new = batches.record_plan(s, plan)
+            record_processing(s, plan.batch, new, who())
             self.audit(s, "plan", f"batch={plan.batch} actions={len(plan.actions)} new={len(new)}")
             return new
 

@@ -16,6 +16,7 @@ from ..models import (
     Certificate,
     MergeEvent,
     MergeKind,
+    ReceivedRequest,
     Request,
     Subscriber,
 )
@@ -50,6 +51,7 @@ class RegisterSnapshot:
     organisations: tuple[Organisation, ...] = ()
     central_dispatches: tuple[CentralDispatch, ...] = ()    # by date, then number
     earlier: tuple[Earlier, ...] = ()       # certificate requests of earlier batches
+    received: tuple[ReceivedRequest, ...] = ()   # the focal point's incoming requests (rule 18)
 
     def certificate(self, serial: str) -> Certificate | None:
         for c in self.certificates:

@@ -14,6 +14,7 @@ from ..models import Action, CentralDispatch, Plan, RenderedDocument
 from ..text import nfc, safe_filename, slug
 from . import context as C
 from . import sheets
+from .desk import desk_documents
 from .engine import render_docx, template_path
 
 Numbers = Callable[[str], str] | None
@@ -27,6 +28,7 @@ FORM_SUBJECTS = {"04": "đề nghị gia hạn, thay đổi nội dung thông ti
                  "06": "đề nghị khôi phục thiết bị lưu khóa bí mật"}
 DETAIL_HEADINGS = {"04": "Nội dung đề nghị", "05": "Lý do thu hồi", "06": "Lý do khôi phục"}
 REQUEST_ACTIONS = ("change_info", "renew", "revoke", "restore_token")
+AT_DESK = "23/BCY-CTSBMTT; 393/BCY-CTSBMTT 2"   # plan/desk.R_DESK: done at the focal point
 # What the CA's registration system imports: changes, renewals, restorations (not revocations).
 IMPORT_ACTIONS = ("change_info", "renew", "restore_token")
 INLINE_ROWS = 30          # more subscribers than this: the dispatch gives counts, the list the rows
@@ -81,6 +83,11 @@ def iter_batch(plan: Plan, settings: Settings, outdir: Path, *,
                                subject="Danh sách thuê bao nhập Hệ thống đăng ký trực tuyến")
     yield from _implementing([a for a in plan.actions if a.kind == "dispatch"], settings,
                              outdir, numbers)
+    desk = [a for a in plan.actions if a.kind == "desk"]
+    if desk:
+        yield from desk_documents(
+            desk, settings, out.path,
+            lambda name, ctx, path: _render(settings, name, ctx, path), numbers, plan.batch)
     for a in letters:
         if a.kind == "report":
             yield _report(plan, a, settings, out, numbers)
@@ -122,10 +129,14 @@ def _render(settings: Settings, name: str, ctx: dict[str, Any], path: Path) -> P
 def _dispatches(certs: list[Action], settings: Settings, out: _Out,
                 numbers: Numbers) -> Iterator[RenderedDocument]:
     groups: dict[tuple[str, str, str], list[Action]] = {}
+    us = key(settings.agency.name)
     for a in certs:
         form = C.FORM_OF.get(a.action)
         if form is None:            # keep / issue_new: no request form of 04–06
             continue
+        if key(a.route_to) == us and AT_DESK in a.rule:
+            continue                # carried out at our desk (rule 18): the import sheet
+
         route = nfc(a.route_to) or CA_NAME
         groups.setdefault((nfc(a.sender), route, form), []).append(a)
     for (sender, route, form), actions in groups.items():

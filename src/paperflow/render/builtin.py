@@ -269,6 +269,50 @@ def implementing() -> DocxDocument:
     return doc
 
 
+def reply() -> DocxDocument:
+    """The focal point's answer to a requesting agency (thông báo kết quả, rule 18)."""
+    doc = L.new_document()
+    blocks.header(doc)
+    blocks.kinh_gui(doc)
+    L.body(doc, [("{{ agency_name }}", ""), (" nhận được Văn bản số ", ""),
+                 ("{{ request.number }}", ""), (" ngày ", ""), ("{{ request.date }}", ""),
+                 (" của ", ""), ("{{ recipient }}", ""), (" về việc ", ""),
+                 ("{{ request.subject }}", ""), (". ", ""), ("{{ intro }}", "")])
+    t = L.grid_table(doc, [12, 50, 38, 65], ["STT", "Thuê bao", "Số hiệu chứng thư",
+                                              "Kết quả"])
+    L.loop_rows(t, "r", "rows", ["{{ r.stt }}", "{{ r.name }}", "{{ r.serial }}",
+                "{{ r.result }}"], align=[L.CENTER, L.LEFT, L.CENTER, L.LEFT])
+    L.para(doc, [], after=6)
+    L.body(doc, [("{{ closing }}", "")])
+    L.body(doc, [("Đầu mối liên hệ: ", ""), ("{{ contact_name }}", ""), (", điện thoại: ", ""),
+                 ("{{ contact_phone }}", ""), (", thư điện tử: ", ""), ("{{ contact_email }}", ""),
+                 ("./.", "")])
+    blocks.signature(doc)
+    return doc
+
+
+def processing_register() -> DocxDocument:
+    """Sổ theo dõi: each received request, its check, what was done, when, by whom."""
+    doc = L.new_document(landscape=True)
+    blocks.header(doc, subject=False, number=False)
+    blocks.title(doc, "SỔ THEO DÕI", "Tiếp nhận, xử lý đề nghị gia hạn, thay đổi nội dung "
+                 "thông tin, thu hồi chứng thư chữ ký số, khôi phục thiết bị lưu khóa bí mật")
+    L.para(doc, [("(Đợt ", "i13"), ("{{ batch }}", "i13"), ("; lập ", "i13"),
+                 ("{{ date_words }}", "i13"), (")", "i13")], align=L.CENTER, after=12)
+    t = L.grid_table(doc, [10, 36, 26, 34, 32, 44, 20, 26, 22], [
+        "STT", "Cơ quan đề nghị", "Số, ngày văn bản", "Nội dung đề nghị", "Kiểm tra chữ ký số",
+        "Kết quả xử lý", "Ngày xử lý", "Người xử lý", "Văn bản trả lời"], size=11)
+    L.loop_rows(t, "r", "rows", ["{{ r.stt }}", "{{ r.sender }}", "{{ r.number_date }}",
+                "{{ r.asked }}", "{{ r.check }}", "{{ r.result }}", "{{ r.done_at }}",
+                "{{ r.done_by }}", "{{ r.reply }}"], size=11,
+                align=[L.CENTER, L.LEFT, L.CENTER, L.LEFT, L.LEFT, L.LEFT, L.CENTER, L.LEFT,
+                       L.CENTER])
+    L.para(doc, [], after=6)
+    L.body(doc, [("Người lập sổ: ", ""), ("{{ contact_name }}", ""), (".", "")])
+    blocks.signature(doc, noi_nhan=False)       # the head confirms the book (signed with it)
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], DocxDocument]] = {
     "cong_van_mau04.docx": lambda: dispatch("04"),
     "cong_van_mau05.docx": lambda: dispatch("05"),
@@ -280,6 +324,8 @@ BUILDERS: dict[str, Callable[[], DocxDocument]] = {
     "danh_sach_co_quan.docx": org_list,
     "bao_cao_tong_hop.docx": report,
     "cong_van_trien_khai.docx": implementing,
+    "thong_bao_ket_qua.docx": reply,
+    "so_theo_doi.docx": processing_register,
 }
 
 

@@ -299,6 +299,16 @@ def hierarchy(levels: Iterable[str]) -> list[str]:
     return (out + ["", "", "", ""])[:4]
 
 
+def provincial_parent(agency: str) -> str:
+    """A province's Sở, Văn phòng, Ban or Thanh tra sits under its Ủy ban nhân dân tỉnh (the
+    hierarchy's level 1 when a list gives no managing agency)."""
+    name = nfc(agency)
+    m = re.search(r"\b(tỉnh|thành phố)\s+(.+)$", name)
+    if m and name.lower().startswith(("sở ", "văn phòng", "ban ", "thanh tra")):
+        return f"Ủy ban nhân dân {m.group(1)} {m.group(2)}"
+    return ""
+
+
 def import_row(a: Action) -> dict[str, str]:
     """One row of the CA's import sheet, with the details as they are AFTER the change: the new
     agency hierarchy, the new name, the new province."""
@@ -317,7 +327,7 @@ def import_row(a: Action) -> dict[str, str]:
     else:
         name = nfc(s.name)
         agency = new.get("O") or moved(nfc(s.agency))
-        managing = moved(nfc(s.managing_agency))
+        managing = moved(nfc(s.managing_agency)) or provincial_parent(agency)
         unit = new.get("OU", "")
         levels = [managing, agency, unit]
     title = new.get("T") or nfc(s.title)

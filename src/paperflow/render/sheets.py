@@ -155,3 +155,15 @@ def write_org_list(path: Path, rows: Sequence[dict], subtitle: str) -> Path:
     write_table(ws, "DANH SÁCH CƠ QUAN, TỔ CHỨC", subtitle, cols, data)
     wb.save(path)
     return path
+
+
+def write_register(path: Path, columns: Sequence[tuple[str, float]],
+                   rows: Sequence[Sequence[object]], subtitle: str) -> Path:
+    """The focal point's processing register (sổ theo dõi), one row per subscriber row of each
+    received request."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sổ theo dõi"
+    write_table(ws, "SỔ THEO DÕI XỬ LÝ ĐỀ NGHỊ VỀ CHỨNG THƯ CHỮ KÝ SỐ", subtitle, columns, rows)
+    wb.save(path)
+    return path

@@ -1,0 +1,119 @@
+"""The focal point's desk in the register (rule 18): the requests received from agencies, and
+the processing register (sổ theo dõi) — each request, what was done, when, by whom.
+
+`received_requests`: one row per received dispatch (by content): sender, number, date, form,
+each subscriber row, and the result of its check (valid, unsigned, untrusted …) with the reason.
+`processing_register`: one row per received dispatch and batch that acted on it: what was done
+(carried out at the desk, aggregated to the Cục, listed for follow-up), when, by whom, and the
+number of the reply once issued.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Date, DateTime, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..models import Action, ReceivedRequest, Request
+from .db import Base, migration
+from .snapshot import subscriber_from_dict, subscriber_to_dict
+
+
+class ReceivedRequestRow(Base):
+    __tablename__ = "received_requests"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    sender: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = mapped_column(String(80), default="")
+    issued: Mapped[date | None] = mapped_column(Date, nullable=True)
+    form: Mapped[str] = mapped_column(String(4), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    rows: Mapped[list] = mapped_column(JSON)             # [{request, reason, subscriber}, …]
+    signer: Mapped[str] = mapped_column(Text, default="")
+    check: Mapped[str] = mapped_column(String(20), default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    signature_block: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessingRow(Base):
+    __tablename__ = "processing_register"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)   # request sha + batch
+    request_sha: Mapped[str] = mapped_column(String(64), index=True)
+    batch: Mapped[str] = mapped_column(String(120), index=True)
+    outcome: Mapped[str] = mapped_column(String(30))     # carried_out | to_ca | follow_up
+    done: Mapped[str] = mapped_column(Text, default="")  # what was done, in the clerk's words
+    done_by: Mapped[str] = mapped_column(Text, default="")
+    done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reply_number: Mapped[str] = mapped_column(String(80), default="")
+
+
+@migration("0006-received-requests-and-processing-register")
+def _received(conn: Connection) -> None:
+    # Registers made before the focal point's desk get both tables (create_all makes them for
+    # new ones; checkfirst keeps this a no-op then).
+    ReceivedRequestRow.__table__.create(conn, checkfirst=True)
+    ProcessingRow.__table__.create(conn, checkfirst=True)
+
+
+def store_received(session: Session, items: list[ReceivedRequest], *, sha256: str) -> None:
+    """Keep each received request (the same content again replaces its row)."""
+    now = datetime.now().astimezone()
+    for n, r in enumerate(items):
+        ident = sha256 if n == 0 else f"{sha256[:56]}-{n:06d}"
+        values: dict[str, Any] = {
+            "source": r.source, "sender": r.sender, "number": r.number, "issued": r.date,
+            "form": r.form, "subject": r.subject, "signer": r.signer, "check": r.check,
+            "problem": r.problem, "signature_block": r.signature_block, "received_at": now,
+            "rows": [{"request": q.request, "reason": q.reason, "source": q.source,
+                      "subscriber": subscriber_to_dict(q.subscriber)} for q in r.rows]}
+        row = session.get(ReceivedRequestRow, ident)
+        if row is None:
+            session.add(ReceivedRequestRow(sha256=ident, **values))
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+
+
+def load_received(session: Session) -> tuple[ReceivedRequest, ...]:
+    out = []
+    for r in session.scalars(select(ReceivedRequestRow).order_by(
+            ReceivedRequestRow.received_at, ReceivedRequestRow.sha256)):
+        rows = tuple(Request(request=q["request"], reason=q.get("reason", ""),
+                             source=q.get("source", ""),
+                             subscriber=subscriber_from_dict(q["subscriber"])) for q in r.rows)
+        out.append(ReceivedRequest(
+            sender=r.sender, number=r.number, date=r.issued, form=r.form, rows=rows,
+            subject=r.subject, signer=r.signer, check=r.check, problem=r.problem,
+            source=r.source, sha256=r.sha256, signature_block=r.signature_block))
+    return tuple(out)
+
+
+def record_processing(session: Session, batch: str, actions: list[Action], done_by: str) -> int:
+    """One processing-register row per received request the batch's desk actions answer (the
+    plan's "desk" actions: kind "desk", from_ = the request's sha256)."""
+    now = datetime.now().astimezone()
+    n = 0
+    for a in actions:
+        if a.kind != "desk":
+            continue
+        ident = f"{a.from_}|{batch}"
+        if session.get(ProcessingRow, ident) is None:
+            session.add(ProcessingRow(id=ident, request_sha=a.from_, batch=batch,
+                                      outcome=a.action, done=a.reason, done_by=done_by,
+                                      done_at=now))
+            n += 1
+    return n
+
+
+def processing_register(session: Session) -> list[dict[str, Any]]:
+    """The processing register as rows (newest last), for status and the web page."""
+    got = session.execute(select(ProcessingRow, ReceivedRequestRow).join(
+        ReceivedRequestRow, ReceivedRequestRow.sha256 == ProcessingRow.request_sha)
+        .order_by(ProcessingRow.done_at, ProcessingRow.id)).all()
+    return [{"sender": q.sender, "number": q.number, "date": q.issued, "form": q.form,
+             "check": q.check, "outcome": p.outcome, "done": p.done, "done_by": p.done_by,
+             "done_at": p.done_at, "batch": p.batch, "reply_number": p.reply_number}
+            for p, q in got]
