@@ -25,6 +25,36 @@ pytestmark = pytest.mark.slow
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 
 
+CONFIG = """
+[agency]
+name = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+managing = "Ủy ban nhân dân tỉnh Hưng Yên"
+abbreviation = "SKHCN"
+drafting_unit = "CĐS"
+place = "Hưng Yên"
+province = "Hưng Yên"
+signer_name = "Nguyễn Văn An"
+signer_title = "PHÓ GIÁM ĐỐC"
+signer_authority = "KT. GIÁM ĐỐC"
+contact_name = "Trần Thị Bình"
+contact_phone = "0221 3 888 999"
+contact_email = "cds.skhcn@hungyen.gov.vn"
+
+[plan]
+today = 2025-07-04
+
+[plan.focal_points]
+"Hưng Yên" = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+
+[signing]
+trust_roots = ["{ca}"]
+
+[mail]
+from = "cds.skhcn@hungyen.gov.vn"
+ca = "ca@bcy.gov.vn"
+"""
+
+
 def _text(pdf: Path) -> str:
     out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
@@ -71,10 +101,7 @@ def desk(tmp_path_factory):
     init = subprocess.run([sys.executable, "-m", "paperflow.cli", "init", str(ws)],
                           capture_output=True, text=True)
     assert init.returncode == 0, init.stderr
-    cfg = (ws / "config.toml").read_text(encoding="utf-8")
-    cfg = cfg.replace('trust_roots = ["ca.pem"]', f'trust_roots = ["{pki.ca_pem}"]')
-    cfg = cfg.replace("[plan]\n", "[plan]\ntoday = 2025-07-04\n", 1)
-    (ws / "config.toml").write_text(cfg, encoding="utf-8")
+    (ws / "config.toml").write_text(CONFIG.format(ca=pki.ca_pem), encoding="utf-8")
     _register_list(ws / "inbox" / "so-quan-ly-thue-bao.xlsx")
     run = _paperflow(ws, "run", "--once", "--no-sign")
     assert run.returncode == 0, run.stdout + run.stderr

@@ -37,7 +37,7 @@ class _Reg:
     engine: object
 
 
-def test_no_mail_from_the_agency_to_itself(tmp_path, monkeypatch):
+def test_no_mail_from_the_agency_to_itself(tmp_path):
     settings = Settings(workspace=tmp_path / "ws", agency=AgencySettings(
         name=US, contact_email="cds@hungyen.gov.vn"), mail=MailSettings(from_="cds@hy.gov.vn"))
     staging = tmp_path / "stage"

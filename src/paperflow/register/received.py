@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Connection, Date, DateTime, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..models import Action, ReceivedRequest, Request
-from .db import Base, migration
+from .base import Base, migration
 from .snapshot import subscriber_from_dict, subscriber_to_dict
 
 

@@ -129,12 +129,11 @@ def _render(settings: Settings, name: str, ctx: dict[str, Any], path: Path) -> P
 def _dispatches(certs: list[Action], settings: Settings, out: _Out,
                 numbers: Numbers) -> Iterator[RenderedDocument]:
     groups: dict[tuple[str, str, str], list[Action]] = {}
-    us = key(settings.agency.name)
     for a in certs:
         form = C.FORM_OF.get(a.action)
         if form is None:            # keep / issue_new: no request form of 04–06
             continue
-        if key(a.route_to) == us and AT_DESK in a.rule:
+        if settings.agency.is_us(a.route_to) and AT_DESK in a.rule:
             continue                # carried out at our desk (rule 18): the import sheet
 
         route = nfc(a.route_to) or CA_NAME
