@@ -78,9 +78,10 @@ LOGINS = LoginCounts()
 _LOGINS_LOCK = threading.Lock()
 
 
-def _count_login(*, failed: bool) -> None:
+def _count_login(*, refused: bool = False) -> None:
+    """One C_Login about to be made, or (refused=True) the one just made failed."""
     with _LOGINS_LOCK:
-        if failed:
+        if refused:
             LOGINS.failed += 1
         else:
             LOGINS.attempts += 1
@@ -204,11 +205,11 @@ def _login(lib, spec: TokenSpec, tell: Callable[[str], None]) -> tuple[object, s
                         default_pin=spec.default_pin)
     if choice.pin is None:
         tell(E.pinpad_prompt(spec.token_label, spec.role))
-    _count_login(failed=False)
+    _count_login()
     try:
         session = token.open(user_pin=PROTECTED_AUTH if choice.pin is None else choice.pin)
     except px.PKCS11Error as exc:
-        _count_login(failed=True)
+        _count_login(refused=True)
         if choice.pin is not None and isinstance(exc, px.PinIncorrect | px.PinInvalid
                                                  | px.PinLenRange):
             remember_refused(state, choice.pin)     # never sent to this token again
