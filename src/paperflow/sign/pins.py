@@ -98,10 +98,6 @@ def forget_refused() -> None:
         _REFUSED.clear()
 
 
-def _both(err: E.SigningError) -> str:
-    return f"{err.vi}\n{err.en}"
-
-
 @dataclass(frozen=True)
 class PinChoice:
     """The PIN to log in with (None: the PIN-pad reader asks) and where it comes from."""
@@ -127,11 +123,14 @@ def choose_pin(state: TokenState, *, pin_env: str, role: str, default_pin: str |
         if refused_before(state, auto):
             if not terminal:
                 raise E.pin_refused_before(state.label, pin_env)
-            warning = _both(E.pin_refused_before(state.label, pin_env))
+            warning = (f"Mã PIN trong {pin_env} đã bị token từ chối: hãy nhập mã PIN đúng.\n"
+                       f"The PIN in {pin_env} was refused by the token: type the right PIN.")
         elif state.tries:
             if not terminal:
                 raise E.pin_tries_low(state.label, pin_env, state.tries)
-            warning = _both(E.pin_tries_low(state.label, pin_env, state.tries))
+            warning = (f"{E.tries_warning(state.tries)}\nMã PIN trong {pin_env} không được dùng "
+                       f"tự động: hãy nhập PIN.\nThe PIN in {pin_env} is not sent "
+                       "automatically: type it.")
         else:
             return PinChoice(auto, source)
     elif not terminal:
