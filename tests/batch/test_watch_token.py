@@ -1,0 +1,39 @@
+"""`watch` with the demo SoftHSM token and a wrong PAPERFLOW_PIN: exactly one failed login
+across batches (issue 16: a real token locks after a few), drafts still produced, and the
+watcher says signing stopped. Stub converter; the token and its library are real."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from paperflow.batch import NotSigned, Watcher
+from paperflow.config import load_settings
+from paperflow.sign.demo import ensure_demo_pki
+from paperflow.sign.tokens import LOGINS
+from paperflow.workspace import init_workspace
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_wrong_pin_is_one_failed_login_for_the_whole_watch(tmp_path, monkeypatch) -> None:
+    ws = init_workspace(tmp_path / "ws", example=True, demo=True)
+    settings = load_settings(ws / "config.toml")
+    assert settings.plan.auto_approve               # the demo signs at once
+    monkeypatch.delenv("PAPERFLOW_PIN", raising=False)
+    ensure_demo_pki(settings)                       # the token made with its own PIN first
+    monkeypatch.setenv("PAPERFLOW_PIN", "000000")
+    decision = settings.inbox / "quyet-dinh-sap-xep-co-quan.docx"
+    held = shutil.move(decision, ws / decision.name)
+    seen, results = [], []
+    watcher = Watcher(settings, progress=seen.append, on_batch=results.append)
+    start = (LOGINS.attempts, LOGINS.failed)
+    watcher.batch()
+    shutil.move(held, decision)                     # more files: a second batch
+    watcher.batch()
+    assert (LOGINS.attempts - start[0], LOGINS.failed - start[1]) == (1, 1)
+    assert type(results[0].sign_error).__name__ == "WrongPin"
+    assert [r.not_signed for r in results] == [NotSigned.FAILED, NotSigned.STOPPED]
+    assert all(r.documents and r.signed == 0 for r in results)
+    assert [e.kind for e in seen].count("sign_paused") == 2
