@@ -79,8 +79,9 @@ def reconcile(settings: Settings, reg: Register, progress: Progress = quiet) -> 
             continue
         on_disk = documents_from_manifest(folder)
         known = reg.documents(name, outbox)
-        if not on_disk or (known and sum(1 for d in on_disk if d.signed_pdf)
-                           <= sum(1 for d in known if d.signed_pdf)):
+        signed_known = {d.signed_pdf for d in known if d.signed_pdf}
+        if not on_disk or (known and not {d.signed_pdf for d in on_disk if d.signed_pdf}
+                           - signed_known):
             continue
         reg.record_documents(name, on_disk, folder=folder)
         log.warning("batch %s: %d documents recorded from its manifest", name, len(on_disk))
