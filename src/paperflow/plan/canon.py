@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import PlanWarning
-from ..text import NameIndex, distinctive, key, nfc
+from ..text import NameIndex, distinctive, key, nfc, strip_diacritics
 from .agencies import AgencyData, full_province_name
 from .provinces import ProvinceData
 
@@ -72,13 +72,17 @@ class Canon:
     def _resolve(self, name: str, what: str) -> Resolution:
         if not self._spelled:
             self._spelled.update(self.register)
-        if name in self._spelled:           # the register's own spelling: no index needed
+        # a name without any diacritic (a list exported from another system) is the register's
+        # spelling only when nothing with diacritics folds to it: the data's spelling wins
+        bare = strip_diacritics(name) == name
+        if name in self._spelled and not bare:  # the register's own spelling: no index needed
             return Resolution(name, True)
         index = self.index()
         same = index.spelled_like(name)
-        if name in same:                        # an exact NFC match wins over a folded one
+        marked = [n for n in same if strip_diacritics(n) != n]
+        if name in same and not (bare and marked):  # an exact NFC match wins over a folded one
             return Resolution(name, True)
-        variants = sorted({n for n in same}, key=lambda n: (n not in self.register, n))
+        variants = sorted(set(marked if bare else same), key=lambda n: (n not in self.register, n))
         if len({nfc(n) for n in variants}) == 1:
             return Resolution(variants[0], True)
         if len(variants) > 1:

@@ -148,7 +148,9 @@ def compute(ctx: Context, s: Subscriber, cert: Certificate | None, *,
                     f"“{value}” ({attr} trong chứng thư {s.cert_serial} của {s.name}) mang tên "
                     f"tỉnh {stale} đã hợp nhất; chưa rõ tên mới của đơn vị này: bổ sung quyết "
                     "định sắp xếp hoặc cột cơ quan mới để đề nghị thay đổi cùng lúc."))
-        if key(new) != key(value) or (new != value and attr != "CN"):
+        # a list typed without diacritics is no ground for a change: without the certificate
+        # file, a value differing only in marks is the list's spelling, not the subject's
+        if key(new) != key(value) or (new != value and attr != "CN" and cert is not None):
             new, w = fit(new)
             if w:
                 warnings.append(w)

@@ -10,12 +10,23 @@ from __future__ import annotations
 import re
 
 from ..models import MergeEvent, MergeKind, PlanWarning, Subscriber
-from ..text import key, nfc
+from ..text import fold, key, nfc
 from .common import Context, full_province, province_of
 
-_COMMUNE = re.compile(r"^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(xã|phường|thị trấn)\s+(.+?)"
-                      r"(?:,.*)?$", re.IGNORECASE)
-_DISTRICT = re.compile(r"(huyện|quận|thị xã|thành phố)\s+(.+?)(?:,|$| tỉnh)", re.IGNORECASE)
+# matched on the folded name (text.fold keeps positions): a list typed without diacritics
+# ("Uy ban nhan dan xa Tan Lap") names the same commune
+_COMMUNE = re.compile(r"^(?:uy ban nhan dan|ubnd)\s+(xa|phuong|thi tran)\s+(.+?)(?:,.*)?$")
+_DISTRICT = re.compile(r"(huyen|quan|thi xa|thanh pho)\s+(.+?)(?:,|$| tinh)")
+_LEVEL = {"xa": "Xã", "phuong": "Phường", "thi tran": "Thị trấn",
+          "huyen": "Huyện", "quan": "Quận", "thi xa": "Thị xã", "thanh pho": "Thành phố"}
+
+
+def _found(pattern: re.Pattern[str], text: str) -> tuple[str, str] | None:
+    """(level, name) as written in `text`, the level in its standard spelling."""
+    m = pattern.search(fold(text))
+    if not m:
+        return None
+    return _LEVEL[m.group(1)], text[m.start(2):m.end(2)]
 
 
 def _committee(commune: str) -> str:
@@ -26,12 +37,12 @@ def commune_events(ctx: Context) -> tuple[list[MergeEvent], list[PlanWarning]]:
     groups: dict[tuple[str, str], list[Subscriber]] = {}
     warnings: list[PlanWarning] = []
     for s in ctx.subscribers:
-        m = _COMMUNE.match(nfc(s.name)) if s.type == "organization" else None
+        m = _found(_COMMUNE, nfc(s.name)) if s.type == "organization" else None
         if not m:
             continue
-        commune = f"{m.group(1).capitalize()} {m.group(2)}"
-        d = _DISTRICT.search(s.managing_agency)
-        district = f"{d.group(1).capitalize()} {d.group(2)}" if d else ""
+        commune = f"{m[0]} {m[1]}"
+        d = _found(_DISTRICT, nfc(s.managing_agency))
+        district = f"{d[0]} {d[1]}" if d else ""
         province = province_of(ctx, s, ctx.cert(s.cert_serial))
         found = ctx.provinces.communes_of(commune, district, province)
         if not found and not ctx.provinces.communes_of(commune):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import MergeEvent, MergeKind, PlanWarning
-from ..text import NameIndex, key
+from ..text import NameIndex, key, strip_diacritics
 from .agencies import successor, superior_of
 from .common import (
     FUZZY_OK,
@@ -88,6 +88,15 @@ def agency_events(ctx: Context) -> list[MergeEvent]:
     return out
 
 
+def _marked(ctx: Context, name: str) -> str:
+    """`name` with its diacritics when the register has it only without (a list exported from
+    another system) and the data spells it with the same key; else `name` unchanged."""
+    if not name or strip_diacritics(name) != name:
+        return name
+    better = ctx.standard(name)
+    return better if key(better) == key(name) else name
+
+
 def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
     known = NameIndex(known_names(ctx))
     keep_cfg = {key(k): v for k, v in ctx.settings.plan.keep_certificate_of.items()}
@@ -133,8 +142,10 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
         superior = e.superior
         if superior:    # the register's spelling, else the standard one (never OCR's)
             superior = known.exact(superior) or ctx.standard(superior, warnings)
-        out.append(Event(event=e, kind=MergeKind(e.kind), sources=tuple(sources), target=tname,
-                         superior=superior, keep=keep))
+        sources = list(dict.fromkeys(_marked(ctx, n) for n in sources))
+        out.append(Event(event=e, kind=MergeKind(e.kind), sources=tuple(sources),
+                         target=_marked(ctx, tname), superior=_marked(ctx, superior),
+                         keep=_marked(ctx, keep)))
     return out, warnings
 
 

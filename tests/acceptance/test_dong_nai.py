@@ -1,0 +1,114 @@
+"""The Đồng Nai + Bình Phước merge as a clerk of Đồng Nai drops it (tests/acceptance/inputs.py):
+every row of every list is in the plan or named in a warning; action, changed fields, token and
+rule are right by docs/DOMAIN.md; no name typed without diacritics reaches a changed field or an
+event when its right spelling is known."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperflow.text import strip_diacritics
+
+from . import inputs as i
+from .conftest import plan_of, settings_in
+
+DISTRICT = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 17(3)(b)"
+MOVED = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 15(1)(a)"
+LEFT = "393/BCY-CTSBMTT; NĐ 68/2024 Điều 17(2)(c)"
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("dong-nai")    # one plan, read once, checked many ways
+    i.drop_all(folder / "in")
+    return plan_of(settings_in(folder), sorted((folder / "in").iterdir()))
+
+
+def certs(plan):  # type: ignore[no-untyped-def]
+    return {a.serial: a for a in plan.actions if a.kind == "certificate"}
+
+
+def tokens(plan, action):  # type: ignore[no-untyped-def]
+    return {a.serial: a.token_serial for a in plan.actions
+            if a.kind == "token" and a.action == action}
+
+
+def fields(action) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {k: new for k, _old, new in action.changes}
+
+
+def test_every_row_of_every_list_is_planned_or_warned(plan):
+    got = certs(plan)
+    warned = " ".join(w.message for w in plan.warnings)
+    rows = [(i.SERIAL[r[0]], r[1]) for r in i.LIST_ROWS]
+    rows += [(p[3], p[0]) for p in i.PERSONNEL] + [(d[4], d[0]) for d in i.DECISION_LIST]
+    rows += [(f"{s:X}", dict(subj)["CN"]) for _f, s, subj in i.CERTS]
+    for serial, name in rows:
+        assert serial in got or strip_diacritics(name) in strip_diacritics(warned), (serial, name)
+    assert any(w.code == "new_agency_unknown" and "Le Van Nam" in w.message
+               for w in plan.warnings)
+
+
+def test_bình_phước_department_is_paired_with_đồng_nai_s(plan):
+    got = certs(plan)
+    assert (got["5A01"].action, got["5A01"].rule) == ("revoke", DISTRICT)
+    assert tokens(plan, "recall")["5A01"] == "TKBP01"
+    # Sở Y tế tỉnh Đồng Nai keeps its name and its certificate: the list's unaccented
+    # 'Uy ban nhan dan tinh Dong Nai' is no ground for a Mẫu 04
+    assert got["5A0A"].action == "keep" and got["5A0A"].changes == ()
+    # its officer: every attribute naming the old province or agency, together, with diacritics
+    assert fields(got["5A02"]) == {"OU": i.SYT_DN, "O": i.UB_DN, "ST": i.DN}
+    assert got["5A02"].subscriber.name == "Nguyễn Văn Hùng"     # the certificate's spelling
+
+
+def test_district_bodies_end_and_their_officers_move_or_wait(plan):
+    got = certs(plan)
+    for serial, token in (("5A03", "TKBP03"), ("5A04", "TKBP04")):   # UBND huyện, its phòng
+        assert (got[serial].action, got[serial].rule) == ("revoke", DISTRICT)
+        assert tokens(plan, "recall")[serial] == token
+    assert (got["5D01"].action, got["5D01"].rule) == ("revoke", DISTRICT)  # certificate alone
+    lan = got["5A05"]                                   # the note names her new agency
+    assert (lan.action, lan.rule) == ("change_info", MOVED)
+    assert fields(lan) == {"O": i.STC_DN, "ST": i.DN}
+    assert "5A06" not in got                            # Le Van Nam: new agency unknown
+
+
+def test_communes_typed_without_diacritics_merge_by_the_2025_data(plan):
+    got = certs(plan)
+    assert got["5A07"].action == "change_info"
+    assert fields(got["5A07"])["CN"] == "Ủy ban nhân dân xã Đồng Phú"
+    assert fields(got["5A07"])["O"] == i.UB_DN
+    assert got["5A08"].action == "revoke" and tokens(plan, "recall")["5A08"] == "TKBP08"
+
+
+def test_personnel_csv_moves_by_the_note_and_revokes_who_left(plan):
+    got = certs(plan)
+    assert (got["5B01"].action, got["5B01"].rule) == ("change_info", MOVED)
+    assert fields(got["5B01"])["O"] == i.KHCN_DN
+    assert fields(got["5B02"])["O"] == "Sở Nội vụ tỉnh Đồng Nai"
+    assert (got["5B03"].action, got["5B03"].rule) == ("revoke", LEFT)
+    assert any(w.code == "token_unknown" and "Ngô Thị Hạnh" in w.message for w in plan.warnings)
+
+
+def test_the_decision_s_articles(plan):
+    got = certs(plan)
+    assert got["5C01"].action == "revoke" and got["5C03"].action == "revoke"
+    assert fields(got["5C02"]) == {"CN": i.NNMT_DN}
+    assert got["5C04"].action == "keep"
+
+
+def test_retired_officer_s_token_goes_to_the_successor_agency(plan):
+    got = certs(plan)
+    assert (got["5A09"].action, got["5A09"].rule) == ("revoke", LEFT)
+    hand = [a for a in plan.actions if a.kind == "token" and a.action == "hand_over"
+            and a.serial == "5A09"]
+    assert hand and i.STC_DN in hand[0].reason
+
+
+def test_no_unaccented_agency_name_where_the_right_one_is_known(plan):
+    for a in plan.actions:
+        for _k, _old, new in a.changes:
+            assert new != strip_diacritics(new) or not new.strip(), (a.serial, new)
+        if a.kind == "dossier":
+            for bare in ("So Y te", "Uy ban nhan dan tinh"):
+                assert bare not in a.reason, a.reason
