@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from .. import clock, intake, plan, sign
 from ..config import Settings
-from ..errors import PaperflowError
+from ..errors import ConversionError, PaperflowError
 from ..register import Register
 from ..text import slug
 from .approve import apply_edits
@@ -135,13 +135,36 @@ def resume_unfinished(settings: Settings, reg: Register, tally: Tally, *,
                 # another process is producing it right now, or produced it (another
                 # workstation sharing the register: the folder is in its outbox)
                 continue
+            if reg.quarantined(name):
+                continue                    # failed twice already: set aside with its reason
             reg.drop_unsent_mail(name)
             progress(Event("resumed", batch=name))
             part = Tally()
-            produce_batch(settings, reg, reg.load_plan(name), part, session=session,
-                          progress=progress)
+            try:
+                produce_batch(settings, reg, reg.load_plan(name), part, session=session,
+                              progress=progress)
+            except (ConversionError, OSError):
+                raise                       # this machine's fault (LibreOffice, disk): retried
+            except Exception as exc:  # noqa: BLE001 - one batch must not wedge every later run
+                log.exception("batch %s failed again when resumed: quarantined", name)
+                tally.errors.append(_quarantined(reg, name, exc))
+                continue
             tally.resumed.append(name)
             tally.absorb(part)
+
+
+def _quarantined(reg: Register, name: str, exc: Exception) -> PaperflowError:
+    """Set the batch aside with its reason (register), and say so to the clerk."""
+    why = exc.clerk_message() if isinstance(exc, PaperflowError) else (
+        f"{exc.__class__.__name__}: {exc}")
+    reg.quarantine(name, why)
+    return PaperflowError(
+        f"Lô {name} lập lại vẫn lỗi nên được để riêng (không làm lại ở các lần chạy sau); các "
+        f"tệp và lô khác vẫn được xử lý. Lý do: {why}. Gửi .paperflow/paperflow.log cho bộ "
+        "phận CNTT.",
+        f"Batch {name} failed again when produced again and is set aside (not retried by later "
+        f"runs); other files and batches go on. Reason: {why}. Send .paperflow/paperflow.log "
+        "to IT.", code="batch_quarantined")
 
 
 class Watcher:

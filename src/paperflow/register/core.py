@@ -48,6 +48,7 @@ from .schema import (
     MergeEventRow,
     OrganisationHistoryRow,
     OrganisationRow,
+    RegisterMetaRow,
     RequestRow,
     SubscriberRow,
 )
@@ -224,6 +225,20 @@ class Register:
                 if mine:
                     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                     conn.commit()
+
+    def quarantine(self, batch: str, reason: str) -> None:
+        """Set a batch aside that failed again when produced again: later runs go on without
+        it (a batch that always fails must not make every later run fail)."""
+        with self.session() as s:
+            if s.get(RegisterMetaRow, f"quarantine:{batch}") is None:
+                s.add(RegisterMetaRow(key=f"quarantine:{batch}", value=reason[:4000]))
+                self.audit(s, "quarantine", f"batch={batch} {reason[:300]}")
+
+    def quarantined(self, batch: str) -> str:
+        """The reason a batch was set aside, or ''."""
+        with self.session() as s:
+            row = s.get(RegisterMetaRow, f"quarantine:{batch}")
+            return row.value if row is not None else ""
 
     def produced(self, batch: str) -> bool:
         """True once the batch's documents are recorded (it was produced, on any
