@@ -40,7 +40,7 @@ def _name(d) -> str:
     stem = d.path.stem
     if d.type == "dispatch":
         if stem.startswith("CV-trien-khai"):
-            base = "implementing-dispatch"
+            base = "implementing-dispatch" + ("" if d.sender == HY else "-ubnd")
         elif d.sender == SYT_TB:
             base = "dispatch-draft-other-agency"
         elif d.sender != HY:
@@ -65,6 +65,8 @@ def main(argv: list[str]) -> int:
         settings = Settings(workspace=ws, plan=PlanSettings(today=date(2025, 7, 3)))
         docs = render_batch(realistic_plan(), settings, ws / "batch")
         docs.append(render_implementing_dispatch(settings, CENTRAL, ws / "batch"))
+        docs.append(render_implementing_dispatch(settings, CENTRAL, ws / "batch",
+                                                 sender="Ủy ban nhân dân tỉnh Hưng Yên"))
         try:
             from desk_sample import desk_documents  # the focal point's desk, when built
             docs += desk_documents(settings, ws / "desk")

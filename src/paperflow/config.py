@@ -76,7 +76,11 @@ class PlanSettings:
     keep_certificate_of: dict[str, str] = field(default_factory=dict)  # new name → agency (rule 1)
     # who receives the implementing dispatch passing a central one on (seeds 001, 002)
     implementing_recipients: tuple[str, ...] = (
-        "Văn phòng UBND tỉnh", "Các sở, ban, ngành tỉnh", "UBND các xã, phường")
+        "Văn phòng Tỉnh ủy", "Văn phòng UBND tỉnh", "Các sở, ban, ngành tỉnh",
+        "UBND các xã, phường")
+    # who signs the implementing dispatch: "agency" (the Sở KHCN itself) or "ubnd" (a draft
+    # for the Ủy ban nhân dân tỉnh, TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)
+    implementing_signer: str = "agency"
     # False: a run makes the plan, the drafts and XEM-XET.xlsx/.pdf; nothing is numbered or
     # signed before `paperflow approve` (or `sign`). True: signed at once, as the demo does.
     auto_approve: bool = False

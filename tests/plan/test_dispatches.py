@@ -30,7 +30,8 @@ def test_an_action_per_central_dispatch():
     assert (a.kind, a.action, a.from_) == ("dispatch", "implement", "Ban Cơ yếu Chính phủ")
     assert a.rule == "NĐ 30/2020; 393/BCY-CTSBMTT" and a.central == C393
     assert a.sender == "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
-    assert a.to == "Văn phòng UBND tỉnh; Các sở, ban, ngành tỉnh; UBND các xã, phường"
+    assert a.to == ("Văn phòng Tỉnh ủy; Văn phòng UBND tỉnh; Các sở, ban, ngành tỉnh; "
+                    "UBND các xã, phường")
     assert "Văn bản số 393/BCY-CTSBMTT ngày 27/6/2025" in a.reason and "3 nội dung" in a.reason
     j = a.to_json()
     assert j["kind"] == "dispatch" and j["from"] == "Ban Cơ yếu Chính phủ"

@@ -8,7 +8,7 @@ from docx import Document
 
 from paperflow.models import Action, CentralDispatch, Plan
 from paperflow.render import render_batch
-from paperflow.render.batch import restated_points
+from paperflow.render.implementing import restated_points
 
 C275 = CentralDispatch(
     "275/BCY-CTSBMTT", date(2025, 5, 16), "Ban Cơ yếu Chính phủ",

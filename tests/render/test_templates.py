@@ -74,7 +74,8 @@ def _ctx(**extra):
             "recipients": ["Các sở"], "agency_name": "Sở A",
             "central": {"number": "1/X", "date": "1/1/2025", "issuer": "B", "subject": "s"},
             "intro": "i", "points": ["p"], "closing": "c", "cc": [], "drafting_unit": "VP",
-            "signer_authority": "", "signer_title": "GIÁM ĐỐC", "signer_name": "N"}
+            "signer_authority": "", "signer_title": "GIÁM ĐỐC", "signer_name": "N",
+            "review_note": ""}
     base.update(extra)
     return base
 

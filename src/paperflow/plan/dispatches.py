@@ -12,7 +12,8 @@ from .events import superiors
 
 R_IMPLEMENT = "NĐ 30/2020"
 R_REPORT = "NĐ 30/2020; 275/BCY-CTSBMTT"
-DEFAULT_RECIPIENTS = ("Văn phòng UBND tỉnh", "Các sở, ban, ngành tỉnh", "UBND các xã, phường")
+DEFAULT_RECIPIENTS = ("Văn phòng Tỉnh ủy", "Văn phòng UBND tỉnh", "Các sở, ban, ngành tỉnh",
+                      "UBND các xã, phường")
 
 
 def recipients(ctx: Context) -> tuple[str, ...]:
@@ -33,9 +34,17 @@ def dispatch_actions(ctx: Context) -> tuple[list[Action], list[PlanWarning]]:
     warnings: list[PlanWarning] = []
     centrals = ctx.snapshot.central_dispatches
     numbered = {(_symbol(c), c.date) for c in centrals if not c.number.startswith("/")}
+    # a clean copy and an OCR'd one of the same dispatch: the clean one is passed on
+    clean = {(c.number, c.date) for c in centrals if not c.ocr}
     to = "; ".join(recipients(ctx))
-    sender = nfc(ctx.settings.agency.name)
+    # drafted for the UBND tỉnh to sign, or issued by the agency itself ([plan]
+    # implementing_signer); the focal point drafts it either way
+    sender = (provincial_committee(ctx)
+              if getattr(ctx.settings.plan, "implementing_signer", "agency") == "ubnd"
+              else nfc(ctx.settings.agency.name))
     for c in centrals:
+        if c.ocr and (c.number, c.date) in clean:
+            continue
         if c.number.startswith("/") or c.date is None:
             if (_symbol(c), c.date) not in numbered:
                 warnings.append(PlanWarning(
@@ -53,8 +62,9 @@ def dispatch_actions(ctx: Context) -> tuple[list[Action], list[PlanWarning]]:
         if c.ocr:
             warnings.append(PlanWarning(
                 "central_ocr",
-                f"Văn bản {c.number} đọc từ bản quét (OCR): kiểm tra lại chính tả các nội dung "
-                "trong công văn triển khai trước khi ký."))
+                f"Văn bản {c.number} đọc từ bản quét (OCR): công văn triển khai là bản nháp chưa "
+                "cấp số, chưa ký — rà soát chính tả các nội dung (hoặc thả vào inbox/ bản gốc "
+                "không qua OCR) trước khi ban hành."))
     return actions, warnings
 
 

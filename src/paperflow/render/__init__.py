@@ -6,8 +6,9 @@ Templates: the workspace's templates/ first (clerk-edited), then the package def
 
 from __future__ import annotations
 
-from .batch import iter_batch, render_batch, render_implementing_dispatch
+from .batch import iter_batch, render_batch
 from .engine import install_templates, lint_template, render_docx, template_path, template_tags
+from .implementing import render_implementing_dispatch
 from .summary import (
     SUMMARY_STEM,
     SummaryMail,

@@ -4,18 +4,18 @@ the summary — and the provincial implementing dispatch."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..config import CA_NAME, Settings
-from ..errors import TemplateError
-from ..models import Action, CentralDispatch, Plan, RenderedDocument
+from ..models import Action, Plan, RenderedDocument
 from ..text import nfc, safe_filename, slug
 from . import context as C
 from . import sheets
 from .desk import desk_documents
 from .engine import render_docx, template_path
+from .implementing import implementing_dispatches
 
 Numbers = Callable[[str], str] | None
 
@@ -81,8 +81,8 @@ def iter_batch(plan: Plan, settings: Settings, outdir: Path, *,
         yield RenderedDocument(path=path, type="import_sheet", request="", recipient=CA_NAME,
                                sender=C.own_issuer(settings).name,
                                subject="Danh sách thuê bao nhập Hệ thống đăng ký trực tuyến")
-    yield from _implementing([a for a in plan.actions if a.kind == "dispatch"], settings,
-                             outdir, numbers)
+    yield from implementing_dispatches([a for a in plan.actions if a.kind == "dispatch"],
+                                       settings, out.path, numbers)
     desk = [a for a in plan.actions if a.kind == "desk"]
     if desk:
         yield from desk_documents(
@@ -91,35 +91,6 @@ def iter_batch(plan: Plan, settings: Settings, outdir: Path, *,
     for a in letters:
         if a.kind == "report":
             yield _report(plan, a, settings, out, numbers)
-
-
-def restated_points(points: tuple[tuple[str, str], ...]) -> list[str]:
-    """The central dispatch's points as the template numbers them (one item per top-level
-    point): sub-points ("1.1. …") and list lines ("- …") follow as paragraphs of their item
-    ("\a" is docxtpl's paragraph break)."""
-    items: list[str] = []
-    for label, text in points:
-        lines = [nfc(x).strip() for x in text.split("\n") if x.strip()]
-        if label.count(".") == 1 or not items:
-            items.append("\a".join(lines))
-        else:
-            items[-1] += "\a" + "\a".join([f"{label} {lines[0] if lines else ''}", *lines[1:]])
-    return [i for i in items if i]
-
-
-def _implementing(actions: list[Action], settings: Settings, outdir: Path,
-                  numbers: Numbers) -> Iterator[RenderedDocument]:
-    """The province's dispatch passing each central dispatch on (seeds 001, 002)."""
-    for a in actions:
-        c: CentralDispatch | None = a.central
-        if a.action != "implement" or c is None:
-            continue
-        recipients = [r.strip() for r in nfc(a.to).split(";") if r.strip()]
-        central = {"number": c.number, "date": c.date_short, "issuer": c.issuer,
-                   "subject": c.subject, "points": restated_points(c.points),
-                   "recipients": recipients or None}
-        doc = render_implementing_dispatch(settings, central, outdir, numbers=numbers)
-        yield replace(doc, request="implement", recipient=nfc(a.to) or doc.recipient)
 
 
 def _render(settings: Settings, name: str, ctx: dict[str, Any], path: Path) -> Path:
@@ -326,35 +297,4 @@ def _report(plan: Plan, action: Action, settings: Settings, out: _Out,
                warnings=[nfc(w.message) for w in plan.warnings])
     path = _render(settings, "bao_cao_tong_hop.docx", ctx, out.path("BC-tong-hop", ".docx"))
     return RenderedDocument(path=path, type="report", request="", recipient=recipient,
-                            sender=issuer.name, subject=f"V/v {subject}", number=ctx["number"])
-
-
-def render_implementing_dispatch(settings: Settings, central: dict[str, Any], outdir: Path, *,
-                                 numbers: Numbers = None) -> RenderedDocument:
-    """A provincial dispatch passing a central one on (seeds 001, 002). `central` holds
-    number, date, issuer, subject, points (list of str); optional recipients, intro, closing."""
-    missing = [k for k in ("number", "date", "issuer", "subject", "points") if not central.get(k)]
-    if missing:
-        raise TemplateError(
-            f"Thiếu thông tin văn bản cấp trên: {', '.join(missing)}.",
-            f"The central dispatch lacks: {', '.join(missing)}.", code="template_variable")
-    issuer = C.own_issuer(settings)
-    subject = nfc(central.get("our_subject") or central["subject"])
-    recipients = [nfc(r) for r in central.get("recipients") or
-                  ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các xã, phường"]]
-    ctx = C.common(settings, issuer, doc_type="dispatch", subject=subject, numbers=numbers,
-                   recipient=recipients[0], cc=central.get("cc") or ())
-    ctx.update(
-        recipients=recipients,
-        central={k: nfc(central[k]) for k in ("number", "date", "issuer", "subject")},
-        points=[nfc(p) for p in central["points"]],
-        intro=nfc(central.get("intro") or f"{issuer.name} đề nghị các cơ quan, đơn vị thực hiện "
-                                           "một số nội dung sau:"),
-        closing=nfc(central.get("closing") or "Quá trình thực hiện, nếu có khó khăn, vướng mắc, "
-                    f"các cơ quan, đơn vị liên hệ với {issuer.name} để được hướng dẫn./."),
-    )
-    out = _Out(outdir, {p.name for p in outdir.glob("*")} if outdir.exists() else set())
-    stem = f"CV-trien-khai-{slug(central['number'], limit=30)}"
-    path = _render(settings, "cong_van_trien_khai.docx", ctx, out.path(stem, ".docx"))
-    return RenderedDocument(path=path, type="dispatch", request="", recipient=", ".join(recipients),
                             sender=issuer.name, subject=f"V/v {subject}", number=ctx["number"])

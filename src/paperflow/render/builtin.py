@@ -256,6 +256,9 @@ def implementing() -> DocxDocument:
     """A provincial dispatch passing a central one on (like seeds 001 and 002)."""
     doc = L.new_document()
     blocks.header(doc)
+    L.tag_paragraph(doc, "{%p if review_note %}")
+    L.para(doc, [("{{ review_note }}", "b13")], align=L.CENTER, after=6)
+    L.tag_paragraph(doc, "{%p endif %}")
     blocks.kinh_gui_many(doc)
     L.body(doc, [("{{ agency_name }}", ""), (" nhận Văn bản số ", ""), ("{{ central.number }}", ""),
                  (" ngày ", ""), ("{{ central.date }}", ""), (" của ", ""),
