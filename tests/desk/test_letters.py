@@ -107,3 +107,25 @@ def test_letters_come_once_per_batch_with_new_requests(focal, tmp_path):
         # the same requests again: nothing new, so no report and no list either
         assert reg.record_plan(replace(plan, batch="b2")) == []
         assert reg.load_plan("b1").letters == loaded.letters
+
+
+def test_dossier_hand_over_lists_each_dossier_the_register_knows(focal):
+    """Rule 7: the merged agency's requests received by the focal point (number, date) and
+    filed in earlier batches become the rows of its hand-over minutes."""
+    from dataclasses import replace
+
+    from paperflow.models import Action, ReceivedRequest, Request
+    from paperflow.register.snapshot import Earlier
+    minh = snapshot().subscribers[6]
+    got = ReceivedRequest(sender=KHDT, number="12/KHĐT-VP", date=date(2025, 6, 5), form="04",
+                          rows=(Request("change_info", minh, "Đổi đơn vị"),), check="valid",
+                          sha256="a" * 64)
+    earlier = Earlier("20250520-hung-yen-001", "sent", Action(
+        "certificate", "renew", "23/BCY-CTSBMTT", "x", serial="A1",
+        subscriber=snapshot().subscribers[0], sender=KHDT))
+    snap = replace(snapshot(), received=(got,), earlier=(earlier,))
+    plan = build_plan(snap, focal, "b")
+    (d,) = [a for a in plan.actions if a.kind == "dossier" and a.from_ == KHDT]
+    assert ("dossier", "Trần Văn Minh|B1",
+            "Thay đổi nội dung thông tin|12/KHĐT-VP|05/6/2025") in d.changes
+    assert ("dossier", f"{KHDT}|A1", "Gia hạn|Đợt 20250520-hung-yen-001|20/5/2025") in d.changes

@@ -85,7 +85,11 @@ def realistic_plan() -> Plan:
                sender=KHDT),
         Action("dossier", "hand_over", "275/BCY-CTSBMTT 3.1",
                "Hồ sơ đề nghị gia hạn & thay đổi thông tin <2024>", from_=KHDT, to=STC,
-               sender=KHDT),
+               sender=KHDT, changes=(
+                   ("dossier", "Trần Văn Minh|5402B1", "Thay đổi nội dung thông tin|12/KHĐT-VP|"
+                                                       "05/6/2025"),
+                   ("dossier", "Phạm Quốc <Bảo> & Cộng|5402B3",
+                    "Gia hạn|Đợt 20250520-hung-yen-001|20/5/2025"))),
     ]
     # the batch's own letters, as plan/dispatches.py addresses them (render never routes)
     letters = [Action("agency", "list", "275/BCY-CTSBMTT 4", reason, route_to=CA_NAME,

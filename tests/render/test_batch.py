@@ -123,7 +123,12 @@ def test_minutes_org_list_and_report_pdfs(rendered, pdfs):
                  "ĐẠI DIỆN BÊN GIAO", "/BB-SKHCN"]:
         assert part in rec, part
     dos = _pdftext(pdfs[_of(rendered, "handover_dossiers")[0].path])
-    assert "gia hạn & thay đổi thông tin <2024>" in dos and "Sở Tài chính tỉnh Hưng Yên" in dos
+    # each dossier the register knows, with its request, number and date (rule 7)
+    for part in ("Trần Văn Minh", "5402B1", "Thay đổi nội dung thông tin",
+                 "12/KHĐT-VP ngày 05/6/2025", "Phạm Quốc <Bảo> & Cộng", "5402B3", "Gia hạn",
+                 "Loại đề nghị", "Số, ngày văn bản", "Sở Tài chính tỉnh Hưng Yên"):
+        assert part in dos, part
+    assert "Hồ sơ đề nghị (kiểm đếm khi bàn giao)" in dos      # none known: one row to count
     org = _pdftext(pdfs[_of(rendered, "org_list")[0].path])
     assert "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên" in org
     assert "Sở Kế hoạch và Đầu tư" not in org.split("Tên cũ")[0].split("STT")[1]   # revoked

@@ -10,7 +10,7 @@ from ..models import Action, MergeKind, Plan, PlanWarning
 from ..register.snapshot import RegisterSnapshot
 from ..text import key
 from .common import R_ORG_LIST, Context, focal_point, full_province, orphan_subscriber, province_of
-from .desk import desk_actions, desk_route
+from .desk import desk_actions, desk_route, with_dossiers
 from .dispatches import (
     agency_list_actions,
     dispatch_actions,
@@ -138,7 +138,7 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
     keepers = tuple(o for a in orgs if a.action == "change_info"
                     for attr, o, _n in a.changes if attr == "CN")
     warnings += leader_warnings(ctx, events, persons, keepers)
-    dossiers = dossier_actions(ctx, events)
+    dossiers = with_dossiers(ctx, dossier_actions(ctx, events))   # rule 7: each dossier
     desk, w = desk_actions(ctx)                 # the focal point's received requests (rule 18)
     warnings += w
     actions = sorted(_dedupe(desk_route(ctx, certs + tokens + dossiers)

@@ -241,11 +241,19 @@ def _dossier_minutes(dossiers: list[Action], settings: Settings, out: _Out,
             groups.setdefault((nfc(a.from_), nfc(a.to)), []).append(a)
     for (giver, receiver), actions in groups.items():
         items = []
-        for n, a in enumerate(actions, start=1):
-            s = a.subscriber
-            items.append({"stt": str(n), "dossier": nfc(a.reason) or "Hồ sơ đề nghị",
-                          "name": nfc(s.name) if s else "", "serial": nfc(a.serial),
-                          "note": nfc(a.rule)})
+        for a in actions:
+            rows = [(first, second) for kind, first, second in a.changes if kind == "dossier"]
+            if not rows:        # the register knows no dossier of this agency: one row
+                s = a.subscriber
+                items.append({"stt": str(len(items) + 1), "dossier": "Hồ sơ đề nghị (kiểm đếm "
+                              "khi bàn giao)", "name": nfc(s.name) if s else "",
+                              "serial": nfc(a.serial), "note": ""})
+            for who, what in rows:
+                name, _, serial = nfc(who).partition("|")
+                kind, number, when = (nfc(what).split("|") + ["", ""])[:3]
+                items.append({"stt": str(len(items) + 1), "dossier": kind, "name": name,
+                              "serial": serial, "note": " ngày ".join(x for x in (number, when)
+                                                                        if x)})
         yield _minutes_doc(settings, numbers, "handover_dossiers",
                            "bien_ban_ban_giao_ho_so.docx", giver, receiver, items,
                            "Thực hiện khoản 3 Công văn số 275/BCY-CTSBMTT ngày 16/5/2025 "

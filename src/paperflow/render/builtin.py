@@ -191,9 +191,9 @@ def receipt_tokens() -> DocxDocument:
 def handover_dossiers() -> DocxDocument:
     return _minutes("Bàn giao hồ sơ đề nghị cấp mới, gia hạn, thay đổi nội dung thông tin "
                     "chứng thư chữ ký số, khôi phục thiết bị lưu khóa bí mật",
-                    "hồ sơ, tài liệu", ["STT", "Hồ sơ", "Thuê bao", "Số hiệu chứng thư",
-                                        "Ghi chú"], [12, 55, 35, 30, 33],
-                    ["{{ r.stt }}", "{{ r.dossier }}", "{{ r.name }}", "{{ r.serial }}",
+                    "hồ sơ đề nghị", ["STT", "Thuê bao", "Số hiệu chứng thư", "Loại đề nghị",
+                                      "Số, ngày văn bản"], [12, 45, 32, 40, 36],
+                    ["{{ r.stt }}", "{{ r.name }}", "{{ r.serial }}", "{{ r.dossier }}",
                      "{{ r.note }}"])
 
 
