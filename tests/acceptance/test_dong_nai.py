@@ -112,3 +112,19 @@ def test_no_unaccented_agency_name_where_the_right_one_is_known(plan):
         if a.kind == "dossier":
             for bare in ("So Y te", "Uy ban nhan dan tinh"):
                 assert bare not in a.reason, a.reason
+
+
+def test_bare_names_take_the_data_s_spelling_or_are_named_in_a_warning(plan):
+    got = certs(plan)
+    # the district's People's Committee and the communes are in the 2025 data: printed right
+    assert got["5A03"].subscriber.name == "Ủy ban nhân dân huyện Đồng Phú"
+    assert got["5A08"].subscriber.name == "Ủy ban nhân dân xã Tân Tiến"
+    assert got["5A07"].changes[0] == ("CN", "Ủy ban nhân dân xã Tân Lập",
+                                      "Ủy ban nhân dân xã Đồng Phú")
+    assert ("ST", "Bình Phước", "Đồng Nai") in got["5A05"].changes
+    # a person's name and a district phòng are not in any data: said, never silently printed
+    bare = [w.message for w in plan.warnings if w.code == "name_unaccented"]
+    assert len(bare) == 1
+    for name in ("Tran Thi Lan", "Pham Thi Thu", "Phong Tai chinh - Ke hoach huyen Dong Phu"):
+        assert bare[0].count(name) == 1
+    assert "Nguyen Van Hung" not in bare[0]         # its certificate file spells it

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from .. import clock
 from ..config import Settings
-from ..models import Action, MergeKind, Plan, PlanWarning
+from ..models import Action, MergeKind, Plan, PlanWarning, Subscriber
 from ..register.snapshot import RegisterSnapshot
-from ..text import key
+from ..text import key, strip_diacritics
 from .common import R_ORG_LIST, Context, focal_point, full_province, orphan_subscriber, province_of
 from .desk import desk_actions, desk_route, with_dossiers
 from .dispatches import (
@@ -92,6 +92,39 @@ def _as_issued(snapshot: RegisterSnapshot):  # type: ignore[no-untyped-def]
         yield replace(s, name=cn) if cn and cn != s.name and key(cn) == key(s.name) else s
 
 
+def _respelled(ctx: Context) -> tuple[tuple[Subscriber, ...], list[PlanWarning]]:
+    """The subscribers with every name typed without diacritics (a list exported from another
+    system) in its right spelling when the data knows it with the same key; the names left
+    bare are named in one warning, for the clerk to correct before anything is sent."""
+    out: list[Subscriber] = []
+    bare_left: list[str] = []
+    for s in ctx.subscribers:
+        fields: dict[str, str] = {}
+        names = ("name", "agency", "managing_agency") if s.type == "organization" else (
+            "agency", "managing_agency")
+        for f in names:
+            v = getattr(s, f)
+            if v and strip_diacritics(v) == v:
+                better = ctx.standard(v)
+                if better != v and key(better) == key(v):
+                    fields[f] = better
+        p = ctx.provinces.province(s.province) if s.province else None
+        if p is not None and s.province == strip_diacritics(s.province) != p.old and \
+                key(p.old) == key(s.province):
+            fields["province"] = p.old
+        s = replace(s, **fields) if fields else s
+        out.append(s)
+        bare_left += [v for v in (s.name, s.agency) if v and strip_diacritics(v) == v
+                      and any(c.isalpha() for c in v)]
+    bare_left = list(dict.fromkeys(bare_left))
+    warnings = [PlanWarning(
+        "name_unaccented",
+        f"{len(bare_left)} tên không dấu chưa tìm được cách viết chuẩn (sẽ in như đã đọc): "
+        f"{'; '.join(bare_left[:20])}{' …' if len(bare_left) > 20 else ''}. Sửa trong danh sách "
+        "(hoặc bổ sung tệp chứng thư) trước khi gửi.")] if bare_left else []
+    return tuple(out), warnings
+
+
 def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
                provinces: ProvinceData | None = None) -> Plan:
     """Every certificate, token and dossier that must change, and every central dispatch to
@@ -105,7 +138,9 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
                   provinces=provinces or load_2025(),
                   certs={c.serial: c for c in snapshot.certificates},
                   subscribers=subscribers)
-    warnings: list[PlanWarning] = list(joined)
+    subscribers, respelled = _respelled(ctx)
+    ctx = replace(ctx, subscribers=subscribers)
+    warnings: list[PlanWarning] = list(joined) + respelled
     events, w = resolve_events(ctx)
     warnings += w
     renames = renames_of(events)

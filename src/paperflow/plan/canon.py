@@ -39,6 +39,9 @@ def data_names(data: AgencyData, provinces: ProvinceData) -> list[str]:
         out.append(full[0].upper() + full[1:])
         out.extend(f"{base} {full}" for base in bases)
     out.extend(sorted({d.removesuffix(" tỉnh") for d in data.departments}))
+    # the People's Committees of the districts ended in 2025 (a list names them until revoked)
+    for district in sorted({c.old_district for c in provinces.communes if c.old_district}):
+        out.append(f"Ủy ban nhân dân {district[0].lower()}{district[1:]}")
     for _province, commune, _code in provinces.new_communes:
         out.append(f"Ủy ban nhân dân {commune[0].lower()}{commune[1:]}")
     return out
