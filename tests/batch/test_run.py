@@ -76,7 +76,7 @@ def test_sign_issues_what_waits_from_the_register_then_nothing_waits(settings) -
     seen = []
     assert sign_pending(settings, batch=drafts.batch, sessions=again,
                         progress=seen.append).signed == 0
-    assert [e.kind for e in seen] == ["already_issued"] and again.logins_tried == 0
+    assert "already_issued" in [e.kind for e in seen] and again.logins_tried == 0
 
 
 def test_sign_names_a_missing_batch_with_a_usage_error(settings) -> None:
