@@ -295,3 +295,12 @@ def test_a_register_written_before_the_one_serial_key_is_rekeyed(tmp_path, setti
         tokens = conn.execute(select(TokenRow.cert_serial, TokenRow.holder)).all()
     engine.dispose()
     assert subs == [("cert:54A3", "54A3")] and tokens == [("54A3", "cert:54A3")]
+
+
+@pytest.mark.parametrize("note", ["Chuyển sang làm việc theo hợp đồng", "Bố trí công tác khác",
+                                  "Điều động về vị trí khác từ 01/7/2025"])
+def test_a_note_naming_no_agency_gives_none(tmp_path, as_incoming, note):
+    p = _sheet(tmp_path / "ns.xlsx", [["Họ và tên", "Số serial chứng thư số", "Ghi chú"],
+                                      ["Nguyễn Văn An", "54A3", note]])
+    (s,) = extract.read(as_incoming(p)).subscribers
+    assert s.new_agency == ""

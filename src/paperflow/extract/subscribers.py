@@ -26,6 +26,8 @@ _ORG_HEADS = (
     "tong cuc", "thanh tra", "mat tran", "lien doan", "doan ", "hoi ", "ngan hang", "thue ",
     "bo chi huy", "ban quan ly", "trung uong",
 )
+_PLACE_HEADS = ("ubnd", "hdnd", "xa ", "phuong ", "thi tran ", "dac khu ", "tinh ", "thanh pho ",
+                "huyen ", "co quan ", "don vi ", "vien ", "hoc vien ", "tap doan ", "tong cong ty ")
 _DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
 _PLACEHOLDER = re.compile(r"^\(?\s*\d+\s*\)?$")
 
@@ -94,8 +96,8 @@ def valid_serial(serial: str) -> bool:
 # matched on the text folded letter by letter (no diacritics, lower case, same length), so the
 # agency is cut from the clerk's own words.
 _MOVE = re.compile(
-    r"(?:dieu dong|chuyen cong tac|luan chuyen|biet phai|bo tri(?: cong tac)?|sap xep"
-    r"|chuyen)\s*(?:ve|den|sang|toi|tai|o)\s+(?:lam viec\s+|cong tac\s+)?(?:tai\s+)?"
+    r"(?:dieu dong|chuyen cong tac|luan chuyen|biet phai|bo tri(?: cong tac)?)"
+    r"\s*(?:ve|den|sang|toi|tai|o)\s+(?:lam viec\s+|cong tac\s+)?(?:tai\s+)?"
     r"(?P<agency>.+?)\s*(?:[,;(]|\s(?:ke\s+)?tu\s+(?:ngay\s+)?\d|\stheo\s|\s-\s|\.\s|\.?$)")
 
 
@@ -115,7 +117,8 @@ def agency_from_note(note: str) -> str:
     if not m:
         return ""
     agency = note[m.start("agency"):m.end("agency")].strip(" .:-–")
-    return agency if len(key(agency)) >= 4 else ""
+    # an agency, not "làm việc theo hợp đồng" or "vị trí khác"
+    return agency if (key(agency) + " ").startswith(_ORG_HEADS + _PLACE_HEADS) else ""
 
 
 def subscriber_type(type_cell: str, name: str, id_number: str) -> str:
