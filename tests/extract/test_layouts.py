@@ -230,3 +230,10 @@ def test_there_are_at_least_thirty_layouts():
     assert len(lays) >= 30
     assert sum(lay.two_row for lay in lays) >= 8 and sum(lay.fmt == "csv" for lay in lays) >= 8
     assert sum(lay.merged_agency for lay in lays) >= 4
+
+
+def test_a_header_merged_down_is_labelled_once(tmp_path, as_incoming):
+    lay = next(lay for lay in layouts() if lay.two_row)
+    got = extract.read(as_incoming(write(lay, tmp_path)))
+    labels = dict(got.report.sheets[0].columns)
+    assert " / " not in labels["name"] and labels["cert_serial"].startswith("Thông tin")

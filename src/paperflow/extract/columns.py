@@ -128,7 +128,8 @@ def _merged_header(top: Sequence[Any], bottom: Sequence[Any]) -> list[tuple[str,
         if t:
             group = t if b else ""
         if b:
-            out.append((t or group, b))
+            # a header merged down over both rows has been filled into both: no group then
+            out.append(("" if (t or group) == b else (t or group), b))
         else:
             out.append(("", t))
     return out
