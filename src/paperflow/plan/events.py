@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from ..models import MergeEvent, MergeKind, PlanWarning
-from ..text import NameIndex, key, strip_diacritics
+from ..text import NameIndex, fold, key, strip_diacritics
 from .agencies import successor, superior_of
 from .common import (
     FUZZY_OK,
@@ -97,6 +98,29 @@ def _marked(ctx: Context, name: str) -> str:
     return better if key(better) == key(name) else name
 
 
+_UNDER = re.compile(r"\s*\(?\s*(?:truc thuoc|thuoc)\s+")
+
+
+def _untangled(events: tuple[MergeEvent, ...]) -> list[MergeEvent]:
+    """A decision's table row "A (thuộc C)" → "A trực thuộc B" read as a merge into a new name
+    "A trực thuộc B" is A moving under B (rule 16): a superior change, never a new CN."""
+    out: list[MergeEvent] = []
+    transfers = {(e.source, key(s)) for e in events if e.kind == MergeKind.SUPERIOR_CHANGE
+                 for s in e.sources}
+    for e in events:
+        if e.kind in (MergeKind.MERGE_NEW, MergeKind.RENAME) and len(e.sources) == 1:
+            src = e.sources[0]
+            m = _UNDER.match(fold(e.target), len(fold(src))) \
+                if key(e.target).startswith(key(src) + " ") else None
+            if m and key(e.target[:len(src)]) == key(src):
+                if (e.source, key(src)) in transfers:
+                    continue                    # the same row also read as the transfer
+                e = replace(e, kind=MergeKind.SUPERIOR_CHANGE, target=src,
+                            superior=e.target[m.end():].strip(" )"))
+        out.append(e)
+    return out
+
+
 def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
     known = NameIndex(known_names(ctx))
     keep_cfg = {key(k): v for k, v in ctx.settings.plan.keep_certificate_of.items()}
@@ -104,7 +128,7 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
     warnings: list[PlanWarning] = []
     derived, cw = commune_events(ctx)
     warnings.extend(cw)
-    for e in (*ctx.snapshot.merge_events, *derived, *agency_events(ctx)):
+    for e in (*_untangled(ctx.snapshot.merge_events), *derived, *agency_events(ctx)):
         if e.confidence < 1.0:
             warnings.append(PlanWarning(
                 "uncertain_event",
@@ -136,6 +160,14 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
             else:
                 tname = ctx.standard(e.target, warnings,
                                      what=f" trong {e.decision or e.source or 'quyết định'}")
+        kind = MergeKind(e.kind)
+        if kind in (MergeKind.MERGE_NEW, MergeKind.RENAME) and tname and ctx.holders(
+                tuple(sources)) and any(key(h.name) not in {key(n) for n in sources}
+                                        for h in ctx.holders((tname,))):
+            # "A → B" where B already holds its certificate (a table of units before / after
+            # names the receiving agency): renaming A's would make a second B — B keeps its
+            # name and certificate, A's goes (rule 2)
+            kind = MergeKind.MERGE_KEEP
         keep = e.keep_certificate_of or keep_cfg.get(key(tname), "")
         if keep:
             keep = resolve(keep, sources).name
@@ -143,7 +175,7 @@ def resolve_events(ctx: Context) -> tuple[list[Event], list[PlanWarning]]:
         if superior:    # the register's spelling, else the standard one (never OCR's)
             superior = known.exact(superior) or ctx.standard(superior, warnings)
         sources = list(dict.fromkeys(_marked(ctx, n) for n in sources))
-        out.append(Event(event=e, kind=MergeKind(e.kind), sources=tuple(sources),
+        out.append(Event(event=e, kind=kind, sources=tuple(sources),
                          target=_marked(ctx, tname), superior=_marked(ctx, superior),
                          keep=_marked(ctx, keep)))
     return out, warnings
