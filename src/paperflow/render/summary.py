@@ -8,6 +8,7 @@ batch's own converter, like every other document, and a failed conversion leaves
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
@@ -133,6 +134,14 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]],  # type: i
             first.getparent().append(tr)
 
 
+def _plan_warnings(folder: Path) -> list[str]:
+    try:
+        plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [str(w.get("message", "")) for w in plan.get("warnings", []) if w.get("message")]
+
+
 def build_summary_docx(settings: Settings, batch: str, folder: Path,
                        recipients: Sequence[SummaryRecipient],
                        docs: Sequence[RenderedDocument]) -> Path:
@@ -193,6 +202,14 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
     steps.append("Lưu bản giấy đã ký vào hồ sơ; danh mục tệp đầy đủ ở manifest.json.")
     for i, s in enumerate(steps, 1):
         para(f"{i}. {s}", size=12)
+
+    # the plan's warnings, every one (issue 15: never dropped): plan.json is written first
+    warnings = _plan_warnings(folder)
+    if warnings:
+        para(f"4. Lưu ý của kế hoạch ({len(warnings)} cảnh báo, cần kiểm tra trước khi gửi)",
+             bold=True)
+        for i, w in enumerate(warnings, 1):
+            para(f"{i}. {w}", size=12)
 
     ag = settings.agency
     para(f"Đầu mối liên hệ: {ag.contact_name}, {ag.contact_phone}, {ag.contact_email}",
