@@ -328,6 +328,10 @@ def import_row(a: Action) -> dict[str, str]:
         name = nfc(s.name)
         agency = new.get("O") or moved(nfc(s.agency))
         managing = moved(nfc(s.managing_agency)) or provincial_parent(agency)
+        if "O" in new and "OU" not in new and key(agency) != key(moved(nfc(s.agency))):
+            # a person moved to another agency: the old one's managing agency (an ended
+            # district's People's Committee) is not the new agency's
+            managing = provincial_parent(agency) or managing
         unit = new.get("OU", "")
         levels = [managing, agency, unit]
     title = new.get("T") or nfc(s.title)
