@@ -128,3 +128,18 @@ def test_bare_names_take_the_data_s_spelling_or_are_named_in_a_warning(plan):
     for name in ("Tran Thi Lan", "Pham Thi Thu", "Phong Tai chinh - Ke hoach huyen Dong Phu"):
         assert bare[0].count(name) == 1
     assert "Nguyen Van Hung" not in bare[0]         # its certificate file spells it
+
+
+def test_titles_typed_without_diacritics_are_spelled_right(plan):
+    got = certs(plan)
+    assert got["5A02"].subscriber.title == "Phó Giám đốc"     # the certificate's T
+    assert got["5A05"].subscriber.title == "Chuyên viên"      # the common spelling
+
+
+def test_the_ca_import_row_of_a_moved_district_officer_names_her_new_hierarchy(plan):
+    from paperflow.render.context import import_row
+    row = import_row(certs(plan)["5A05"])
+    assert row["levels"][:2] == ["ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI", "SỞ TÀI CHÍNH"]
+    assert row["province"] == "Đồng Nai" and row["title"] == "Chuyên viên"
+    hung = import_row(certs(plan)["5A02"])
+    assert hung["levels"][:2] == ["ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI", "SỞ Y TẾ"]

@@ -92,6 +92,15 @@ def _as_issued(snapshot: RegisterSnapshot):  # type: ignore[no-untyped-def]
         yield replace(s, name=cn) if cn and cn != s.name and key(cn) == key(s.name) else s
 
 
+# titles as lists export them without diacritics ('Pho Giam doc'): their one spelling
+_TITLES = {key(t): t for t in (
+    "Chuyên viên", "Chuyên viên chính", "Chuyên viên cao cấp", "Cán sự", "Nhân viên", "Văn thư",
+    "Kế toán", "Giám đốc", "Phó Giám đốc", "Trưởng phòng", "Phó Trưởng phòng", "Chủ tịch",
+    "Phó Chủ tịch", "Chánh Văn phòng", "Phó Chánh Văn phòng", "Chánh Thanh tra",
+    "Phó Chánh Thanh tra", "Trưởng ban", "Phó Trưởng ban", "Bí thư", "Phó Bí thư",
+    "Công chức", "Viên chức", "Thanh tra viên")}
+
+
 def _respelled(ctx: Context) -> tuple[tuple[Subscriber, ...], list[PlanWarning]]:
     """The subscribers with every name typed without diacritics (a list exported from another
     system) in its right spelling when the data knows it with the same key; the names left
@@ -108,6 +117,13 @@ def _respelled(ctx: Context) -> tuple[tuple[Subscriber, ...], list[PlanWarning]]
                 better = ctx.standard(v)
                 if better != v and key(better) == key(v):
                     fields[f] = better
+        if s.title and strip_diacritics(s.title) == s.title:
+            # the title as the certificate spells it, else the common spelling of the title
+            cert = ctx.cert(s.cert_serial) if s.cert_serial else None
+            t = cert.attr("T") if cert else ""
+            t = t if t and key(t) == key(s.title) else _TITLES.get(key(s.title), "")
+            if t:
+                fields["title"] = t
         p = ctx.provinces.province(s.province) if s.province else None
         if p is not None and s.province == strip_diacritics(s.province) != p.old and \
                 key(p.old) == key(s.province):
