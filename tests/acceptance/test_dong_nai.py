@@ -143,3 +143,17 @@ def test_the_ca_import_row_of_a_moved_district_officer_names_her_new_hierarchy(p
     assert row["province"] == "Đồng Nai" and row["title"] == "Chuyên viên"
     hung = import_row(certs(plan)["5A02"])
     assert hung["levels"][:2] == ["ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI", "SỞ Y TẾ"]
+
+
+def test_a_locality_naming_the_ended_district_and_the_old_province(settings, tmp_path):
+    """A commune's certificate with L = 'huyện Đồng Phú, tỉnh Bình Phước': the district is gone
+    and the province merged — L changes with CN and O, never left naming Bình Phước."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    i.exported_list(inbox / "ds.xlsx")
+    i.certificate(inbox / "xa-tan-lap.cer", 0x5A07, (
+        ("CN", "Ủy ban nhân dân xã Tân Lập"), ("O", i.HUYEN),
+        ("L", "huyện Đồng Phú, tỉnh Bình Phước"), ("C", "VN")))
+    got = certs(plan_of(settings, sorted(inbox.iterdir())))
+    assert fields(got["5A07"]) == {"CN": "Ủy ban nhân dân xã Đồng Phú", "O": i.UB_DN,
+                                   "L": "Tỉnh Đồng Nai", "superior": i.UB_DN}

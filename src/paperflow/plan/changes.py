@@ -74,6 +74,22 @@ def _new_place(ctx: Context, value: str) -> tuple[str, str] | None:
     return p.old, p.new
 
 
+def _locality(ctx: Context, value: str, province: tuple[str, str] | None
+              ) -> tuple[str, tuple[str, str] | None]:
+    """An address-like L/ST ('huyện Đồng Phú, tỉnh Bình Phước'): the district level ended, so
+    only the province part goes on — under its new name when the province merged (rule 15)."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if len(parts) < 2:
+        return value, province
+    last = parts[-1]
+    hit = _new_place(ctx, last)
+    if hit:
+        return hit[1], (hit[0], ctx.provinces.province(last).new)  # type: ignore[union-attr]
+    if ctx.district(f"Ủy ban nhân dân {parts[-2]}") and ctx.provinces.province(last):
+        return last, province
+    return value, province
+
+
 def _agency_attr(s: Subscriber, subject: tuple[tuple[str, str], ...], new_agency: str) -> str:
     """Which attribute of a person's subject names their agency ('' when no move)."""
     if not new_agency or s.type != "person":
@@ -135,6 +151,8 @@ def compute(ctx: Context, s: Subscriber, cert: Certificate | None, *,
             if hit:
                 province = (hit[0], ctx.provinces.province(value).new)  # type: ignore[union-attr]
                 new = hit[1]
+            elif "," in value:
+                new, province = _locality(ctx, value, province)
         elif attr == "T" and new_title:
             new = new_title
         if not new and value:
