@@ -4,6 +4,7 @@ right spellings and the summary every warning."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -56,3 +57,24 @@ def test_run_approve_status_as_a_clerk_of_đồng_nai(tmp_path):
 
     status = paperflow(ws, "status")
     assert status.returncode == 0, status.stderr
+
+
+def test_a_certificate_file_dropped_a_batch_later_supersedes_the_draft(tmp_path):
+    ws = init(tmp_path / "ws", "--demo")
+    _dong_nai(ws)
+    i.exported_list(ws / "inbox" / "xuat.xlsx")
+    assert paperflow(ws, "run", env=PIN).returncode == 0        # drafts, awaiting review
+    i.certificate(ws / "inbox" / "tran-thi-lan.cer", 0x5A05, (
+        ("CN", "Trần Thị Lan"), ("T", "Chuyên viên"), ("OU", i.PHONG), ("O", i.HUYEN),
+        ("ST", i.BP), ("C", "VN")))
+    second = paperflow(ws, "run", env=PIN)
+    assert second.returncode == 0, second.stderr
+    first, later = batches(ws)
+    plan = json.loads((later / "plan.json").read_text(encoding="utf-8"))
+    (lan,) = [a for a in plan["actions"] if a.get("serial") == "5A05"
+              and a["kind"] == "certificate"]
+    # recomputed from the certificate actually issued: every attribute, right spellings
+    assert lan["changes"] == {"OU": [i.PHONG, i.STC_DN], "O": [i.HUYEN, i.UB_DN],
+                              "ST": [i.BP, i.DN]}
+    assert any(w["code"] == "superseded" and "Trần Thị Lan" in w["message"]
+               and first.name in w["message"] for w in plan["warnings"])
