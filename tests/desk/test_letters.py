@@ -129,3 +129,19 @@ def test_dossier_hand_over_lists_each_dossier_the_register_knows(focal):
     assert ("dossier", "Trần Văn Minh|B1",
             "Thay đổi nội dung thông tin|12/KHĐT-VP|05/6/2025") in d.changes
     assert ("dossier", f"{KHDT}|A1", "Gia hạn|Đợt 20250520-hung-yen-001|20/5/2025") in d.changes
+
+
+def test_the_agency_list_takes_agencies_known_without_a_certificate(focal):
+    from dataclasses import replace
+
+    from paperflow.register.snapshot import Organisation
+    snap = replace(snapshot(), organisations=(
+        Organisation("Trung tâm Lưu trữ lịch sử tỉnh Hưng Yên", "Sở Nội vụ tỉnh Hưng Yên",
+                     "Hưng Yên"),
+        Organisation("Sở Tài chính tỉnh Thái Nguyên", UB, "Thái Nguyên"),   # another province
+        Organisation(TNMT, UB, "Hưng Yên")))                               # merged away
+    names = {a.subscriber.name: a.subscriber.managing_agency
+             for a in build_plan(snap, focal, "b").letters if a.kind == "agency"}
+    assert names["Trung tâm Lưu trữ lịch sử tỉnh Hưng Yên"] == "Sở Nội vụ tỉnh Hưng Yên"
+    assert "Sở Tài chính tỉnh Thái Nguyên" not in names and TNMT not in names
+    assert NNMT in names

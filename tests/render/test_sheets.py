@@ -88,3 +88,18 @@ def test_org_list_sheet_has_the_hierarchy(rendered):
     assert nnmt[2] == "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN"
     assert nnmt[3] == "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"
     assert "Tên cũ" in nnmt[7]
+
+
+def test_the_review_sheet_is_text_too(tmp_path):
+    """Issue 17 item 6 for XEM-XET.xlsx: a subscriber named '=HYPERLINK(…)' stays text."""
+    from paperflow.config import Settings
+    from paperflow.render.review import ReviewRow, write_review_xlsx
+    row = ReviewRow("k1", "=HYPERLINK(\"http://x\",\"y\")", "+84 Sở", "0054",
+                    "change_info", "-1", "@r", "rule", "src", "2", "w")
+    out = write_review_xlsx(Settings(workspace=tmp_path), "b", [row], tmp_path)
+    raw = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in raw
+    ws = load_workbook(out).active
+    values = [c.value for r in ws.iter_rows() for c in r if c.value is not None]
+    assert "=HYPERLINK(\"http://x\",\"y\")" in values and "0054" in values
+    assert all(isinstance(v, str) for v in values)

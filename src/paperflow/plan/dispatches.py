@@ -116,7 +116,8 @@ def agency_list_actions(ctx: Context, events: list, renames: dict,
         return []
     if not events and not any(a.kind == "certificate" and a.changes for a in actions):
         return []
-    home = key(new_province(ctx, ctx.settings.agency.province))
+    home_name = new_province(ctx, ctx.settings.agency.province)
+    home = key(home_name)
     gone = {key(s) for ev in events if ev.kind == MergeKind.DISSOLVE for s in ev.sources}
     gone |= {key(a.subscriber.name) for a in actions if a.kind == "certificate"
              and a.action == "revoke" and a.subscriber and a.subscriber.type == "organization"}
@@ -148,6 +149,16 @@ def agency_list_actions(ctx: Context, events: list, renames: dict,
             add(hit.new, s.managing_agency, s.name, province)
         elif key(s.name) not in gone:
             add(s.name, s.managing_agency, "", province)
+    # agencies the register knows without a certificate of their own (named in lists)
+    for o in ctx.snapshot.organisations:
+        province = new_province(ctx, o.province) if o.province else ""
+        if province and key(province) != home:
+            continue
+        hit = renames.get(key(o.name))
+        if hit is not None:
+            add(hit.new, o.managing_agency, o.name, province or home_name)
+        elif key(o.name) not in gone:
+            add(o.name, o.managing_agency, "", province or home_name)
     for ev in events:
         if ev.kind in (MergeKind.MERGE_NEW, MergeKind.MERGE_KEEP, MergeKind.RENAME):
             add(ev.target, ev.superior or "", "", new_province(ctx, ctx.settings.agency.province))

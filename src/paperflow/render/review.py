@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..config import Settings
+from .sheets import put_text
 from .slim import slim
 from .summary import _Paragraphs, _table
 from .tables import split_long_tables
@@ -66,11 +67,12 @@ def write_review_xlsx(settings: Settings, batch: str, rows: Sequence[ReviewRow],
     ws.title = "Xem xét"
     wb.properties.keywords = f"{KEYWORD}{batch}"
     wb.properties.title = f"Xem xét kế hoạch lô {batch}"
-    ws.cell(row=1, column=2, value=f"XEM XÉT KẾ HOẠCH LÔ {batch} — {settings.agency.name}"
-            ).font = Font(bold=True, size=13)
-    ws.cell(row=2, column=2, value=HOW_TO).alignment = Alignment(wrap_text=False)
+    # every cell is text (issue 17 item 6): a name beginning with = + - @ never runs as a formula
+    put_text(ws, 1, 2, f"XEM XÉT KẾ HOẠCH LÔ {batch} — {settings.agency.name}"
+             ).font = Font(bold=True, size=13)
+    put_text(ws, 2, 2, HOW_TO).alignment = Alignment(wrap_text=False)
     for col, title in enumerate(HEADER, 1):
-        c = ws.cell(row=HEADER_ROW, column=col, value=title)
+        c = put_text(ws, HEADER_ROW, col, title)
         c.font = Font(bold=True)
     ws.cell(row=HEADER_ROW, column=DECISION_COL).fill = PatternFill("solid", fgColor="FFF2CC")
     for i, r in enumerate(rows, 1):
@@ -79,7 +81,7 @@ def write_review_xlsx(settings: Settings, batch: str, rows: Sequence[ReviewRow],
                   r.source_row, r.warnings, "", "")
         for col, v in enumerate(values, 1):
             # text cells: a serial or a number like 0054 stays as written
-            ws.cell(row=HEADER_ROW + i, column=col, value=v).number_format = "@"
+            put_text(ws, HEADER_ROW + i, col, v).number_format = "@"
     ws.column_dimensions["A"].hidden = True
     for col, width in zip("BCDEFGHIJKLMN", (5, 28, 28, 20, 16, 40, 50, 18, 24, 6, 30, 22),
                           strict=False):
