@@ -165,20 +165,12 @@ KIND_WORDS = {"change_info": "Thay đổi nội dung thông tin", "renew": "Gia 
               "issue_new": "Cấp mới"}
 
 
-def _batch_date(batch: str) -> str:
-    """'20250703-hung-yen-001' → '03/7/2025' (the day the batch was made)."""
-    m = re.match(r"(\d{4})(\d{2})(\d{2})", batch)
-    if not m:
-        return ""
-    y, mo, d = (int(x) for x in m.groups())
-    return f"{d:02d}/{mo:02d}/{y}" if mo < 3 else f"{d:02d}/{mo}/{y}"
-
-
 def with_dossiers(ctx: Context, actions: list[Action]) -> list[Action]:
     """Rule 7 (275 §3): each dossier hand-over lists the giving agency's request dossiers the
-    register knows — requests it received from that agency (number, date) and requests filed
-    for its subscribers in earlier batches — one row each: ("dossier", "name|serial",
-    "kind|number|date"). A hand-over the register knows no dossier of keeps its one row."""
+    register holds — the requests received from that agency, with their number and date — one
+    row each: ("dossier", "name|serial", "kind|number|date"). Only inputs count: the plan's own
+    earlier batches would change the hand-over each time a batch is recorded (and plan it
+    again). A hand-over the register knows no dossier of keeps its one row."""
     out = []
     for a in actions:
         if a.kind != "dossier" or a.action != "hand_over" or a.changes:
@@ -197,15 +189,5 @@ def with_dossiers(ctx: Context, actions: list[Action]) -> list[Action]:
                     seen.add(ident)
                     rows.append(("dossier", f"{nfc(s.name)}|{s.cert_serial}",
                                  f"{KIND_WORDS.get(q.request, q.request)}|{r.number}|{_short(r)}"))
-        for e in ctx.snapshot.earlier:
-            x, s = e.action, e.action.subscriber
-            if s is None or src not in (key(x.sender), key(s.agency)):
-                continue
-            ident = (x.serial or key(s.name), x.action)
-            if ident not in seen:
-                seen.add(ident)
-                rows.append(("dossier", f"{nfc(s.name)}|{x.serial}",
-                             f"{KIND_WORDS.get(x.action, x.action)}|Đợt {e.batch}|"
-                             f"{_batch_date(e.batch)}"))
         out.append(replace(a, changes=tuple(rows)) if rows else a)
     return out
