@@ -60,3 +60,26 @@ def test_the_unaccented_copy_gives_the_same_plan(tmp_path):
     plain, bare = _plan(tmp_path, "plain"), _plan(tmp_path, "bare")
     assert [(a.serial, a.action, a.changes, a.rule) for a in bare.values()] == \
         [(a.serial, a.action, a.changes, a.rule) for a in plain.values()]
+
+
+def test_an_annex_sheet_of_units_before_and_after(settings, tmp_path):
+    """The decision's annex as .xlsx: 'STT | Đơn vị trước sắp xếp | Đơn vị sau sắp xếp | Hình
+    thức', a 'Sáp nhập' row into a department that keeps its name, a unit moved under another."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["PHỤ LỤC: DANH SÁCH CƠ QUAN, ĐƠN VỊ SẮP XẾP"])
+    ws.append(["(Kèm theo Quyết định số 1789/QĐ-UBND ngày 30/6/2025 của UBND tỉnh Đồng Nai)"])
+    ws.append([])
+    ws.append(["STT", "Đơn vị trước sắp xếp", "Đơn vị sau sắp xếp", "Hình thức"])
+    ws.append([1, i.TNMT_DN, i.NNMT_DN, "Hợp nhất"])
+    ws.append([2, i.NNPTNT_DN, i.NNMT_DN, "Hợp nhất"])
+    ws.append([3, i.GTVT_DN, i.XD_DN, "Sáp nhập"])
+    ws.append([4, i.TT_CNTT, i.TT_CNTT, f"Chuyển về trực thuộc {i.KHCN_DN}"])
+    wb.save(tmp_path / "phu-luc.xlsx")
+    plan = plan_of(settings, [i.decision_list(tmp_path / "ds.xlsx"), tmp_path / "phu-luc.xlsx"])
+    got = {a.serial: a for a in plan.actions if a.kind == "certificate"}
+    assert (got["5C03"].action, got["5C04"].action) == ("revoke", "keep")
+    assert (got["5C05"].rule, got["5C05"].changes[0]) == (TRANSFER, ("O", i.TTTT_DN, i.KHCN_DN))
+    assert got["5C02"].changes == (("CN", i.NNPTNT_DN, i.NNMT_DN),)
+    assert got["5C01"].action == "revoke"
