@@ -5,6 +5,8 @@
     python scripts/reliability.py --no-write # run and print, leave the document alone
     python scripts/reliability.py --fuzz 10000   # only the fuzzer, N mutated inputs; its
                                                  # section of the document is rewritten
+    python scripts/reliability.py --under-load 5 # the two-watchers tests 5 times in a row
+                                                 # with one busy loop per core
 
 Each test appends its counters (kills, files dropped, faults injected, inputs fuzzed, outcomes)
 to a JSON-lines file named by PAPERFLOW_FAULTS_REPORT; pytest's JUnit XML gives the outcome of
@@ -53,7 +55,17 @@ WHAT = {
                "SQLite db, logs, new /tmp files and the output scanned (plain, UTF-16, base64, "
                "AUTH PLAIN forms)",
     "secrets_ps": "process command lines sampled every 50 ms during a batch",
+    "mail_once": "`run --no-sign` (the import sheet mailed unsigned) → `sign` with a wrong PIN → "
+                 "`sign` → `send`, `--retry-failed`, `--resend-uncertain`; arrivals counted by "
+                 "an aiosmtpd server",
+    "register_lost": "paperflow.db deleted next to an issued batch; the same files dropped "
+                     "again; `run` refused, then `--new-register`; numbers compared",
+    "reconcile": "the states a SIGKILL leaves between two steps: a batch folder without "
+                 "recorded documents, a `sign` swap with only `.<batch>.old`; then `sign`",
+    "workstations": "two `paperflow watch` with their own workspace folders, one PostgreSQL "
+                    "register, one shared inbox; one SIGKILLed and restarted",
 }
+LOAD_TESTS = ["tests/faults/test_two_watchers.py", "tests/faults/test_duplicate_race.py"]
 
 
 FUZZ_BEGIN = "<!-- fuzz run: written by scripts/reliability.py --fuzz N -->"
@@ -175,20 +187,33 @@ def render(records: list[dict], tests: list[tuple[str, str, float, str]], rc: in
         "- A token unplugged mid-batch escaped as a raw PKCS#11 exception "
         "(`ObjectHandleInvalid`) and crashed the batch; it is now a `TokenFailure`: the batch "
         "is produced unsigned and `paperflow sign` resumes it.",
-        "",
-        "Known and still open (strict xfail tests):",
-        "",
-        "- Disk full while writing the batch ends as 'Internal error: OSError [Errno 28]' with "
-        "thread tracebacks on stderr — nothing half-written is visible and the next run "
-        "resumes, but the clerk is not told 'disk full' in Vietnamese and English.",
-        "- A file named `rejected` in an inbox without a `rejected/` folder stops intake "
-        "(`FileExistsError` on every batch).",
+        "- Two watchers under CPU load counted two copies of one content as three (1 archived "
+        "+ 2 duplicates): both found the second copy a duplicate and both moved it with "
+        "link-then-unlink, each to its own name, before either unlinked it. The copy is now "
+        "claimed by an atomic rename first (`intake/files.move_once`); "
+        "`test_duplicate_race.py` repeats the collision 60 times (120 duplicates from 60 "
+        "copies before the fix).",
+        "- On PostgreSQL the intake claim (INSERT … ON CONFLICT DO NOTHING) read the driver's "
+        "rowcount, which is -1 there: every copy of one content was taken as new and archived "
+        "twice. It reads RETURNING now.",
+        "- A batch rendered again (`sign` after `run --no-sign`, a wrong PIN) kept its first "
+        "render's mail rows: the import sheet reached the CA once per render. Rows are now "
+        "superseded per .eml place; a place that went out is never sent again.",
+        "- A connection lost after the whole message was sent was 'failed' and resent by "
+        "`--retry-failed`; it is 'uncertain' now, resent only by `--resend-uncertain`.",
+        "- A deleted `paperflow.db` started an empty register silently (numbers and files taken "
+        "again); it is refused unless `--new-register`, and numbers continue after the "
+        "batches' `numbers.json`.",
+        "- A SIGKILL between a batch's rename and its recording, or between `sign`'s two "
+        "renames, left the register at 'planned' or only a hidden `.old` folder; start-up "
+        "reconciles both. A batch that fails again when resumed is quarantined with its "
+        "reason instead of failing every later run.",
         "",
         "Limits of these tests:",
         "",
-        "- A mail being sent at the instant of a kill is left 'sending' and reported as "
-        "uncertain by `paperflow send` (not resent automatically, by design); the crash test "
-        "checks such a mail was received at most once.",
+        "- A mail being sent at the instant of a kill is left 'sending', then marked "
+        "'uncertain' by `paperflow send` (resent only by `--resend-uncertain`, by design); the "
+        "crash test checks such a mail was received at most once.",
         "- A resumed batch takes new dispatch numbers (the dead attempt's numbers stay unused "
         "in the register's number book).",
         "- Names starting with '.' are hidden/temporary files by the ignore rules: left in the "
@@ -243,18 +268,65 @@ def fuzz_section(records: list[dict], tests: list[tuple[str, str, float, str]], 
     ])
 
 
+LOAD_BEGIN = "<!-- load runs: written by scripts/reliability.py --under-load N -->"
+LOAD_END = "<!-- end of load runs -->"
+
+
+def run_under_load(n: int) -> list[tuple[int, int, float, str]]:
+    """The two-watchers tests N times in a row with one busy loop per core (full CPU load):
+    (run, pytest exit code, seconds, pytest's summary line) each."""
+    import time
+
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            for _ in range(os.cpu_count() or 1)]
+    results = []
+    try:
+        for run in range(1, n + 1):
+            start = time.monotonic()
+            done = subprocess.run([sys.executable, "-m", "pytest", *LOAD_TESTS, "-q", "-p",
+                                   "no:cacheprovider"], cwd=REPO, capture_output=True,
+                                  text=True)
+            last = (done.stdout.strip().splitlines() or [""])[-1]
+            results.append((run, done.returncode, time.monotonic() - start, last))
+            print(f"run {run}: exit {done.returncode}, {last}", flush=True)
+    finally:
+        for b in busy:
+            b.kill()
+            b.wait()
+    return results
+
+
+def load_section(results: list[tuple[int, int, float, str]], how: str) -> str:
+    ok = sum(1 for _r, rc, _s, _l in results if rc == 0)
+    return "\n".join([
+        LOAD_BEGIN,
+        "## The two-watchers race under full CPU load",
+        "",
+        f"{how}: {', '.join(LOAD_TESTS)} run {len(results)} times in a row with one busy loop "
+        f"per core ({os.cpu_count()} CPUs), {datetime.now().astimezone():%Y-%m-%d %H:%M %z}, "
+        f"commit {commit()}: {ok} of {len(results)} runs passed.",
+        "",
+        "| run | pytest exit code | minutes | pytest |",
+        "| --- | --- | --- | --- |",
+        *[f"| {r} | {rc} | {secs / 60:.1f} | {last} |" for r, rc, secs, last in results],
+        LOAD_END,
+    ])
+
+
 def keep_fuzz_section(text: str, old: str) -> str:
-    """A full run keeps the last `--fuzz N` section (it is not rerun by the suite)."""
-    if FUZZ_BEGIN in old and FUZZ_END in old:
-        kept = old[old.index(FUZZ_BEGIN):old.index(FUZZ_END) + len(FUZZ_END)]
-        return text.rstrip("\n") + "\n\n" + kept + "\n"
+    """A full run keeps the last `--fuzz N` and `--under-load N` sections (not rerun)."""
+    for begin, end in ((FUZZ_BEGIN, FUZZ_END), (LOAD_BEGIN, LOAD_END)):
+        if begin in old and end in old:
+            kept = old[old.index(begin):old.index(end) + len(end)]
+            text = text.rstrip("\n") + "\n\n" + kept + "\n"
     return text
 
 
-def replace_fuzz_section(old: str, section: str) -> str:
-    if FUZZ_BEGIN in old and FUZZ_END in old:
-        head, rest = old.split(FUZZ_BEGIN, 1)
-        return head + section + rest.split(FUZZ_END, 1)[1]
+def replace_fuzz_section(old: str, section: str, begin: str = FUZZ_BEGIN,
+                         end: str = FUZZ_END) -> str:
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        return head + section + rest.split(end, 1)[1]
     return old.rstrip("\n") + "\n\n" + section + "\n"
 
 
@@ -265,8 +337,17 @@ def main() -> int:
     ap.add_argument("--no-write", action="store_true", help="do not rewrite docs/RELIABILITY.md")
     ap.add_argument("--fuzz", type=int, default=0, metavar="N",
                     help="run only the fuzzer with N mutated inputs; rewrite its section")
+    ap.add_argument("--under-load", type=int, default=0, metavar="N",
+                    help="run the two-watchers tests N times under full CPU load; rewrite "
+                         "their section")
     ap.add_argument("pytest", nargs="*", help="extra pytest arguments (after --)")
     args = ap.parse_args()
+    if args.under_load:
+        section = load_section(run_under_load(args.under_load),
+                               f"`python scripts/reliability.py --under-load {args.under_load}`")
+        old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        DOC.write_text(replace_fuzz_section(old, section, LOAD_BEGIN, LOAD_END), "utf-8")
+        return 0
     with tempfile.TemporaryDirectory(prefix="paperflow-reliability-") as tmp:
         report, junit = Path(tmp) / "counts.jsonl", Path(tmp) / "junit.xml"
         report.touch()
