@@ -57,6 +57,16 @@ class Canon:
     _index: NameIndex | None = field(default=None, repr=False)
     _memo: dict[str, Resolution] = field(default_factory=dict, repr=False)
     _spelled: set[str] = field(default_factory=set, repr=False)
+    _data_keys: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    def data_spelling(self, name: str) -> str:
+        """The one spelling the versioned data has for `name`'s key ('' when none or several:
+        'xã Hà Quý' and 'xã Hạ Quý' share a key and are two places)."""
+        if not self._data_keys:
+            for n in self.data:
+                self._data_keys.setdefault(key(n), set()).add(n)
+        got = self._data_keys.get(key(name), set())
+        return next(iter(got)) if len(got) == 1 else ""
 
     def index(self) -> NameIndex:
         if self._index is None:

@@ -90,9 +90,16 @@ def agency_events(ctx: Context) -> list[MergeEvent]:
 
 
 def _marked(ctx: Context, name: str) -> str:
-    """`name` with its diacritics when the register has it only without (a list exported from
-    another system) and the data spells it with the same key; else `name` unchanged."""
-    if not name or strip_diacritics(name) != name:
+    """`name` as the versioned data spells it when the data has one spelling for its key (a
+    decision's OCR 'S6 Nông nghiệp và Moi truòng tinh Đong Nai' that the register stored as
+    read); else with its diacritics when the register has it only without (a list exported
+    from another system) and the canon finds it; else `name` unchanged."""
+    if not name:
+        return name
+    data = ctx.canon().data_spelling(name)
+    if data:
+        return data
+    if strip_diacritics(name) != name:
         return name
     better = ctx.standard(name)
     return better if key(better) == key(name) else name
