@@ -78,7 +78,7 @@ def event(e: Event) -> str | None:
         "resumed": f"làm lại lô {e.batch} bị gián đoạn lần trước "
                    f"(resume {e.batch}: interrupted earlier, produced again)",
         "reconciled": f"lô {e.batch}: ghi lại {e.count} văn bản từ thư mục sau lần dừng "
-                      f"đột ngột ({e.batch}: {e.count} documents recorded after a crash)",
+                      f"đột ngột (batch {e.batch}: {e.count} documents recorded after a crash)",
         "rendered": f"soạn văn bản: {e.count} văn bản (render: {e.count} documents)",
         "converted": f"chuyển PDF: {e.count} tệp{failed_vi} (convert: {e.count} PDFs{failed_en})",
         "demo_signing": ("ký số: DEMO — token SoftHSM và CA THỬ NGHIỆM, không dùng cho văn bản "
