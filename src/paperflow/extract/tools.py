@@ -7,7 +7,6 @@ machine, not of the clerk's file: it raises ConversionError so the file stays in
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -104,8 +103,6 @@ def soffice_convert(src: Path, out_dir: Path, *, to: str, timeout: float = 120.0
     """Convert an old Office file (.doc → docx, .xls → xlsx) with a headless LibreOffice that
     has its own throw-away profile (a shared one silently loses conversions) in its own process
     group (killed whole on a timeout). Returns the converted file."""
-    import os
-    import signal
 
     from ..convert import find_soffice, kill_group, profile_url, soffice_env
 
@@ -132,8 +129,7 @@ def soffice_convert(src: Path, out_dir: Path, *, to: str, timeout: float = 120.0
             kill_group(proc.pid)
             proc.wait()
         else:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)     # any leftover of its group
+            kill_group(proc.pid)        # any leftover of its group (its tree on Windows)
     produced = out_dir / f"{src.stem}.{to}"
     if proc.returncode != 0 or not produced.is_file():
         tail = err.decode("utf-8", "replace").strip()[-300:] if err else ""
