@@ -55,3 +55,23 @@ def test_party_network_expiry_and_aliases(settings, tmp_path):
     hand = [a for a in plan.actions if a.kind == "token" and a.action == "hand_over"]
     assert [a.hand_over_to for a in hand] == ["Sở Y tế thành phố Huế"]
     assert recall["5E05"].hand_over_to == "Sở Khoa học và Công nghệ thành phố Huế"
+
+
+def test_a_row_whose_serial_was_blank_or_invalid_is_named(settings, tmp_path):
+    """'00 5G 11' is no hexadecimal serial: the reader blanks it (a reading warning); the row of a
+    retired officer with no serial at all: neither may vanish from the plan without a word."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Loại thuê bao", "Cơ quan", "Tỉnh/Thành phố", "Số serial",
+               "Ngày hết hạn", "Ghi chú"])
+    ws.append([1, "Võ Văn Bảy", "Cá nhân", i.SYT_BP, "Bình Phước", "00 5G 11", "31/12/2027",
+               "Nghỉ hưu"])
+    ws.append([2, "Mai Thị Tám", "Cá nhân", i.SYT_BP, "Bình Phước", "5F12", "30/06/2027", ""])
+    ws.append([3, "Hà Văn Chín", "Cá nhân", i.SYT_BP, "Bình Phước", "", "30/06/2027", "Nghỉ hưu"])
+    wb.save(tmp_path / "ds.xlsx")
+    plan = plan_of(settings, [tmp_path / "ds.xlsx"])
+    assert {a.serial for a in plan.actions if a.kind == "certificate"} == {"5F12"}
+    (w,) = [w for w in plan.warnings if w.code == "no_serial"]
+    assert "Võ Văn Bảy" in w.message and "Hà Văn Chín" in w.message
+    assert "Mai Thị Tám" not in w.message and "5G" not in " ".join(
+        str(a.changes) + a.serial for a in plan.actions)

@@ -141,6 +141,24 @@ def _respelled(ctx: Context) -> tuple[tuple[Subscriber, ...], list[PlanWarning]]
     return tuple(out), warnings
 
 
+def _no_serial_warnings(ctx: Context, actions: list[Action]) -> list[PlanWarning]:
+    """Rows without a certificate serial (left blank, or invalid and blanked by the reader)
+    that joined no holder and got no action: named, never dropped silently."""
+    acted = {key(a.subscriber.name) for a in actions if a.subscriber}
+    held = {key(s.name) for s in ctx.subscribers if s.cert_serial}
+    left = [s for s in ctx.subscribers if not s.cert_serial and s.name
+            and key(s.name) not in acted | held]
+    if not left:
+        return []
+    named = [f"{s.name} ({', '.join(x for x in (s.agency, s.need_note) if x) or 'không rõ'}"
+             f"{', ' + s.source if s.source else ''})" for s in left]
+    return [PlanWarning(
+        "no_serial",
+        f"{len(left)} thuê bao không có số serial chứng thư (để trống hoặc không hợp lệ) và không "
+        f"khớp người có chứng thư nào, nên chưa lập đề nghị: {'; '.join(named[:30])}"
+        f"{' …' if len(named) > 30 else ''}. Bổ sung số serial hoặc tệp chứng thư.")]
+
+
 def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
                provinces: ProvinceData | None = None) -> Plan:
     """Every certificate, token and dossier that must change, and every central dispatch to
@@ -195,6 +213,7 @@ def build_plan(snapshot: RegisterSnapshot, settings: Settings, batch: str, *,
     actions = sorted(_dedupe(desk_route(ctx, certs + tokens + dossiers)
                              + [a for a in desk if a.kind != "desk"]), key=sort_key)
     warnings += _org_list_warning(ctx, actions, events) + _focal_warnings(ctx, actions)
+    warnings += _no_serial_warnings(ctx, actions)
     warnings += missing_data_warnings(actions)
     letters = agency_list_actions(ctx, events, renames, actions) + report_action(ctx, actions)
     implementing, w = dispatch_actions(ctx)     # central dispatches passed on, after the rest
