@@ -157,3 +157,25 @@ def test_a_locality_naming_the_ended_district_and_the_old_province(settings, tmp
     got = certs(plan_of(settings, sorted(inbox.iterdir())))
     assert fields(got["5A07"]) == {"CN": "Ủy ban nhân dân xã Đồng Phú", "O": i.UB_DN,
                                    "L": "Tỉnh Đồng Nai", "superior": i.UB_DN}
+
+
+def test_an_hr_list_without_serials_places_the_waiting_officer(settings, tmp_path):
+    """The personnel office's list (no serials, new agency only in the note, names with their
+    diacritics) meets the exported list's 'Le Van Nam': he changes; someone it names who holds
+    no certificate is named in a warning."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH CÔNG CHỨC BỐ TRÍ SAU SẮP XẾP"])
+    ws.append(["STT", "Họ và tên", "Chức vụ", "Đơn vị công tác trước sắp xếp", "Ghi chú"])
+    ws.append([1, "Lê Văn Nam", "Chuyên viên", i.PHONG,
+               "Bố trí tại Ủy ban nhân dân xã Đồng Phú từ 01/7/2025"])
+    ws.append([2, "Nguyễn Thị Không", "Chuyên viên", i.PHONG,
+               f"Chuyển công tác đến {i.STC_DN}"])
+    wb.save(tmp_path / "nhan-su.xlsx")
+    plan = plan_of(settings, [i.exported_list(tmp_path / "x.xlsx"), tmp_path / "nhan-su.xlsx"])
+    nam = certs(plan)["5A06"]
+    assert (nam.action, nam.rule, nam.subscriber.name) == ("change_info", MOVED, "Lê Văn Nam")
+    assert fields(nam) == {"O": "Ủy ban nhân dân xã Đồng Phú", "ST": i.DN}
+    assert not any(w.code == "new_agency_unknown" and "Nam" in w.message for w in plan.warnings)
+    assert any(w.code == "no_serial" and "Nguyễn Thị Không" in w.message for w in plan.warnings)
