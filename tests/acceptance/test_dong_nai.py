@@ -69,7 +69,8 @@ def test_district_bodies_end_and_their_officers_move_or_wait(plan):
     assert (got["5D01"].action, got["5D01"].rule) == ("revoke", DISTRICT)  # certificate alone
     lan = got["5A05"]                                   # the note names her new agency
     assert (lan.action, lan.rule) == ("change_info", MOVED)
-    assert fields(lan) == {"O": i.STC_DN, "ST": i.DN}
+    # her list row names the phòng under the district: OU = the phòng, O = the district
+    assert fields(lan) == {"OU": i.STC_DN, "O": i.UB_DN, "ST": i.DN}
     assert "5A06" not in got                            # Le Van Nam: new agency unknown
 
 
@@ -176,6 +177,6 @@ def test_an_hr_list_without_serials_places_the_waiting_officer(settings, tmp_pat
     plan = plan_of(settings, [i.exported_list(tmp_path / "x.xlsx"), tmp_path / "nhan-su.xlsx"])
     nam = certs(plan)["5A06"]
     assert (nam.action, nam.rule, nam.subscriber.name) == ("change_info", MOVED, "Lê Văn Nam")
-    assert fields(nam) == {"O": "Ủy ban nhân dân xã Đồng Phú", "ST": i.DN}
+    assert fields(nam) == {"OU": "Ủy ban nhân dân xã Đồng Phú", "O": i.UB_DN, "ST": i.DN}
     assert not any(w.code == "new_agency_unknown" and "Nam" in w.message for w in plan.warnings)
     assert any(w.code == "no_serial" and "Nguyễn Thị Không" in w.message for w in plan.warnings)

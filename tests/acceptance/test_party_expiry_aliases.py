@@ -46,7 +46,7 @@ def test_party_network_expiry_and_aliases(settings, tmp_path):
     assert "5E02" not in certs
     assert any(w.code == "expired" and "Bùi Văn Tâm" in w.message for w in plan.warnings)
     # rule 15 + renewal before expiry: one row says everything (issue 13 item 6)
-    assert [c[0] for c in certs["5E03"].changes] == ["O", "ST", "renew"]
+    assert [c[0] for c in certs["5E03"].changes] == ["OU", "O", "ST", "renew"]
     assert ("ST", "Bình Phước", "Đồng Nai") in certs["5E03"].changes
     assert "5E04" not in certs                                 # nothing happens to him
     assert not any("Trịnh Văn Long" in w.message for w in plan.warnings if w.code == "leader_lag")

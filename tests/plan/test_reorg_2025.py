@@ -289,7 +289,8 @@ def test_a_certificate_read_after_its_list_row_supersedes_or_warns(settings):
     s_, c = person("Đỗ Văn Hải", YT_TB, "P1", province="Thái Bình", managing=UB_TB)
     first = build_plan(snap((s_, None)), settings, "b1")
     (guess,) = certs(first).values()
-    assert ("O", YT_TB, YT_HY) in guess.changes     # from the list row alone
+    # from the list row alone: the agency under its managing one is guessed OU, O = managing
+    assert ("OU", YT_TB, YT_HY) in guess.changes and ("O", UB_TB, UB_HY) in guess.changes
     # the certificate file arrives: O is the province's People's Committee
     real = Certificate("P1", (("CN", s_.name), ("O", "UBND tỉnh Thái Bình"), ("ST", "Thái Bình"),
                               ("C", "VN")), "CA", date(2023, 1, 1), date(2028, 1, 1))

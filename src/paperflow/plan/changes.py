@@ -29,6 +29,11 @@ def subject_of(s: Subscriber, cert: Certificate | None) -> tuple[tuple[str, str]
         return cert.subject
     if s.type == "organization":
         pairs = [("CN", s.name), ("O", s.managing_agency), ("ST", s.province)]
+    elif s.managing_agency and s.agency and key(s.managing_agency) != key(s.agency):
+        # a unit under its agency (a phòng of a Sở or of a district): issued as OU = the unit,
+        # O = the agency (docs/DOMAIN.md) — so a merge of the agency changes O with ST
+        pairs = [("CN", s.name), ("T", s.title), ("OU", s.agency), ("O", s.managing_agency),
+                 ("ST", s.province)]
     else:
         pairs = [("CN", s.name), ("T", s.title), ("O", s.agency), ("ST", s.province)]
     return tuple((k, v) for k, v in pairs if v)

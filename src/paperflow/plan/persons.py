@@ -7,7 +7,7 @@ from datetime import timedelta
 from ..config import CA_NAME
 from ..models import Action, MergeKind, PlanWarning, Request, Subscriber
 from ..text import key
-from .agencies import is_unit, province_in, superior_of
+from .agencies import is_commune_body, is_unit, province_in, superior_of
 from .changes import compute
 from .common import (
     R_AGENCY_PAIR,
@@ -178,6 +178,10 @@ def person_actions(ctx: Context, renames: dict[str, Rename],
                     "để cấp mới (393/BCY-CTSBMTT)."))
                 continue
             superior = superior_of(ctx.names, ctx.provinces, moved_to)
+            if not superior and is_commune_body(moved_to):
+                # a commune is under the province's People's Committee (two tiers from 01/7)
+                p = ctx.provinces.province(province_of(ctx, s, cert))
+                superior = f"Ủy ban nhân dân {full_province(ctx, p.new)}" if p else ""
             ch = compute(ctx, s, cert, renames=renames, new_agency=moved_to,
                          new_superior=superior, new_title=s.new_title,
                          new_place=_place_of(ctx, moved_to))

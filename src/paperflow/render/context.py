@@ -299,6 +299,9 @@ def hierarchy(levels: Iterable[str]) -> list[str]:
     return (out + ["", "", "", ""])[:4]
 
 
+_ENDED = re.compile(r"\b(?:huyen|quan|thi xa)\b")
+
+
 def provincial_parent(agency: str) -> str:
     """A province's Sở, Văn phòng, Ban or Thanh tra sits under its Ủy ban nhân dân tỉnh (the
     hierarchy's level 1 when a list gives no managing agency)."""
@@ -328,10 +331,13 @@ def import_row(a: Action) -> dict[str, str]:
         name = nfc(s.name)
         agency = new.get("O") or moved(nfc(s.agency))
         managing = moved(nfc(s.managing_agency)) or provincial_parent(agency)
-        if "O" in new and "OU" not in new and key(agency) != key(moved(nfc(s.agency))):
-            # a person moved to another agency: the old one's managing agency (an ended
-            # district's People's Committee) is not the new agency's
-            managing = provincial_parent(agency) or managing
+        if "O" in new and key(agency) != key(moved(nfc(s.agency))):
+            # the agency changed: the old one's managing agency (an ended district's People's
+            # Committee) is not the new agency's; a People's Committee has none above it
+            parent = provincial_parent(agency)
+            if parent or key(agency).startswith("uy ban nhan dan") or \
+                    _ENDED.search(key(managing)):
+                managing = parent
         unit = new.get("OU", "")
         levels = [managing, agency, unit]
     title = new.get("T") or nfc(s.title)
