@@ -180,3 +180,13 @@ def test_an_hr_list_without_serials_places_the_waiting_officer(settings, tmp_pat
     assert fields(nam) == {"OU": "Ủy ban nhân dân xã Đồng Phú", "O": i.UB_DN, "ST": i.DN}
     assert not any(w.code == "new_agency_unknown" and "Nam" in w.message for w in plan.warnings)
     assert any(w.code == "no_serial" and "Nguyễn Thị Không" in w.message for w in plan.warnings)
+
+
+def test_the_personnel_csv_without_diacritics_gives_the_same_changes(settings, tmp_path):
+    csv = i.personnel_csv(tmp_path / "p.csv")
+    csv.write_text(strip_diacritics(csv.read_text(encoding="utf-8-sig")), encoding="utf-8")
+    got = certs(plan_of(settings, [csv]))
+    assert fields(got["5B01"]) == {"O": i.KHCN_DN}
+    assert got["5B01"].changes[0][1] == "Sở Thông tin và Truyền thông tỉnh Bình Phước"
+    assert fields(got["5B02"]) == {"O": "Sở Nội vụ tỉnh Đồng Nai"}
+    assert (got["5B03"].action, got["5B03"].rule) == ("revoke", LEFT)
