@@ -7,6 +7,8 @@ One place, so a translation or a progress display changes only this file.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,7 @@ from .errors import PaperflowError
 
 if TYPE_CHECKING:       # the batch is imported by the commands that run one, not for --help
     from .batch import BatchResult, Event
+    from .batch.result import Warning
 
 
 def error(exc: PaperflowError) -> str:
@@ -42,6 +45,19 @@ SIGNING_PAUSED = (
 
 
 WARNINGS_SHOWN = 20
+
+
+def warning_lines(warnings: Sequence[Warning]) -> list[str]:
+    """Every warning reaches the terminal: each one while they are few; past WARNINGS_SHOWN a
+    count per kind, so none is invisible, and the summary PDF holds every sentence."""
+    out = [f"  ! {w.source}: {w.message}" for w in warnings[:WARNINGS_SHOWN]]
+    rest = warnings[WARNINGS_SHOWN:]
+    if rest:
+        kinds = Counter(w.code for w in rest)
+        out.append(f"  … và {len(rest)} cảnh báo khác, đủ cả trong TOM-TAT-LO.pdf và XEM-XET "
+                   f"(and {len(rest)} more warnings, all in TOM-TAT-LO.pdf and XEM-XET):")
+        out += [f"      {code}: {n}" for code, n in kinds.most_common()]
+    return out
 
 
 REVIEW_NEEDED = (
@@ -108,11 +124,7 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
             for r in result.rejected]
     out += [f"  … {d.name}: {d.error.clerk_message()}  (để lại trong inbox/, thử lại lần sau; "
             "left in inbox/, retried next time)" for d in result.deferred]
-    said = [w for w in result.warnings if w.source != "plan"]     # the plan's: in plan.json
-    out += [f"  ! {w.source}: {w.message}" for w in said[:WARNINGS_SHOWN]]
-    if len(said) > WARNINGS_SHOWN:
-        out.append(f"  … và {len(said) - WARNINGS_SHOWN} cảnh báo khác, xem TOM-TAT-LO và "
-                   f"paperflow.log (and {len(said) - WARNINGS_SHOWN} more warnings)")
+    out += warning_lines(result.warnings)
     out += [f"  Lô {b}: kế hoạch đã sửa theo XEM-XET, bản nháp lập lại (plan revised from the "
             "review sheet, drafts made again)" for b in result.revised]
     if not result.folder:
@@ -123,8 +135,9 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
     n = len(result.documents)
     out.append(f"Lô {result.batch}: {n} văn bản trong {rel}/ ({n} documents)")
     if result.plan is not None and result.plan.warnings:
-        out.append(f"  Kế hoạch có {result.plan.warnings} cảnh báo, xem plan.json "
-                   f"({result.plan.warnings} plan warnings)")
+        out.append(f"  Kế hoạch có {result.plan.warnings} cảnh báo: đủ cả trong TOM-TAT-LO.pdf, "
+                   f"XEM-XET và plan.json ({result.plan.warnings} plan warnings, all of them "
+                   "in TOM-TAT-LO.pdf, XEM-XET and plan.json)")
     if result.signed:
         out.append(f"  Đã ký số {result.signed} tệp PDF, {result.sessions_opened} lần đăng nhập "
                    f"token. (Signed {result.signed} PDFs, {result.sessions_opened} token "

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .. import clock
 from ..config import Settings
 from ..deliver.journal import MailRecord
-from .schema import RequestRow
+from .schema import BatchRow, RequestRow
 
 COLUMNS = ("planned", "waiting_signature", "signed", "sent", "failed", "overdue")
 HEADINGS = {
@@ -35,11 +35,15 @@ class StatusReport:
     by_agency: dict[str, dict[str, int]] = field(default_factory=dict)
     by_focal_point: dict[str, dict[str, int]] = field(default_factory=dict)
     batches: dict[str, dict[str, int]] = field(default_factory=dict)
+    # batch → its plan's warnings as (code, message): what still needs the clerk
+    warnings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"effective_date": self.effective_date.isoformat(),
                 "today": self.today.isoformat(), "by_agency": self.by_agency,
-                "by_focal_point": self.by_focal_point, "batches": self.batches}
+                "by_focal_point": self.by_focal_point, "batches": self.batches,
+                "warnings": {b: [{"code": c, "message": m} for c, m in ws]
+                             for b, ws in self.warnings.items()}}
 
     def to_table(self) -> str:
         lines = [f"Ngày hiệu lực sắp xếp: {self.effective_date:%d/%m/%Y} — "
@@ -51,7 +55,31 @@ class StatusReport:
             lines += ["", _table(title, rows)]
         if not self.by_agency:
             lines += ["", "Chưa có đề nghị nào trong sổ. (No request in the register yet.)"]
+        lines += _warnings(self.warnings)
         return "\n".join(lines)
+
+
+WARNINGS_LISTED = 5
+
+
+def _warnings(by_batch: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """Each batch's plan warnings: how many of each kind, and the first sentences (all of them
+    are in the batch's TOM-TAT-LO.pdf, XEM-XET and `status --json`)."""
+    out: list[str] = []
+    for batch in sorted(by_batch):
+        ws = by_batch[batch]
+        if not ws:
+            continue
+        kinds: dict[str, int] = defaultdict(int)
+        for code, _ in ws:
+            kinds[code] += 1
+        out += ["", f"Cảnh báo của lô {batch}: {len(ws)} (warnings of batch {batch}) — "
+                + ", ".join(f"{c} {n}" for c, n in sorted(kinds.items(), key=lambda i: -i[1]))]
+        out += [f"  ! {m}" for _, m in ws[:WARNINGS_LISTED]]
+        if len(ws) > WARNINGS_LISTED:
+            out.append(f"  … {len(ws) - WARNINGS_LISTED} cảnh báo khác trong TOM-TAT-LO.pdf "
+                       f"(and {len(ws) - WARNINGS_LISTED} more in TOM-TAT-LO.pdf)")
+    return out
 
 
 def _table(title: str, rows: dict[str, dict[str, int]]) -> str:
@@ -93,6 +121,8 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
                 row[column] += 1
                 if late and column != "sent":
                     row["overdue"] += 1
+        warnings = {b.batch: [(str(c), str(m)) for c, m in (b.warnings or [])]
+                    for b in s.scalars(select(BatchRow))}
         for batch, ms in mails.items():
             for m in ms:
                 if m.state == "failed":
@@ -101,4 +131,4 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
                     by_batch[batch]["failed"] += 1
     return StatusReport(effective_date=settings.plan.effective_date, today=today,
                         by_agency=dict(by_agency), by_focal_point=dict(by_focal),
-                        batches=dict(by_batch))
+                        batches=dict(by_batch), warnings=warnings)
