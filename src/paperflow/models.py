@@ -60,6 +60,7 @@ class Subscriber:
     new_agency: str = ""            # personnel changes: the agency the person moves to
     new_title: str = ""
     source: str = ""                # file it came from
+    source_row: int = 0             # its row in that file's sheet, as Excel numbers it (0: none)
 
 
 @dataclass(frozen=True)

@@ -137,3 +137,28 @@ def test_status_leaves_out_what_the_clerk_excluded(reviewed) -> None:
         after = status_report(settings, reg).batches[first.batch]
         assert sum(after.values()) < sum(before.values())
         assert gone not in [action_key(a) for a in reg.load_plan(first.batch).actions]
+
+
+def test_each_row_names_its_source_file_and_the_row_a_clerk_finds_it_at(reviewed) -> None:
+    """Issue 15 item 7: 'source file and row' — the row number is the sheet's own (as Excel
+    shows it), so a clerk opening the list finds the same person there."""
+    from paperflow.text import key
+
+    settings, first, _sessions = reviewed
+    ws = openpyxl.load_workbook(first.folder / "XEM-XET.xlsx").active
+    col = {h: HEADER.index(h) + 1 for h in ("Thuê bao", "Tệp nguồn", "Dòng")}
+    found = 0
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        source = ws.cell(row=r, column=col["Tệp nguồn"]).value or ""
+        line = ws.cell(row=r, column=col["Dòng"]).value or ""
+        if not source.endswith(".xlsx") or not line:
+            continue
+        archived = sorted(settings.workspace.joinpath("archive").rglob("*"))
+        original = next((p for p in archived if p.name.endswith(source)), None)
+        assert original is not None, (source, archived)
+        sheet = openpyxl.load_workbook(original, read_only=True).worksheets[0]
+        cells = next(sheet.iter_rows(min_row=int(line), max_row=int(line), values_only=True))
+        said = key(" ".join(str(c) for c in cells if c is not None))
+        assert key(ws.cell(row=r, column=col["Thuê bao"]).value) in said, (source, line, cells)
+        found += 1
+    assert found >= 3, "the example list's rows carry their row numbers"

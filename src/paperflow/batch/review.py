@@ -70,7 +70,8 @@ def _rows(settings: Settings, plan: Plan) -> list[ReviewRow]:
             agency=s.agency if s else a.sender, certificate=cert, action=a.action,
             changes="; ".join(f"{attr}: {old} → {new}" for attr, old, new in a.changes),
             reason=a.reason, rule=a.rule, source=s.source if s else "",
-            source_row=str(getattr(s, "source_row", "") or ""), warnings="; ".join(said)))
+            source_row=str(s.source_row) if s and s.source_row else "",
+            warnings="; ".join(said)))
     return out
 
 

@@ -235,5 +235,6 @@ def rows_to_subscribers(
             new_agency=new_agency,
             new_title=cell_text(get(row, "new_title")),
             source=source,
+            source_row=n,
         ))
     return out

@@ -82,6 +82,7 @@ class SubscriberRow(Base):
     new_agency: Mapped[str] = mapped_column(Text, default="")
     new_title: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
+    source_row: Mapped[int] = mapped_column(Integer, default=0)    # the sheet row it came from
     # key(name)|key(agency), cut to 400 characters: finds a holder stored before its serial
     # was known (store._same_person) by index instead of reading every row. Derived data: if
     # text.key changes, a new migration must recompute it (as _subscriber_match_key does).
@@ -292,3 +293,12 @@ def _issued_numbers(conn: Connection) -> None:
             for n in range(1, last + 1)]
     if rows:
         conn.execute(IssuedNumberRow.__table__.insert(), rows)
+
+
+@migration("0007-subscriber-source-row")
+def _subscriber_source_row(conn: Connection) -> None:
+    # The review sheet names each row's source file and row: registers made before the row was
+    # kept get the column (0: not known; create_all makes it for new registers).
+    if "source_row" not in {c["name"] for c in inspect(conn).get_columns("subscribers")}:
+        conn.execute(text("ALTER TABLE subscribers ADD COLUMN source_row INTEGER "
+                          "NOT NULL DEFAULT 0"))

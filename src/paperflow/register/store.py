@@ -111,6 +111,8 @@ def store_subscriber(rows: GroupRows, s: Subscriber) -> None:
             value = getattr(s, name)
             if value and getattr(row, name) != value:
                 setattr(row, name, value)
+        if s.source and s.source_row and row.source_row != s.source_row:
+            row.source_row = s.source_row       # where the holder was read last, with its file
         if not s.needed and row.needed:
             row.needed = False
         if row.match_key != match_key(row.name, row.agency):
