@@ -19,6 +19,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from grid_workbook import write_workbook
 
 from paperflow import extract
 
@@ -187,16 +188,7 @@ def write(layout: Layout, folder: Path) -> Path:
             for row in grid:
                 w.writerow(["" if v is None else v for v in row])
     else:
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "Danh sách"
-        for r, row in enumerate(grid, start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    ws.cell(r, c, v)
-        for m in merges:
-            ws.merge_cells(m)
-        wb.save(path)
+        write_workbook(path, grid, merges, title="Danh sách")
     return path
 
 

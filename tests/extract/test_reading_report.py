@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from grid_workbook import write_workbook
 
 from paperflow import extract
 from paperflow.config import PlanSettings, Settings
@@ -31,16 +32,7 @@ AGENCY = "Sở Tài chính tỉnh Hưng Yên"
 
 
 def _sheet(path: Path, rows: list[list[object]], merges: tuple[str, ...] = ()) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r, row in enumerate(rows, start=1):
-        for c, v in enumerate(row, start=1):
-            if v is not None:
-                ws.cell(r, c, v)
-    for m in merges:
-        ws.merge_cells(m)
-    wb.save(path)
-    return path
+    return write_workbook(path, rows, merges)
 
 
 def test_two_row_merged_header_brings_serials_and_expiries(tmp_path, as_incoming):
