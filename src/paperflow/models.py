@@ -202,7 +202,7 @@ class ReceivedRequest:
     rows: tuple[Request, ...] = ()  # one per subscriber row, its request kind decided
     subject: str = ""
     signer: str = ""                # who signed: the certificate's CN, or "" when unsigned
-    # valid | unsigned | invalid | untrusted | not_head | no_seal | scan | no_rows
+    # valid | unsigned | invalid | untrusted | not_head | no_seal | scan | no_rows | list
     check: str = ""
     problem: str = ""               # why it is not carried out (Vietnamese), "" when valid
     source: str = ""

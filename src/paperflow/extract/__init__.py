@@ -31,7 +31,7 @@ from .decisions import events_from_document, events_from_table, persons_from_tex
 from .documents import DocText, read_docx, read_pdf
 from .forms import is_request_form, read_request
 from .names import OCR_DAMAGE, ocr_damage
-from .received import is_received_request, read_received
+from .received import is_received_request, read_attached_list, read_received
 from .sheets import read_csv, read_text, read_xlsx
 from .sniff import Kind, reject, sniff
 from .statements import decision_number
@@ -212,6 +212,10 @@ def _read_table(rows: Sequence[Sequence[Any]], header: Header, *, source: str, s
 
 
 def _from_sheets(sheets: list[tuple[str, list[tuple[Any, ...]]]], source: str) -> Extracted:
+    return _with_list(_read_sheets(sheets, source), read_attached_list(sheets, source))
+
+
+def _read_sheets(sheets: list[tuple[str, list[tuple[Any, ...]]]], source: str) -> Extracted:
     kinds: list[InputKind] = []
     subscribers, events, warnings = [], [], []
     reports: list[SheetReport] = []
@@ -270,6 +274,13 @@ def _from_sheets(sheets: list[tuple[str, list[tuple[Any, ...]]]], source: str) -
                      report=report)
 
 
+def _with_list(ex: Extracted, attached: Any) -> Extracted:
+    """A list whose title or file name names the dispatch it goes with: read as a list (as
+    ever), and kept too for the register to join to that dispatch when the focal point has
+    received it (register/received.join_lists)."""
+    return ex if attached is None or not attached.rows else replace(ex, received=(attached,))
+
+
 def _nothing_found() -> InputRejected:
     return reject(
         "Không tìm thấy nội dung sắp xếp tổ chức nào (sáp nhập, hợp nhất, đổi tên, giải thể, "
@@ -315,10 +326,12 @@ def _read_document(doc: DocText, source: str) -> Extracted:
             subs, sheet = _read_table(table, header, source=source, sheet="", kind=kind,
                                       warnings=warnings)
             if subs:
-                return Extracted(kind=kind, subscribers=tuple(subs), warnings=tuple(warnings),
-                                 report=ReadingReport(source=source, kind=str(kind),
-                                                      sheets=(sheet,),
-                                                      warnings=tuple(warnings)))
+                return _with_list(
+                    Extracted(kind=kind, subscribers=tuple(subs), warnings=tuple(warnings),
+                              report=ReadingReport(source=source, kind=str(kind),
+                                                   sheets=(sheet,), warnings=tuple(warnings))),
+                    read_attached_list([("", t) for t in doc.tables], source,
+                                       "\n".join(doc.text.splitlines()[:15])))
     # a typed copy of a scan (.txt, or a PDF whose text layer came from OCR) is OCR'd too
     ocr = doc.ocr or ocr_damage(doc.text) >= OCR_DAMAGE
     if ocr and not doc.ocr:

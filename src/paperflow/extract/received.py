@@ -124,14 +124,24 @@ def _rows(doc: DocText, form: str, source: str) -> list[Request]:
             sub = got.subscribers[0]
             if token.strip():
                 sub = replace(sub, token_serial=nfc(token.strip()))
-            what = nfc(str(row[detail])).strip() if detail < len(row) else ""
-            kind = {"05": "revoke", "06": "restore_token"}.get(form) or (
-                "renew" if "gia han" in key(what) and "thay doi" not in key(what)
-                else "change_info")
-            if kind == "revoke":
-                sub = replace(sub, needed=False, need_note=sub.need_note or what)
-            out.append(Request(request=kind, subscriber=sub, reason=what, source=source))
+            cell = row[detail] if detail < len(row) else None
+            what = nfc(str(cell)).strip() if cell not in (None, "") else ""
+            out.append(as_form(Request(request="", subscriber=sub, reason=what, source=source),
+                               form))
     return out
+
+
+def as_form(q: Request, form: str) -> Request:
+    """What a row asks under the dispatch's form: Mẫu 05 revoke, 06 restore the token; Mẫu 04
+    renew when its content column says so, else change details. (A list filed apart is read
+    before its dispatch is known; its rows are decided again when it is joined to it.)"""
+    what = q.reason
+    kind = {"05": "revoke", "06": "restore_token"}.get(form) or (
+        "renew" if "gia han" in key(what) and "thay doi" not in key(what) else "change_info")
+    sub = q.subscriber
+    if kind == "revoke":
+        sub = replace(sub, needed=False, need_note=sub.need_note or what)
+    return replace(q, request=kind, subscriber=sub)
 
 
 def read_received(doc: DocText, *, source: str, sha256: str = "") -> ReceivedRequest:
@@ -150,18 +160,25 @@ def read_received(doc: DocText, *, source: str, sha256: str = "") -> ReceivedReq
             when = None
     rows = _rows(doc, form, source)
     sender = _sender(doc)
+    # What the text alone decides. A request without rows is still checked for its signature
+    # (verify_received): its list may come as a file of its own and be joined to it later.
     check, problem = ("", "")
-    if not rows:
-        check, problem = "no_rows", ("không đọc được dòng thuê bao nào (bảng danh sách thiếu "
-                                     "hoặc ở tệp kèm theo chưa nhận)")
-    elif not number:
+    if not number:
         check, problem = "unsigned", "văn bản chưa có số, ngày ban hành (bản dự thảo)"
     elif doc.ocr:
-        check, problem = "scan", ("bản quét: văn thư đối chiếu chữ ký tay và con dấu của thủ "
-                                  "trưởng cơ quan trước khi thực hiện")
+        check, problem = "scan", SCAN_PROBLEM
+    elif not rows:
+        check, problem = "no_rows", NO_ROWS_PROBLEM
     return ReceivedRequest(sender=sender, number=number, date=when, form=form,
                            rows=tuple(rows), subject=subject, check=check, problem=problem,
                            source=source, sha256=sha256, signature_block=_signature_block(doc))
+
+
+SCAN_PROBLEM = ("bản quét: văn thư đối chiếu chữ ký tay và con dấu của thủ trưởng cơ quan rồi "
+                "xác nhận (paperflow desk accept) trước khi thực hiện")
+NO_ROWS_PROBLEM = ("không đọc được dòng thuê bao nào (bảng danh sách thiếu, hoặc danh sách kèm "
+                   "theo là tệp riêng chưa nhận: thả tệp danh sách vào inbox/, tên tệp hoặc tiêu "
+                   "đề ghi số công văn, ví dụ DS-kem-CV-123-SYT.xlsx)")
 
 
 def _signature_block(doc: DocText) -> str:
@@ -183,7 +200,7 @@ def verify_received(req: ReceivedRequest, path: Path,
     trusted — by the head of the requesting agency and by its seal (Nghị định 30/2020 Điều 13;
     DOMAIN.md: later requests are signed digitally by the head of the agency that holds the
     seal). Anything else keeps its reason for the follow-up list."""
-    if req.check:                         # already decided from the text (no rows, draft, scan)
+    if req.check and req.check != "no_rows":     # already decided from the text (draft, scan)
         return req
     if path.suffix.lower() != ".pdf":
         return replace(req, check="unsigned", problem=(
@@ -212,6 +229,8 @@ def verify_received(req: ReceivedRequest, path: Path,
     if not seal:
         return replace(req, check="no_seal", signer=heads[0].signer_cn, problem=(
             f"thiếu chữ ký số của cơ quan (con dấu) {req.sender}"))
+    if not req.rows:        # signed as it should be; its rows wait for the list filed apart
+        return replace(req, check="no_rows", signer=heads[0].signer_cn, problem=NO_ROWS_PROBLEM)
     return replace(req, check="valid", signer=heads[0].signer_cn, problem="")
 
 
@@ -251,3 +270,57 @@ def verify_extracted(extracted: Extracted, path: Path, trust_roots: Sequence[Pat
         return extracted
     return replace(extracted, received=tuple(verify_received(r, path, trust_roots)
                                              for r in extracted.received))
+
+
+# A request's list filed as a file of its own (issue 14 item 1): its title ("Kèm theo Công văn
+# số 123/SYT-VP ngày …") or its file name ("DS-kem-CV-123-SYT.xlsx") names the dispatch by
+# number and symbol. Read on the comparison key, where "/", "-" and "_" are all spaces.
+_REFERENCE = re.compile(r"\bkem(?: theo)?(?: (?:cong van|cv|van ban|vb|to trinh))?(?: so)? "
+                        r"(\d{1,5})((?: (?!ngay\b|cua\b|ve\b|v v\b)[a-z][a-z0-9]*){0,3})")
+
+
+def list_reference(*texts: str) -> str:
+    """"123/SYT-VP" (or "123" when no symbol follows) from the first text naming a dispatch
+    the list goes with; "" when none does."""
+    for text in texts:
+        m = _REFERENCE.search(key(text))
+        if m:
+            symbol = "-".join(m.group(2).split()).upper()
+            return f"{int(m.group(1))}/{symbol}" if symbol else str(int(m.group(1)))
+    return ""
+
+
+def same_dispatch(reference: str, number: str) -> bool:
+    """Whether a list's reference names the dispatch numbered `number` ("12/SYT-VP"): the same
+    number, and the symbol's words (when the reference has any) the start of the dispatch's."""
+    ref_n, _, ref_sym = reference.partition("/")
+    num_n, _, num_sym = number.partition("/")
+    if not (ref_n.isdigit() and num_n.isdigit()) or int(ref_n) != int(num_n):
+        return False
+    want, have = key(ref_sym).split(), key(num_sym).split()
+    return have[:len(want)] == want
+
+
+def read_attached_list(tables: Sequence[tuple[str, Sequence[Sequence[Any]]]], source: str,
+                       text: str = "") -> ReceivedRequest | None:
+    """A subscriber list whose title rows (above the header) or file name name the dispatch it
+    is attached to: its rows, kept as a received item (check "list") for the register to join
+    to that dispatch. None when the file names no dispatch (an ordinary list)."""
+    found: list[Request] = []
+    reference = subject = ""
+    for _title, rows in tables:
+        header = find_header(rows)
+        if not header or "name" not in header[1]:
+            continue
+        above = [" ".join(str(c) for c in r if c not in (None, "")) for r in rows[:header[0]]]
+        ref = list_reference(" ".join(above), text, Path(source).stem)
+        if not ref:
+            continue
+        reference = reference or ref
+        subject = subject or next((nfc(x) for x in above if x.strip()), "")
+        table = tuple(tuple("" if c is None else c for c in r) for r in rows)
+        found += _rows(DocText(text="", tables=(table,)), "", source)
+    if not reference:
+        return None
+    return ReceivedRequest(sender="", number=reference, date=None, form="", rows=tuple(found),
+                           subject=subject, check="list", source=source)

@@ -97,7 +97,11 @@ def _short(r: ReceivedRequest) -> str:
 
 def desk_actions(ctx: Context) -> tuple[list[Action], list[PlanWarning]]:
     """The received requests carried out, aggregated or listed for follow-up."""
-    received = ctx.snapshot.received
+    # Lists filed apart that no dispatch took: the focal point's concern only, and not its own
+    # lists ("kèm theo Công văn số 12/SKHCN-CĐS" names one of its own dispatches).
+    own = key(ctx.settings.agency.abbreviation)
+    received = tuple(r for r in ctx.snapshot.received if r.check != "list" or (
+        is_focal_desk(ctx) and not (own and key(r.number.partition("/")[2]).startswith(own))))
     if not received:
         return [], []
     if not is_focal_desk(ctx):
@@ -111,6 +115,10 @@ def desk_actions(ctx: Context) -> tuple[list[Action], list[PlanWarning]]:
     actions: list[Action] = []
     warnings: list[PlanWarning] = []
     for r in received:
+        if r.check == "list":       # a list filed apart its dispatch has not taken (yet)
+            warnings.append(PlanWarning(
+                "received_list", f"Danh sách {r.source} ({len(r.rows)} dòng): {r.problem}."))
+            continue
         head = (("request", r.number, _short(r)), ("subject", r.form, r.subject))
         if not r.usable:
             warnings.append(PlanWarning(

@@ -10,12 +10,14 @@ number of the reply once issued.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, DateTime, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..extract.received import as_form, same_dispatch
 from ..models import Action, ReceivedRequest, Request
 from .base import Base, migration
 from .snapshot import subscriber_from_dict, subscriber_to_dict
@@ -88,7 +90,66 @@ def load_received(session: Session) -> tuple[ReceivedRequest, ...]:
             sender=r.sender, number=r.number, date=r.issued, form=r.form, rows=rows,
             subject=r.subject, signer=r.signer, check=r.check, problem=r.problem,
             source=r.source, sha256=r.sha256, signature_block=r.signature_block))
-    return tuple(out)
+    return join_lists(out)
+
+
+def join_lists(items: list[ReceivedRequest]) -> tuple[ReceivedRequest, ...]:
+    """Each list filed apart (check "list") joined to the one dispatch its title or file name
+    names (extract/received.same_dispatch: number and symbol), in whatever drop either came.
+    The dispatch takes the list's rows, decided under its form; one signed as it should be
+    and only waiting for its rows ("no_rows" with a signer) becomes "valid"; a scan stays a
+    scan. Never a guess: a list naming no dispatch received, several dispatches, or a
+    dispatch that has rows or another list stays a list, its `problem` saying why (the plan
+    lists it for the clerk)."""
+    requests = [r for r in items if r.check != "list"]
+    lists = [r for r in items if r.check == "list"]
+    if not lists:
+        return tuple(items)
+    matches = {r.sha256: [q for q in requests if q.number and same_dispatch(r.number, q.number)]
+               for r in lists}
+    claims: dict[str, list[ReceivedRequest]] = {}
+    for r in lists:
+        if len(matches[r.sha256]) == 1:
+            claims.setdefault(matches[r.sha256][0].sha256, []).append(r)
+    joined: dict[str, ReceivedRequest] = {}
+    problem: dict[str, str] = {}
+    for q in requests:
+        got = claims.get(q.sha256, [])
+        label = f"công văn số {q.number} của {q.sender or 'cơ quan (chưa rõ)'}"
+        if len(got) > 1:
+            for r in got:
+                problem[r.sha256] = (f"{len(got)} danh sách cùng ghi kèm {label} "
+                                     f"({', '.join(x.source for x in got)}): không ghép; giữ "
+                                     "một tệp đúng, gửi lại")
+        elif got and q.rows:
+            problem[got[0].sha256] = (f"{label} đã có danh sách trong văn bản: danh sách rời "
+                                      "không được ghép")
+        elif got:
+            r = got[0]
+            check, why = q.check, q.problem
+            if check == "no_rows" and q.signer:
+                check, why = "valid", ""
+            elif check == "no_rows":        # its signature was never checked
+                why = ("chữ ký số của công văn chưa được kiểm tra: đề nghị cơ quan gửi lại bản "
+                       "PDF đã ký số")
+            joined[q.sha256] = replace(
+                q, rows=tuple(as_form(replace(x, source=r.source), q.form) for x in r.rows),
+                source=f"{q.source} + {r.source}", check=check, problem=why)
+            joined[r.sha256] = r        # joined: not listed again
+    for r in lists:
+        found = matches[r.sha256]
+        if r.sha256 in joined or r.sha256 in problem:
+            continue
+        if not found:
+            problem[r.sha256] = (f"chưa nhận được công văn số {r.number} mà danh sách ghi kèm "
+                                 "theo: ghép khi công văn đến")
+        else:
+            problem[r.sha256] = (f"số {r.number} khớp nhiều công văn ("
+                                 + "; ".join(f"{q.number} của {q.sender}" for q in found)
+                                 + "): không ghép; ghi đủ số và ký hiệu trong tên tệp")
+    return tuple(joined.get(r.sha256, r) if r.check != "list"
+                 else replace(r, problem=problem[r.sha256])
+                 for r in items if r.check != "list" or r.sha256 in problem)
 
 
 def record_processing(session: Session, batch: str, actions: list[Action], done_by: str) -> int:
