@@ -221,6 +221,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_desk(args: argparse.Namespace) -> int:
+    from .register import Register
+    from .register import received as desk
+    from .register.core import who
+
+    settings = _settings(args)
+    with Register.open(settings) as reg:
+        if args.desk_command == "accept":
+            print(messages.desk_accepted(desk.desk_accept(reg, args.ref, args.by or who())))
+        else:
+            print("\n".join(messages.desk_list(desk.desk_list(reg))))
+    return 0
+
+
+def _desk_args(sp: argparse.ArgumentParser) -> None:
+    """`paperflow desk list | accept REF [--by NAME]` (the focal point's received requests)."""
+    inner = sp.add_subparsers(dest="desk_command", metavar="VIỆC/ACTION",
+                              title="việc / actions")
+    inner.add_parser("list", help="văn bản đề nghị đã nhận, tình trạng kiểm tra / the requests "
+                                  "received and their check")
+    acc = inner.add_parser("accept", help="văn thư đã đối chiếu bản quét với bản giấy (chữ ký "
+                                          "tay, con dấu) / a scan checked against the paper")
+    acc.add_argument("ref", help="số văn bản (123/SYT-VP) hoặc mã trong 'desk list' / the "
+                                 "request's number or id")
+    acc.add_argument("--by", default=None, help="người đối chiếu / who checked it")
+
+
 # ---- parser ---------------------------------------------------------------------------------
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
@@ -239,6 +266,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "status": (cmd_status, "Xem việc đã lập kế hoạch, chờ ký, đã gửi, quá hạn. "
                            "What is planned, waiting, sent, overdue."),
     "send": (cmd_send, "Gửi thư điện tử đang chờ (SMTP). Send pending mail."),
+    "desk": (cmd_desk, "Đầu mối: văn bản đề nghị đã nhận (list), xác nhận bản quét đã đối "
+                       "chiếu (accept). The focal point's received requests."),
     "serve": (cmd_serve, "Mở trang web nội bộ xem tình trạng và tải văn bản. "
                          "A local web page with the status and documents."),
 }
@@ -336,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--resend-uncertain", action="store_true",
                             help="gửi lại thư chưa rõ đã tới chưa (đã kiểm tra là chưa nhận) / "
                                  "resend mail that may have arrived (checked: it did not)")
+        elif name == "desk":
+            _desk_args(sp)
         elif name == "serve":
             sp.add_argument("--host", default="127.0.0.1",
                             help="địa chỉ nghe, mặc định chỉ máy này / address to listen on "

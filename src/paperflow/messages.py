@@ -182,3 +182,41 @@ WATCH_STOPPED = "Đã dừng. (Stopped cleanly.)"
 
 def serving(host: str, port: int) -> str:
     return f"Mở trình duyệt tại / Open http://{host}:{port}/  (Ctrl-C để dừng)"
+
+
+# ---- the focal point's desk (paperflow desk …) -----------------------------------------------
+DESK_CHECKS = {
+    "valid": "hợp lệ / valid", "accepted": "bản quét đã đối chiếu / scan checked",
+    "scan": "bản quét, chờ đối chiếu / scan, to check against the paper",
+    "unsigned": "chưa ký số / not signed", "invalid": "chữ ký không hợp lệ / invalid signature",
+    "untrusted": "chữ ký không tin cậy / untrusted", "not_head": "người ký không đúng thẩm "
+    "quyền / not the head", "no_seal": "thiếu chữ ký cơ quan / no seal",
+    "no_rows": "chờ danh sách kèm theo / waits for its list",
+    "list": "danh sách chưa ghép / list not joined"}
+
+
+def desk_list(rows: Sequence[dict]) -> list[str]:
+    if not rows:
+        return ["Chưa nhận văn bản đề nghị nào. (No request received.)"]
+    out = ["Văn bản đề nghị đã nhận / Requests received:"]
+    for r in rows:
+        when = f" ngày {r['date']:%d/%m/%Y}" if r["date"] else ""
+        what = f"Mẫu {r['form']}" if r["form"] else "danh sách / list"
+        out.append(f"  {r['id']}  {r['number'] or '(chưa số)'}{when}  {r['sender'] or '?'}  "
+                   f"{what}, {r['rows']} dòng/rows  [{DESK_CHECKS.get(r['check'], r['check'])}]")
+        if r["accepted"]:
+            who, _, at = r["accepted"].partition("|")
+            out.append(f"      đã đối chiếu / checked by {who}, {at}")
+        if r["problem"]:
+            out.append(f"      {r['problem']}")
+    if any(r["check"] == "scan" for r in rows):
+        out.append("Bản quét: đối chiếu bản giấy rồi 'paperflow desk accept <số hoặc mã> --by "
+                   "<tên>'. (Scans: check the paper, then accept them.)")
+    return out
+
+
+def desk_accepted(d: dict) -> str:
+    return (f"Đã ghi nhận: {d['by']} đối chiếu văn bản số {d['number']} của {d['sender']} "
+            f"({d['rows']} dòng) lúc {d['at']}; lần chạy tới ('paperflow run') sẽ thực hiện. "
+            f"(Recorded: {d['by']} checked request {d['number']} against the paper; the next "
+            "run carries it out.)")

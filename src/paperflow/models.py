@@ -202,16 +202,18 @@ class ReceivedRequest:
     rows: tuple[Request, ...] = ()  # one per subscriber row, its request kind decided
     subject: str = ""
     signer: str = ""                # who signed: the certificate's CN, or "" when unsigned
-    # valid | unsigned | invalid | untrusted | not_head | no_seal | scan | no_rows | list
+    # valid | accepted (a scan the clerk checked) | unsigned | invalid | untrusted | not_head |
+    # no_seal | scan | no_rows | list
     check: str = ""
     problem: str = ""               # why it is not carried out (Vietnamese), "" when valid
     source: str = ""
     sha256: str = ""
     signature_block: str = ""       # the text of its signature block (title over the name)
+    accepted: str = ""              # a scan checked against the paper: "who|dd/mm/yyyy HH:MM"
 
     @property
     def usable(self) -> bool:
-        return self.check == "valid"
+        return self.check in ("valid", "accepted")
 
 
 @dataclass(frozen=True)

@@ -166,3 +166,99 @@ def test_an_agency_s_own_list_stays_its_list(tmp_path):
         plan = build_plan(snap, settings, "b1")
     assert [s.name for s in snap.subscribers] == ["Vũ Thị Lan"]
     assert not [w for w in plan.warnings if w.code.startswith("received")]
+
+
+CONFIG = """
+[agency]
+name = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+managing = "Ủy ban nhân dân tỉnh Hưng Yên"
+abbreviation = "SKHCN"
+drafting_unit = "CĐS"
+place = "Hưng Yên"
+province = "Hưng Yên"
+signer_name = "Nguyễn Văn An"
+signer_title = "GIÁM ĐỐC"
+contact_name = "Trần Thị Bình"
+contact_phone = "0221 3 888 999"
+contact_email = "cds.skhcn@hungyen.gov.vn"
+
+[plan]
+today = 2025-07-04
+
+[plan.focal_points]
+"Hưng Yên" = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+"""
+
+
+def focal_workspace(tmp_path: Path) -> tuple[Path, Settings]:
+    from paperflow.config import load_settings
+    from paperflow.workspace import init_workspace
+    ws = init_workspace(tmp_path / "ws")
+    (ws / "config.toml").write_text(CONFIG, encoding="utf-8")
+    return ws, load_settings(ws / "config.toml")
+
+
+def store_scan(reg: Register, path: Path) -> None:
+    """A hand-signed, stamped request as a scan: the text OCR gives (read_received sees
+    doc.ocr and decides "scan" from it)."""
+    from paperflow.extract.documents import read_docx
+    from paperflow.extract.received import read_received
+    from paperflow.models import Extracted, InputKind
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    doc = replace(read_docx(path), ocr=True)
+    got = read_received(doc, source=path.name, sha256=sha)
+    reg.store(Extracted(kind=InputKind.RECEIVED_REQUEST, received=(got,)), source_sha=sha,
+              source_name=path.name)
+
+
+def test_a_scan_waits_for_the_clerk_then_is_carried_out(tmp_path, capsys):
+    from sqlalchemy import text
+
+    from paperflow.cli import main
+    ws, settings = focal_workspace(tmp_path)
+    scan = dispatch(tmp_path / "CV-45-SYT-scan.docx", SYT, "45/SYT-VP")
+    lst = attached_list(tmp_path / "DS-kem-CV-45-SYT.xlsx", None,
+                        [("Vũ Thị Lan", "6601C2", "Gia hạn")])
+    with Register.open(settings) as reg:
+        store_scan(reg, scan)
+        store(reg, [lst])
+        before = build_plan(reg.snapshot(), settings, "b1")
+    assert not [a for a in before.actions if a.kind == "certificate"]      # never by itself
+    (follow,) = [w.message for w in before.warnings if w.code == "received_follow_up"]
+    assert "bản quét" in follow
+    cfg = ["--config", str(ws / "config.toml")]
+    assert main([*cfg, "desk", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "45/SYT-VP" in listed and "bản quét, chờ đối chiếu" in listed and "desk accept" in listed
+    assert main([*cfg, "desk", "accept", "45/STC-VP"]) != 0               # no such request
+    assert "Không có văn bản" in capsys.readouterr().err
+    assert main([*cfg, "desk", "accept", "45", "--by", "Nguyễn Thị Văn Thư"]) == 0
+    assert "Nguyễn Thị Văn Thư đối chiếu văn bản số 45/SYT-VP" in capsys.readouterr().out
+    with Register.open(settings) as reg:
+        with reg.engine.connect() as c:
+            by, at = c.execute(text("SELECT accepted_by, accepted_at FROM received_requests "
+                                    "WHERE number = '45/SYT-VP'")).one()
+        assert by == "Nguyễn Thị Văn Thư" and at is not None
+        after = build_plan(reg.snapshot(), settings, "b2")
+    (desk,) = [a for a in after.actions if a.kind == "desk"]
+    assert desk.action == "carried_out"
+    check = desk.changes[2]
+    assert check[:2] == ("check", "accepted") and "Nguyễn Thị Văn Thư" in check[2]
+    docs = render_batch(after, settings, tmp_path / "out")
+    sheet = next(d.path for d in docs if d.path.name == "Template_import_VGCA.xlsx")
+    names = [r[1] for r in load_workbook(sheet).active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Vũ Thị Lan"]
+    book = next(d.path for d in docs if d.type == "register")
+    book_text = " ".join(p.text for t in docx.Document(str(book)).tables for r in t.rows
+                         for p in r.cells)
+    assert "văn thư đã đối chiếu bản giấy (Nguyễn Thị Văn Thư" in book_text
+
+
+def test_only_a_scan_can_be_accepted(tmp_path, capsys):
+    from paperflow.cli import main
+    ws, settings = focal_workspace(tmp_path)
+    with Register.open(settings) as reg:
+        store(reg, [dispatch(tmp_path / "CV-7-STC.docx", STC, "7/STC-VP")], signed=False)
+    assert main(["--config", str(ws / "config.toml"), "desk", "accept", "7/STC-VP"]) != 0
+    assert "không phải bản quét" in capsys.readouterr().err

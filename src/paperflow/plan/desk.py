@@ -119,7 +119,10 @@ def desk_actions(ctx: Context) -> tuple[list[Action], list[PlanWarning]]:
             warnings.append(PlanWarning(
                 "received_list", f"Danh sách {r.source} ({len(r.rows)} dòng): {r.problem}."))
             continue
-        head = (("request", r.number, _short(r)), ("subject", r.form, r.subject))
+        head: tuple[tuple[str, str, str], ...] = (
+            ("request", r.number, _short(r)), ("subject", r.form, r.subject))
+        if r.check == "accepted":   # a scan the clerk checked against the paper: who, when
+            head += (("check", "accepted", r.accepted),)
         if not r.usable:
             warnings.append(PlanWarning(
                 "received_follow_up",

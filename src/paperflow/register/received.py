@@ -14,11 +14,13 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Date, DateTime, String, Text, select
+from sqlalchemy import JSON, Connection, Date, DateTime, String, Text, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..errors import PaperflowError
 from ..extract.received import as_form, same_dispatch
 from ..models import Action, ReceivedRequest, Request
+from ..text import key, nfc
 from .base import Base, migration
 from .snapshot import subscriber_from_dict, subscriber_to_dict
 
@@ -38,6 +40,9 @@ class ReceivedRequestRow(Base):
     problem: Mapped[str] = mapped_column(Text, default="")
     signature_block: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # a scan (hand-signed, stamped) the clerk checked against the paper: who, when
+    accepted_by: Mapped[str] = mapped_column(Text, default="")
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ProcessingRow(Base):
@@ -60,6 +65,17 @@ def _received(conn: Connection) -> None:
     ProcessingRow.__table__.create(conn, checkfirst=True)
 
 
+@migration("0009-received-accepted")
+def _accepted(conn: Connection) -> None:
+    # `paperflow desk accept`: who checked a scanned request against the paper, and when
+    have = {c["name"] for c in inspect(conn).get_columns("received_requests")}
+    if "accepted_by" not in have:
+        conn.execute(text("ALTER TABLE received_requests ADD COLUMN accepted_by TEXT "
+                          "NOT NULL DEFAULT ''"))
+    if "accepted_at" not in have:
+        conn.execute(text("ALTER TABLE received_requests ADD COLUMN accepted_at TIMESTAMP"))
+
+
 def store_received(session: Session, items: list[ReceivedRequest], *, sha256: str) -> None:
     """Keep each received request (the same content again replaces its row)."""
     now = datetime.now().astimezone()
@@ -73,8 +89,8 @@ def store_received(session: Session, items: list[ReceivedRequest], *, sha256: st
                       "subscriber": subscriber_to_dict(q.subscriber)} for q in r.rows]}
         row = session.get(ReceivedRequestRow, ident)
         if row is None:
-            session.add(ReceivedRequestRow(sha256=ident, **values))
-        else:
+            session.add(ReceivedRequestRow(sha256=ident, accepted_by="", **values))
+        else:       # read again: what the clerk accepted stays accepted
             for k, v in values.items():
                 setattr(row, k, v)
 
@@ -86,10 +102,15 @@ def load_received(session: Session) -> tuple[ReceivedRequest, ...]:
         rows = tuple(Request(request=q["request"], reason=q.get("reason", ""),
                              source=q.get("source", ""),
                              subscriber=subscriber_from_dict(q["subscriber"])) for q in r.rows)
+        check, problem, accepted = r.check, r.problem, ""
+        if r.accepted_by and check == "scan":
+            check, problem = "accepted", ""
+            accepted = f"{r.accepted_by}|{_when(r.accepted_at)}"
         out.append(ReceivedRequest(
             sender=r.sender, number=r.number, date=r.issued, form=r.form, rows=rows,
-            subject=r.subject, signer=r.signer, check=r.check, problem=r.problem,
-            source=r.source, sha256=r.sha256, signature_block=r.signature_block))
+            subject=r.subject, signer=r.signer, check=check, problem=problem,
+            source=r.source, sha256=r.sha256, signature_block=r.signature_block,
+            accepted=accepted))
     return join_lists(out)
 
 
@@ -178,3 +199,98 @@ def processing_register(session: Session) -> list[dict[str, Any]]:
              "check": q.check, "outcome": p.outcome, "done": p.done, "done_by": p.done_by,
              "done_at": p.done_at, "batch": p.batch, "reply_number": p.reply_number}
             for p, q in got]
+
+
+def _when(at: datetime | None) -> str:
+    return at.astimezone().strftime("%d/%m/%Y %H:%M") if at is not None else ""
+
+
+class NotFound(LookupError):
+    """No received request, or several, answer to what the clerk typed."""
+
+    def __init__(self, ref: str, found: list[ReceivedRequestRow]) -> None:
+        super().__init__(ref)
+        self.ref, self.found = ref, found
+
+
+def find_received(session: Session, ref: str) -> ReceivedRequestRow:
+    """The one received request named by its number ("123/SYT-VP", or "123" when only one has
+    it) or by the start of its id (the sha256 `desk list` prints, 6 characters or more).
+    Lists filed apart are not requests: never found here."""
+    ref = nfc(ref).strip()
+    rows = [r for r in session.scalars(select(ReceivedRequestRow).order_by(
+        ReceivedRequestRow.received_at, ReceivedRequestRow.sha256)) if r.check != "list"]
+    found = [r for r in rows if ref and r.number and same_dispatch(ref, r.number)]
+    if len(found) > 1:          # "12/SYT" matches "12/SYT-VP" and "12/SYT-KHTC": the full one
+        found = [r for r in found if key(r.number) == key(ref)] or found
+    if not found and len(ref) >= 6:
+        found = [r for r in rows if r.sha256.startswith(ref.lower())]
+    if len(found) != 1:
+        raise NotFound(ref, found)
+    return found[0]
+
+
+def accept_received(session: Session, ref: str, by: str, at: datetime) -> ReceivedRequestRow:
+    """Record that `by` checked a scanned request (hand-signed, stamped) against the paper:
+    the next run carries it out. Only a scan can be accepted; its register row keeps who and
+    when. Raises NotFound, or ValueError with the row when it is not a scan."""
+    row = find_received(session, ref)
+    if row.check != "scan":
+        raise ValueError(row)
+    if not row.accepted_by:
+        row.accepted_by, row.accepted_at = nfc(by).strip(), at
+    return row
+
+
+def received_rows(session: Session) -> list[dict[str, Any]]:
+    """Every received request and list as `desk list` shows it (lists joined, as the plan sees
+    them), oldest first."""
+    got = load_received(session)
+    return [{"id": r.sha256[:10], "sender": r.sender, "number": r.number, "date": r.date,
+             "form": r.form, "rows": len(r.rows), "check": r.check, "problem": r.problem,
+             "accepted": r.accepted, "source": r.source} for r in got]
+
+
+def _not_found(ref: str, found: list[ReceivedRequestRow]) -> PaperflowError:
+    if not found:
+        return PaperflowError(
+            f"Không có văn bản đề nghị nào đã nhận mang số hoặc mã «{ref}». Xem danh sách: "
+            "paperflow desk list.",
+            f"No received request has the number or id '{ref}'. See: paperflow desk list.",
+            code="desk_not_found")
+    which = "; ".join(f"{r.sha256[:10]} {r.number} {r.sender}" for r in found)
+    return PaperflowError(
+        f"«{ref}» khớp {len(found)} văn bản ({which}): ghi đủ số và ký hiệu, hoặc mã.",
+        f"'{ref}' matches {len(found)} requests ({which}): give the full number or the id.",
+        code="desk_ambiguous")
+
+
+def desk_accept(reg: Any, ref: str, by: str) -> dict[str, Any]:
+    """`paperflow desk accept`: the clerk who checked a scanned request against the paper
+    records it (who, when; an audit row too); the next run carries it out."""
+    now = datetime.now().astimezone()
+    with reg.session() as s:
+        try:
+            row = accept_received(s, ref, by, now)
+        except NotFound as exc:
+            raise _not_found(exc.ref, exc.found) from None
+        except ValueError:
+            row = find_received(s, ref)
+            raise PaperflowError(
+                f"Văn bản số {row.number} của {row.sender} không phải bản quét chờ đối chiếu "
+                f"(tình trạng: {row.check or 'chưa kiểm tra'}"
+                + (f" — {row.problem}" if row.problem else "") + "): không xác nhận được. Chỉ "
+                "bản quét có chữ ký tay và con dấu mới được văn thư xác nhận; văn bản điện tử "
+                "phải có chữ ký số hợp lệ.",
+                f"Request {row.number} of {row.sender} is not a scan waiting for the paper "
+                f"check (status: {row.check or 'unchecked'}): it cannot be accepted by hand; "
+                "only a hand-signed, stamped scan can, an electronic one needs valid digital "
+                "signatures.", code="desk_not_scan") from None
+        reg.audit(s, "desk_accept", f"{row.sha256} {row.number} by={row.accepted_by}")
+        return {"id": row.sha256[:10], "number": row.number, "sender": row.sender,
+                "by": row.accepted_by, "at": _when(row.accepted_at), "rows": len(row.rows)}
+
+
+def desk_list(reg: Any) -> list[dict[str, Any]]:
+    with reg.session() as s:
+        return received_rows(s)

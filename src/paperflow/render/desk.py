@@ -22,7 +22,8 @@ CHECK_WORDS = {"valid": "Hợp lệ (thủ trưởng và cơ quan ký số)",
                "unsigned": "Chưa ký số", "invalid": "Chữ ký không hợp lệ",
                "untrusted": "Chứng thư ký không tin cậy", "not_head": "Người ký không đúng thẩm quyền",
                "no_seal": "Thiếu chữ ký số của cơ quan", "scan": "Bản quét, chờ đối chiếu",
-               "no_rows": "Không đọc được danh sách"}
+               "no_rows": "Không đọc được danh sách",
+               "accepted": "Bản quét, văn thư đã đối chiếu bản giấy"}
 REGISTER_COLUMNS = [("STT", 6), ("Cơ quan đề nghị", 30), ("Số văn bản", 14), ("Ngày văn bản", 12),
                     ("Nội dung đề nghị", 28), ("Thuê bao", 24), ("Số hiệu chứng thư", 30),
                     ("Kết quả xử lý", 36), ("Ngày xử lý", 12), ("Người xử lý", 20),
@@ -31,11 +32,14 @@ REGISTER_COLUMNS = [("STT", 6), ("Cơ quan đề nghị", 30), ("Số văn bản
 
 def parts(a: Action) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """(the request: number, date, form, subject; [(name, serial, result) …]) of a desk action."""
-    req: dict[str, str] = {"number": "", "date": "", "form": "", "subject": ""}
+    req: dict[str, str] = {"number": "", "date": "", "form": "", "subject": "", "check": ""}
     rows: list[tuple[str, str, str]] = []
     for kind, first, second in a.changes:
         if kind == "request":
             req.update(number=nfc(first), date=nfc(second))
+        elif kind == "check" and first == "accepted":      # who checked the scan, when
+            who, _, when = nfc(second).partition("|")
+            req.update(check=f"{CHECK_WORDS['accepted']} ({who}, {when})")
         elif kind == "subject":
             req.update(form=nfc(first), subject=nfc(second))
         elif kind == "row":
@@ -84,7 +88,7 @@ def desk_documents(desk: list[Action], settings: Settings, path_for: Callable[[s
                 "request": a.from_, "sender": nfc(a.to), "number": req["number"], "date": req["date"],
                 "asked": asked, "name": name, "serial": serial, "result": result,
                 "done_at": done_at, "done_by": issuer.contact_name, "reply": reply,
-                "check": CHECK_WORDS["valid"] if done else nfc(a.reason)})
+                "check": (req["check"] or CHECK_WORDS["valid"]) if done else nfc(a.reason)})
     if not register:
         return
     yield _register_document(register, settings, path_for, render, batch)
