@@ -74,6 +74,15 @@ class InputChanged(PaperflowError):
     code = "changed"
 
 
+class Quarantined(PaperflowError):
+    """A file or one request that made a later stage (planning, rendering) fail: set aside with
+    this reason while the rest of the batch is produced (batch/quarantine.py). Not a failure
+    of the run, as a rejected file is not: the clerk reads why and drops a corrected file."""
+
+    exit_code = ExitCode.INPUT
+    code = "quarantined"
+
+
 class RegisterError(PaperflowError):
     exit_code = ExitCode.REGISTER
     code = "register"

@@ -105,6 +105,7 @@ def event(e: Event) -> str | None:
         "sign_paused": f"{e.batch}: {SIGNING_PAUSED}",
         "already_issued": f"{e.batch}: đã ký, không có gì chờ ký (already signed; nothing waits)",
         "batch_failed": f"LỖI / ERROR: {err}",
+        "quarantined": f"ĐỂ RIÊNG / SET ASIDE: {err}",
         "review_needed": f"{e.batch}: {REVIEW_NEEDED}",
         "revised": (f"{e.batch}: kế hoạch sửa theo quyết định của văn thư ở {e.count} dòng "
                     f"(plan revised by the clerk's decisions: {e.count} rows)"),
@@ -124,6 +125,9 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
             for r in result.rejected]
     out += [f"  … {d.name}: {d.error.clerk_message()}  (để lại trong inbox/, thử lại lần sau; "
             "left in inbox/, retried next time)" for d in result.deferred]
+    # a file or request a later stage failed on: set aside with why, the rest produced
+    out += [f"  ⊘ {q.error.vi} ({q.error.en})" + ("  → inbox/rejected/" if q.kind == "file"
+                                                   else "") for q in result.quarantined]
     out += warning_lines(result.warnings)
     out += [f"  Lô {b}: kế hoạch đã sửa theo XEM-XET, bản nháp lập lại (plan revised from the "
             "review sheet, drafts made again)" for b in result.revised]

@@ -36,6 +36,7 @@ KINDS = (
     "sign_paused",      # error: the watcher signs no more until `paperflow sign`
     "already_issued",   # batch: nothing waits for signature
     "batch_failed",     # error: a watched batch failed; the watcher goes on
+    "quarantined",      # error: a file or request set aside (batch/quarantine.py); the rest goes on
     "review_needed",    # batch: drafts and XEM-XET made; nothing numbered or signed before approval
     "revised",          # batch: count plan rows the clerk's decisions changed
     "approved",         # batch: the clerk approved the plan

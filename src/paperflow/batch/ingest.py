@@ -143,6 +143,9 @@ def _store_group(reg: Register, desk: intake.Intake, group: list[tuple[Incoming,
             stored.append((incoming, extracted))
     desk.archive_many([inc for inc, _ex in stored])
     tally.taken += [inc.name for inc, _ex in stored]
+    if stored:      # a new content under a quarantined file's name: the clerk's correction
+        reg.lift_quarantine([inc.name for inc, _ex in stored],
+                            why="taken again with a new content")
     for inc, ex in stored:          # what the readers said and left out reaches the clerk
         tally.warnings += [Warning(inc.name, "reading", str(w)) for w in ex.warnings]
         if ex.report is not None:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ExitCode, InputRejected, PaperflowError
+from ..errors import ExitCode, InputRejected, PaperflowError, Quarantined
 from ..models import Plan, ReadingReport, RenderedDocument
 
 
@@ -30,6 +30,19 @@ class Deferred:
 
     name: str
     error: PaperflowError
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """A file (`kind` 'file': copied to inbox/rejected/ with its reason, its records left out
+    of every plan until a corrected file of that name arrives) or one request ('request': left
+    out of its batch, never retried) that made `stage` (plan, render) fail; the rest of the
+    batch went on (batch/quarantine.py)."""
+
+    kind: str
+    name: str
+    stage: str
+    error: Quarantined
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,7 @@ class BatchResult:
     folder: Path | None = None
     taken: tuple[str, ...] = ()
     rejected: tuple[Rejection, ...] = ()
+    quarantined: tuple[Quarantine, ...] = ()    # set aside by a later stage, with why
     duplicates: tuple[str, ...] = ()
     deferred: tuple[Deferred, ...] = ()
     reports: tuple[ReadingReport, ...] = ()     # how each taken file was read
@@ -111,6 +125,7 @@ class Tally:
     folder: Path | None = None
     taken: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    quarantined: list[Quarantine] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     deferred: list[Deferred] = field(default_factory=list)
     reports: list[ReadingReport] = field(default_factory=list)
@@ -131,6 +146,7 @@ class Tally:
     def absorb(self, other: Tally) -> None:
         """A resumed batch's failures, warnings and sessions count in this run's result."""
         self.errors += other.errors
+        self.quarantined += other.quarantined
         self.warnings += other.warnings
         self.sessions_opened += other.sessions_opened
         if self.sign_error is None:
@@ -139,7 +155,8 @@ class Tally:
     def freeze(self) -> BatchResult:
         return BatchResult(
             batch=self.batch, folder=self.folder, taken=tuple(self.taken),
-            rejected=tuple(self.rejected), duplicates=tuple(self.duplicates),
+            rejected=tuple(self.rejected), quarantined=tuple(self.quarantined),
+            duplicates=tuple(self.duplicates),
             deferred=tuple(self.deferred), reports=tuple(self.reports),
             resumed=tuple(self.resumed), revised=tuple(self.revised), plan=self.plan,
             already_planned=self.already_planned, documents=tuple(self.documents),

@@ -19,6 +19,7 @@ from .approve import apply_edits
 from .events import Event, Progress, quiet
 from .ingest import ingest
 from .produce import produce_batch
+from .quarantine import plan_or_quarantine, produce_or_quarantine
 from .reconcile import reconcile
 from .result import BatchResult, NotSigned, PlanCounts, Tally
 from .signing import SessionFactory, SigningSession, is_failed_login, open_session
@@ -87,7 +88,10 @@ def run_once(
 
 def _plan_and_produce(settings: Settings, reg: Register, tally: Tally, *,
                       session: SigningSession | None, progress: Progress) -> None:
-    the_plan = plan.build_plan(reg.snapshot(), settings, batch="")
+    # a file whose records make planning fail is set aside and the plan built without it
+    the_plan = plan_or_quarantine(settings, reg, tally,
+                                  lambda snap: plan.build_plan(snap, settings, batch=""),
+                                  progress=progress)
     if not the_plan.actions:
         progress(Event("nothing_to_do"))
         return
@@ -107,7 +111,12 @@ def _plan_and_produce(settings: Settings, reg: Register, tally: Tally, *,
         tally.batch, tally.plan = batch, PlanCounts.of(the_plan)
         progress(Event("planned", batch=batch, count=len(the_plan.actions),
                        other=len(the_plan.warnings)))
-        produce_batch(settings, reg, the_plan, tally, session=session, progress=progress)
+        # a request (or the file it came from) whose document cannot be rendered is set
+        # aside and the rest of the batch produced, in this run
+        produce_or_quarantine(
+            settings, reg, the_plan, tally,
+            lambda p: produce_batch(settings, reg, p, tally, session=session,
+                                    progress=progress), progress=progress)
 
 
 @contextmanager
@@ -141,8 +150,10 @@ def resume_unfinished(settings: Settings, reg: Register, tally: Tally, *,
             progress(Event("resumed", batch=name))
             part = Tally()
             try:
-                produce_batch(settings, reg, reg.load_plan(name), part, session=session,
-                              progress=progress)
+                produce_or_quarantine(
+                    settings, reg, reg.load_plan(name), part,
+                    lambda p, part=part: produce_batch(settings, reg, p, part, session=session,
+                                                       progress=progress), progress=progress)
             except (ConversionError, OSError):
                 raise                       # this machine's fault (LibreOffice, disk): retried
             except Exception as exc:  # noqa: BLE001 - one batch must not wedge every later run

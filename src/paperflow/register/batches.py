@@ -16,7 +16,8 @@ from .reports import assign_reports
 from .schema import BatchRow, DocumentRow, RequestRow
 from .snapshot import action_from_dict, action_to_dict
 
-STATES = ("planned", "generated", "signed", "sent", "done", "superseded", "excluded")
+STATES = ("planned", "generated", "signed", "sent", "done", "superseded", "excluded",
+          "quarantined")
 NOT_ISSUED = ("planned", "generated")
 # The batch's own documents (its report, the agency list for the CA): one per batch that has new
 # requests, never a batch of their own.
@@ -113,7 +114,8 @@ def load_plan(session: Session, batch: str) -> Plan:
     # an excluded request (review) or a superseded one is left out: signing the batch must
     # not issue it
     rows = session.scalars(select(RequestRow).where(
-        RequestRow.batch == batch, RequestRow.state.not_in(("excluded", "superseded")))
+        RequestRow.batch == batch,
+        RequestRow.state.not_in(("excluded", "superseded", "quarantined")))
         .order_by(RequestRow.position, RequestRow.key))
     actions = [action_from_dict(r.payload) for r in rows]
     return Plan(batch=batch, actions=tuple(a for a in actions if a.kind not in PER_BATCH),

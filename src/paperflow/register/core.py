@@ -33,14 +33,16 @@ from ..models import (
 )
 from ..text import key
 from . import batches, identity, numbering
+from . import quarantine as qt
 from .db import open_engine
-from .journals import MailRecord
+from .journals import IntakeRecord, MailRecord
 from .received import load_received, record_processing, store_received
 from .reports import reading_reports, store_report
 from .rows import GroupRows
 from .schema import (
     ApprovalRow,
     AuditRow,
+    BatchRow,
     CentralDispatchRow,
     CertificateRow,
     DocumentRow,
@@ -48,7 +50,6 @@ from .schema import (
     MergeEventRow,
     OrganisationHistoryRow,
     OrganisationRow,
-    RegisterMetaRow,
     RequestRow,
     SubscriberRow,
 )
@@ -159,7 +160,7 @@ class Register:
             earlier = [Earlier(batch=r.batch, state=r.state, action=action_from_dict(r.payload))
                        for r in s.scalars(select(RequestRow).where(
                            RequestRow.kind == "certificate",
-                           RequestRow.state.not_in(("superseded", "excluded")))
+                           RequestRow.state.not_in(("superseded", "excluded", "quarantined")))
                            .order_by(RequestRow.batch, RequestRow.position))]
             centrals = [CentralDispatch(number=r.number, date=r.issued, issuer=r.issuer,
                                         subject=r.subject,
@@ -167,7 +168,8 @@ class Register:
                                         source=r.source, signer=r.signer, ocr=r.ocr)
                         for r in s.scalars(select(CentralDispatchRow))]
             received = load_received(s)
-        return RegisterSnapshot(
+            hidden = qt.hidden_sources(s)     # quarantined files: no plan sees their records
+        return qt.without_sources(RegisterSnapshot(
             subscribers=tuple(sorted(subs, key=lambda x: (x.type, key(x.agency), key(x.name),
                                                           x.cert_serial, x.id_number))),
             certificates=tuple(sorted(certs, key=lambda c: c.serial)),
@@ -179,7 +181,7 @@ class Register:
                                                                      c.number))),
             earlier=tuple(earlier),
             received=received,
-        )
+        ), hidden)
 
     def reading_reports(self, batch: str | None = None) -> list[ReadingReport]:
         """How `batch`'s files were read (None: the files taken since the last batch)."""
@@ -226,19 +228,85 @@ class Register:
                     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                     conn.commit()
 
+    # --- quarantine (register/quarantine.py) ----------------------------------------------
     def quarantine(self, batch: str, reason: str) -> None:
         """Set a batch aside that failed again when produced again: later runs go on without
         it (a batch that always fails must not make every later run fail)."""
         with self.session() as s:
-            if s.get(RegisterMetaRow, f"quarantine:{batch}") is None:
-                s.add(RegisterMetaRow(key=f"quarantine:{batch}", value=reason[:4000]))
+            if qt.add(s, "batch", batch, batch=batch, stage="produce", reason=reason):
                 self.audit(s, "quarantine", f"batch={batch} {reason[:300]}")
 
     def quarantined(self, batch: str) -> str:
         """The reason a batch was set aside, or ''."""
         with self.session() as s:
-            row = s.get(RegisterMetaRow, f"quarantine:{batch}")
-            return row.value if row is not None else ""
+            return qt.reason_of(s, "batch", batch)
+
+    def quarantine_file(self, name: str, *, batch: str, stage: str, reason: str,
+                        drop: Sequence[Action] = ()) -> bool:
+        """Set an inbox file aside whose content made `stage` fail: no plan sees its records
+        from now on (until a corrected file of the same name is taken), and its requests in
+        `batch` not issued yet (`drop`, just planned) are forgotten, so that the corrected file
+        plans them again. True when newly quarantined."""
+        with self.session() as s:
+            keys = [self._request_key(a, batch) for a in drop]
+            for i in range(0, len(keys), 500):
+                s.execute(delete(RequestRow).where(
+                    RequestRow.key.in_(keys[i:i + 500]), RequestRow.batch == batch,
+                    RequestRow.state.in_(batches.NOT_ISSUED)))
+            new = qt.add(s, "file", name, batch=batch, stage=stage, reason=reason)
+            if new:
+                self.audit(s, "quarantine", f"file={name} batch={batch} stage={stage} "
+                                            f"requests={len(keys)} {reason[:300]}")
+            return new
+
+    def quarantine_request(self, action: Action, *, batch: str, stage: str, reason: str,
+                           name: str) -> None:
+        """Set one planned request aside (its document failed at `stage`): its row becomes
+        'quarantined' — never produced, never planned again — with the reason kept."""
+        key = self._request_key(action, batch)
+        with self.session() as s:
+            row = s.get(RequestRow, key)
+            if row is not None and row.state in batches.NOT_ISSUED:
+                row.state, row.updated_at = "quarantined", datetime.now().astimezone()
+            if qt.add(s, "request", name, ident=key, batch=batch, stage=stage, reason=reason):
+                self.audit(s, "quarantine", f"request={key[:12]} batch={batch} stage={stage} "
+                                            f"{reason[:300]}")
+
+    def lift_quarantine(self, names: Sequence[str], *, why: str) -> list[str]:
+        """Files taken again under a quarantined file's name (a new content): planned again."""
+        with self.session() as s:
+            lifted = qt.lift(s, set(names), why=why)
+            for name in lifted:
+                self.audit(s, "quarantine_lifted", f"file={name} {why[:200]}")
+            return lifted
+
+    def quarantines(self, batch: str | None = None) -> list[qt.QuarantineRecord]:
+        """What is set aside now (files, requests, batches), of `batch` when given."""
+        with self.session() as s:
+            return qt.records(s, batch)
+
+    def add_batch_warnings(self, batch: str, warnings: Sequence[tuple[str, str]]) -> None:
+        """Warnings found after the plan was recorded (a quarantine): `status` shows them."""
+        with self.session() as s:
+            row = s.get(BatchRow, batch)
+            if row is not None and warnings:
+                row.warnings = [*row.warnings, *([c, m] for c, m in warnings)]
+
+    def archived_as(self, name: str) -> Path | None:
+        """Where the original of the inbox file `name` was archived (relative to the workspace),
+        the latest content of that name; None when none was."""
+        with self.session() as s:
+            rel = s.scalars(select(IntakeRecord.archived_as).where(
+                IntakeRecord.name == name, IntakeRecord.state == "done")
+                .order_by(IntakeRecord.finished_at.desc()).limit(1)).first()
+        return Path(rel) if rel else None
+
+    @staticmethod
+    def _request_key(a: Action, batch: str) -> str:
+        k = batches.action_key(a)
+        if a.kind in batches.PER_BATCH:     # as batches.record_plan keys the batch's own letters
+            k = hashlib.sha256(f"{k}|{batch}".encode()).hexdigest()
+        return k
 
     def produced(self, batch: str) -> bool:
         """True once the batch's documents are recorded (it was produced, on any

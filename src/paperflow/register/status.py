@@ -114,7 +114,8 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
                     m.state == "sent" for m in batch_mail):
                 state = "sent"
             column = {"planned": "planned", "generated": "waiting_signature",
-                      "signed": "signed", "sent": "sent", "done": "sent"}[state]
+                      "signed": "signed", "sent": "sent", "done": "sent",
+                      "quarantined": "failed"}[state]   # set aside: batch/quarantine.py
             for group, name in ((by_agency, r.sender), (by_focal, r.route_to),
                                 (by_batch, r.batch)):
                 row = group[name or "—"]

@@ -1,0 +1,149 @@
+"""Quarantine at the grain of a file or a request (issue 17 item 3): a file whose content makes
+planning or rendering fail, or one request whose document cannot be rendered, is set aside with
+its reason, the rest of the batch reaches the outbox in the same run, and later runs go on.
+
+The failing stage is a stand-in for the next such bug (the issue's control character, now
+stripped at extraction): rendering or planning raises whenever one subscriber's name is in it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import paperflow.plan
+from paperflow.batch import run_once
+from paperflow.errors import ExitCode
+from paperflow.register import Register
+from paperflow.render import batch as render_batch_mod
+
+POISON = "Phạm Văn Độc"
+HEADER = "STT;Họ và tên;Chức vụ;Cơ quan/đơn vị công tác;Số serial chứng thư;Ghi chú\n"
+AGENCY = "Sở Tài chính tỉnh Hưng Yên"
+
+
+def _list(path: Path, *people: tuple[str, str]) -> Path:
+    """A personnel CSV: each (name, certificate serial) leaves the service (a revocation)."""
+    rows = [f"{i};{name};Chuyên viên;{AGENCY};{serial};Thôi việc theo nguyện vọng\n"
+            for i, (name, serial) in enumerate(people, 1)]
+    path.write_text(HEADER + "".join(rows), encoding="utf-8-sig")
+    return path
+
+
+def _names_in_plan(folder: Path) -> set[str]:
+    plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    return {a["subscriber"]["name"] for a in plan["actions"] if a.get("subscriber")}
+
+
+@pytest.fixture
+def poisoned_render(monkeypatch):
+    """Rendering crashes on any document that names POISON (as lxml does on a character XML
+    cannot hold)."""
+    real = render_batch_mod.render_docx
+
+    def render_docx(template, context, out):  # type: ignore[no-untyped-def]
+        if POISON in repr(context):
+            raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL "
+                             "bytes or control characters")
+        return real(template, context, out)
+
+    monkeypatch.setattr(render_batch_mod, "render_docx", render_docx)
+
+
+def test_a_file_that_breaks_rendering_is_quarantined_and_the_rest_is_produced(
+        settings, poisoned_render):
+    inbox = settings.inbox
+    _list(inbox / "ds-bo-sung.csv", (POISON, "5B99"), ("Lê Thị Lành", "5B98"))
+    first = run_once(settings, sign_now=False)
+
+    # the good files reach the outbox in this same run …
+    assert first.folder is not None and first.folder.is_dir() and first.documents
+    names = _names_in_plan(first.folder)
+    assert "Nguyễn Văn An" in names                     # from the example's list
+    assert POISON not in names and "Lê Thị Lành" not in names   # nothing of the bad file
+    # … the bad one is set aside with its reason, not counted as a failure of the run
+    (q,) = first.quarantined
+    assert (q.kind, q.name, q.stage) == ("file", "ds-bo-sung.csv", "render")
+    assert "ds-bo-sung.csv" in q.error.vi and "XML compatible" in q.error.en
+    assert first.ok and first.exit_code == ExitCode.OK
+    rejected = inbox / "rejected" / "ds-bo-sung.csv"
+    assert rejected.read_bytes().startswith(b"\xef\xbb\xbfSTT;")       # the original, intact
+    note = (inbox / "rejected" / "ds-bo-sung.csv.error.txt").read_text(encoding="utf-8")
+    assert "LÝ DO" in note and "WHY IT WAS NOT PROCESSED" in note and "XML" in note
+    summary_warnings = json.loads((first.folder / "plan.json").read_text("utf-8"))["warnings"]
+    assert any(w["code"] == "quarantined" for w in summary_warnings)
+    with Register.open(settings) as reg:
+        assert [r.name for r in reg.quarantines()] == ["ds-bo-sung.csv"]
+        from paperflow.register.status import status_report
+        warned = status_report(settings, reg).warnings[first.batch]
+        assert any(code == "quarantined" for code, _m in warned)
+
+    # later runs are not wedged: nothing to redo, and a file dropped later is planned
+    second = run_once(settings, sign_now=False)
+    assert second.ok and not second.quarantined and second.folder is None
+    _list(inbox / "ds-moi.csv", ("Hoàng Văn Mới", "5B97"))
+    third = run_once(settings, sign_now=False)
+    assert third.ok and third.folder is not None
+    assert _names_in_plan(third.folder) == {"Hoàng Văn Mới"}
+
+    # the clerk's corrected file (same name, new content) lifts the quarantine
+    _list(inbox / "ds-bo-sung.csv", ("Phạm Văn Đức", "5B99"), ("Lê Thị Lành", "5B98"))
+    fourth = run_once(settings, sign_now=False)
+    assert fourth.ok and not fourth.quarantined and fourth.folder is not None
+    assert _names_in_plan(fourth.folder) == {"Phạm Văn Đức", "Lê Thị Lành"}
+
+
+def test_a_file_that_breaks_planning_is_quarantined_and_the_rest_is_planned(
+        settings, monkeypatch):
+    real = paperflow.plan.build_plan
+
+    def build_plan(snapshot, settings, *, batch):  # type: ignore[no-untyped-def]
+        if any(s.name == POISON for s in snapshot.subscribers):
+            raise KeyError("ngày hiệu lực của thuê bao")
+        return real(snapshot, settings, batch=batch)
+
+    monkeypatch.setattr(paperflow.plan, "build_plan", build_plan)
+    _list(settings.inbox / "ds-bo-sung.csv", (POISON, "5B99"), ("Lê Thị Lành", "5B98"))
+    result = run_once(settings, sign_now=False)
+    assert result.folder is not None and "Nguyễn Văn An" in _names_in_plan(result.folder)
+    (q,) = result.quarantined
+    assert (q.kind, q.name, q.stage) == ("file", "ds-bo-sung.csv", "plan")
+    assert (settings.inbox / "rejected" / "ds-bo-sung.csv.error.txt").is_file()
+    again = run_once(settings, sign_now=False)          # the register hides it from now on
+    assert again.ok and not again.quarantined
+
+
+def test_a_request_whose_document_cannot_be_rendered_is_left_out_of_its_batch(
+        settings, monkeypatch):
+    """The batch's report (no file brought it) fails to render: it is left out with its
+    reason — result, plan warnings, `status` — the batch's other documents are produced, and
+    the next run neither retries it nor fails."""
+    real = render_batch_mod.render_docx
+    tried: list[str] = []
+
+    def render_docx(template, context, out):  # type: ignore[no-untyped-def]
+        if out.name.startswith("BC-"):
+            tried.append(out.name)
+            raise TypeError("'NoneType' object is not subscriptable")
+        return real(template, context, out)
+
+    monkeypatch.setattr(render_batch_mod, "render_docx", render_docx)
+    result = run_once(settings, sign_now=False)
+    assert result.folder is not None and result.folder.is_dir()
+    assert any(d.type == "dispatch" for d in result.documents)
+    assert not any(d.path.name.startswith("BC-") for d in result.documents)
+    (q,) = result.quarantined
+    assert (q.kind, q.stage) == ("request", "render") and q.name.startswith("report")
+    assert "NoneType" in q.error.en and result.exit_code == ExitCode.OK
+    with Register.open(settings) as reg:
+        from paperflow.register.status import status_report
+        report = status_report(settings, reg)
+        assert report.batches[result.batch]["failed"] == 1
+        assert any(c == "quarantined" for c, _m in report.warnings[result.batch])
+        assert reg.load_plan(result.batch).letters == tuple(
+            a for a in reg.load_plan(result.batch).letters if a.kind != "report")
+    tried.clear()
+    later = run_once(settings, sign_now=False)          # not retried, not wedged
+    assert later.ok and not later.quarantined and tried == []
