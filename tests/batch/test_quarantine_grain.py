@@ -147,3 +147,27 @@ def test_a_request_whose_document_cannot_be_rendered_is_left_out_of_its_batch(
     tried.clear()
     later = run_once(settings, sign_now=False)          # not retried, not wedged
     assert later.ok and not later.quarantined and tried == []
+
+
+def test_batches_set_aside_before_the_quarantine_table_keep_their_reason(settings):
+    """Migration 0008: a register whose batch quarantines were rows of register_meta."""
+    from sqlalchemy import delete
+
+    from paperflow.register.base import Migration
+    from paperflow.register.db import open_engine
+    from paperflow.register.quarantine import QuarantineRow
+    from paperflow.register.schema import RegisterMetaRow
+
+    with Register.open(settings):
+        pass
+    engine = open_engine(settings.register_url)
+    with engine.begin() as conn:        # as the register was before migration 0008
+        conn.execute(delete(QuarantineRow))
+        conn.execute(delete(Migration).where(Migration.name == "0008-quarantine"))
+        conn.execute(RegisterMetaRow.__table__.insert().values(
+            key="quarantine:20250628-hung-yen-001", value="ValueError: '\\x0b'"))
+    engine.dispose()
+    with Register.open(settings) as reg:
+        assert reg.quarantined("20250628-hung-yen-001") == "ValueError: '\\x0b'"
+        assert [(r.kind, r.name) for r in reg.quarantines()] == [
+            ("batch", "20250628-hung-yen-001")]

@@ -1,4 +1,4 @@
-"""Quarantine at the grain of a file or a request (docs/RELIABILITY.md, 'Quarantine').
+"""Quarantine at the grain of a file or a request (docs/DESIGN.md, 'Quarantine').
 
 Planning and rendering read what many files brought into the register. When one of them fails
 on something in there (a value that crashes a rule, a name that breaks a template or its XML),

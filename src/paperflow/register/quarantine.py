@@ -1,4 +1,4 @@
-"""What a later stage could not handle, set aside with its reason (docs/RELIABILITY.md).
+"""What a later stage could not handle, set aside with its reason (docs/DESIGN.md, 'Quarantine').
 
 One row per thing quarantined:
 - `file`: an inbox file whose content made planning or rendering fail. Its records stay in the
