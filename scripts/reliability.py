@@ -7,6 +7,8 @@
                                                  # section of the document is rewritten
     python scripts/reliability.py --under-load 5 # the two-watchers tests 5 times in a row
                                                  # with one busy loop per core
+    python scripts/reliability.py --under-load 5 --whole-suite
+                                                 # the whole fault suite (tests/faults) 5 times
 
 Each test appends its counters (kills, files dropped, faults injected, inputs fuzzed, outcomes)
 to a JSON-lines file named by PAPERFLOW_FAULTS_REPORT; pytest's JUnit XML gives the outcome of
@@ -272,9 +274,9 @@ LOAD_BEGIN = "<!-- load runs: written by scripts/reliability.py --under-load N -
 LOAD_END = "<!-- end of load runs -->"
 
 
-def run_under_load(n: int) -> list[tuple[int, int, float, str]]:
-    """The two-watchers tests N times in a row with one busy loop per core (full CPU load):
-    (run, pytest exit code, seconds, pytest's summary line) each."""
+def run_under_load(n: int, tests: list[str]) -> list[tuple[int, int, float, str]]:
+    """`tests` N times in a row with one busy loop per core (full CPU load): (run, pytest exit
+    code, seconds, pytest's summary line) each."""
     import time
 
     busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
@@ -283,10 +285,16 @@ def run_under_load(n: int) -> list[tuple[int, int, float, str]]:
     try:
         for run in range(1, n + 1):
             start = time.monotonic()
-            done = subprocess.run([sys.executable, "-m", "pytest", *LOAD_TESTS, "-q", "-p",
+            done = subprocess.run([sys.executable, "-m", "pytest", *tests, "-q", "-p",
                                    "no:cacheprovider"], cwd=REPO, capture_output=True,
                                   text=True)
-            last = (done.stdout.strip().splitlines() or [""])[-1]
+            lines = done.stdout.strip().splitlines() or [""]
+            failed = [ln.split(" - ")[0] for ln in lines if ln.startswith("FAILED ")]
+            last = "; ".join([lines[-1], *failed])
+            if done.returncode:     # the whole output, to read what failed
+                kept = Path(tempfile.gettempdir()) / f"paperflow-under-load-run{run}.txt"
+                kept.write_text(done.stdout + done.stderr, encoding="utf-8")
+                print(f"run {run}: output kept in {kept}", flush=True)
             results.append((run, done.returncode, time.monotonic() - start, last))
             print(f"run {run}: exit {done.returncode}, {last}", flush=True)
     finally:
@@ -296,13 +304,15 @@ def run_under_load(n: int) -> list[tuple[int, int, float, str]]:
     return results
 
 
-def load_section(results: list[tuple[int, int, float, str]], how: str) -> str:
+def load_section(results: list[tuple[int, int, float, str]], how: str,
+                 tests: list[str]) -> str:
     ok = sum(1 for _r, rc, _s, _l in results if rc == 0)
+    what = "The fault suite" if tests == ["tests/faults"] else "The two-watchers race"
     return "\n".join([
         LOAD_BEGIN,
-        "## The two-watchers race under full CPU load",
+        f"## {what} under full CPU load",
         "",
-        f"{how}: {', '.join(LOAD_TESTS)} run {len(results)} times in a row with one busy loop "
+        f"{how}: {', '.join(tests)} run {len(results)} times in a row with one busy loop "
         f"per core ({os.cpu_count()} CPUs), {datetime.now().astimezone():%Y-%m-%d %H:%M %z}, "
         f"commit {commit()}: {ok} of {len(results)} runs passed.",
         "",
@@ -340,11 +350,16 @@ def main() -> int:
     ap.add_argument("--under-load", type=int, default=0, metavar="N",
                     help="run the two-watchers tests N times under full CPU load; rewrite "
                          "their section")
+    ap.add_argument("--whole-suite", action="store_true",
+                    help="with --under-load: the whole fault suite (tests/faults), not only "
+                         "the two-watchers tests")
     ap.add_argument("pytest", nargs="*", help="extra pytest arguments (after --)")
     args = ap.parse_args()
     if args.under_load:
-        section = load_section(run_under_load(args.under_load),
-                               f"`python scripts/reliability.py --under-load {args.under_load}`")
+        tests = ["tests/faults"] if args.whole_suite else LOAD_TESTS
+        how = f"`python scripts/reliability.py --under-load {args.under_load}" + (
+            " --whole-suite`" if args.whole_suite else "`")
+        section = load_section(run_under_load(args.under_load, tests), how, tests)
         old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
         DOC.write_text(replace_fuzz_section(old, section, LOAD_BEGIN, LOAD_END), "utf-8")
         return 0

@@ -37,7 +37,8 @@ def test_a_wrong_pin_is_one_failed_login_for_the_whole_watch(tmp_path, monkeypat
     # one refused login of the officer's token over both batches; the seal's token (its own
     # PIN) may have logged in once, when a seal-only attachment reached the line first
     assert failed == 1 and succeeded <= 1, (failed, succeeded)
-    assert type(results[0].sign_error).__name__ == "WrongPin"
+    first = results[0].sign_error
+    assert type(first).__name__ == "WrongPin", (first, repr(first.__cause__))
     assert [r.not_signed for r in results] == [NotSigned.FAILED, NotSigned.STOPPED]
     assert all(r.documents and r.signed == 0 for r in results)
     assert [e.kind for e in seen].count("sign_paused") == 2

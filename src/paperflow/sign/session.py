@@ -175,6 +175,9 @@ class BatchSession:
                 self._failed = exc
             raise
         except Exception as exc:  # the token was unplugged mid-batch, or its library failed
+            # the cause goes to paperflow.log for IT (a traceback holds no PIN: it is never a
+            # local of the signing frames)
+            log.error("signing %s failed", doc.pdf.name, exc_info=True)
             self._failed = E.TokenFailure(
                 f"Token ngừng hoạt động khi đang ký {doc.pdf.name} ({type(exc).__name__}): "
                 "có thể token đã bị rút ra. Cắm lại token rồi chạy 'paperflow sign'; các "
