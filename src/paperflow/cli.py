@@ -230,13 +230,18 @@ def cmd_desk(args: argparse.Namespace) -> int:
     with Register.open(settings) as reg:
         if args.desk_command == "accept":
             print(messages.desk_accepted(desk.desk_accept(reg, args.ref, args.by or who())))
+        elif args.desk_command == "receipt":
+            from .register import receipts
+
+            print(messages.desk_receipt(receipts.record_receipt(
+                reg, args.ref, args.by, receipts.parse_day(args.date), who())))
         else:
             print("\n".join(messages.desk_list(desk.desk_list(reg))))
     return 0
 
 
 def _desk_args(sp: argparse.ArgumentParser) -> None:
-    """`paperflow desk list | accept REF [--by NAME]` (the focal point's received requests)."""
+    """`paperflow desk list | accept REF [--by NAME] | receipt REF --by NAME --date D`."""
     inner = sp.add_subparsers(dest="desk_command", metavar="VIỆC/ACTION",
                               title="việc / actions")
     inner.add_parser("list", help="văn bản đề nghị đã nhận, tình trạng kiểm tra / the requests "
@@ -246,6 +251,13 @@ def _desk_args(sp: argparse.ArgumentParser) -> None:
     acc.add_argument("ref", help="số văn bản (123/SYT-VP) hoặc mã trong 'desk list' / the "
                                  "request's number or id")
     acc.add_argument("--by", default=None, help="người đối chiếu / who checked it")
+    rec = inner.add_parser("receipt", help="cơ quan nhận đã nhận hồ sơ bàn giao (khoản 3 Công "
+                                           "văn 275/BCY-CTSBMTT) / the receiver received the "
+                                           "handed-over dossiers")
+    rec.add_argument("ref", help="số biên bản bàn giao hồ sơ hoặc lô / the minutes' number or "
+                                 "batch")
+    rec.add_argument("--by", required=True, help="người nhận của cơ quan nhận / who received")
+    rec.add_argument("--date", required=True, help="ngày nhận dd/mm/yyyy / the day received")
 
 
 # ---- parser ---------------------------------------------------------------------------------
@@ -267,7 +279,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
                            "What is planned, waiting, sent, overdue."),
     "send": (cmd_send, "Gửi thư điện tử đang chờ (SMTP). Send pending mail."),
     "desk": (cmd_desk, "Đầu mối: văn bản đề nghị đã nhận (list), xác nhận bản quét đã đối "
-                       "chiếu (accept). The focal point's received requests."),
+                       "chiếu (accept), cơ quan nhận đã nhận hồ sơ bàn giao (receipt). The focal "
+                       "point's received requests; dossier receipts."),
     "serve": (cmd_serve, "Mở trang web nội bộ xem tình trạng và tải văn bản. "
                          "A local web page with the status and documents."),
 }

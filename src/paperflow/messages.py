@@ -224,3 +224,10 @@ def desk_accepted(d: dict) -> str:
             f"({d['rows']} dòng) lúc {d['at']}; lần chạy tới ('paperflow run') sẽ thực hiện. "
             f"(Recorded: {d['by']} checked request {d['number']} against the paper; the next "
             "run carries it out.)")
+
+
+def desk_receipt(d: dict) -> str:
+    return (f"Đã ghi nhận: {d['receiver']} ({d['by']}) nhận hồ sơ bàn giao theo biên bản "
+            f"{d['number'] or '(chưa số)'} (lô {d['batch']}) ngày {d['on']:%d/%m/%Y}. "
+            f"(Recorded: {d['receiver']} received the dossiers of minutes "
+            f"{d['number'] or '(not numbered)'} on {d['on']:%d/%m/%Y}.)")

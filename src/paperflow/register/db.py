@@ -24,6 +24,7 @@ def _import_tables() -> None:
     # Importing declares the tables (and their migrations) on Base; all live in the register.
     from . import journals as _journals  # noqa: F401
     from . import quarantine as _quarantine  # noqa: F401
+    from . import receipts as _receipts  # noqa: F401
     from . import received as _received  # noqa: F401
     from . import reports as _reports  # noqa: F401
     from . import schema as _schema  # noqa: F401

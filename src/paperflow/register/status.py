@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .. import clock
 from ..config import Settings
 from ..deliver.journal import MailRecord
+from .receipts import awaiting_receipts, receipt_lines
 from .schema import BatchRow, RequestRow
 
 COLUMNS = ("planned", "waiting_signature", "signed", "sent", "failed", "overdue")
@@ -37,13 +38,16 @@ class StatusReport:
     batches: dict[str, dict[str, int]] = field(default_factory=dict)
     # batch → its plan's warnings as (code, message): what still needs the clerk
     warnings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # dossier hand-overs (rule 7) whose receipt the receiving agency has not given yet
+    awaiting_receipt: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"effective_date": self.effective_date.isoformat(),
                 "today": self.today.isoformat(), "by_agency": self.by_agency,
                 "by_focal_point": self.by_focal_point, "batches": self.batches,
                 "warnings": {b: [{"code": c, "message": m} for c, m in ws]
-                             for b, ws in self.warnings.items()}}
+                             for b, ws in self.warnings.items()},
+                "awaiting_receipt": self.awaiting_receipt}
 
     def to_table(self) -> str:
         lines = [f"Ngày hiệu lực sắp xếp: {self.effective_date:%d/%m/%Y} — "
@@ -55,7 +59,7 @@ class StatusReport:
             lines += ["", _table(title, rows)]
         if not self.by_agency:
             lines += ["", "Chưa có đề nghị nào trong sổ. (No request in the register yet.)"]
-        lines += _warnings(self.warnings)
+        lines += _warnings(self.warnings) + receipt_lines(self.awaiting_receipt)
         return "\n".join(lines)
 
 
@@ -124,6 +128,7 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
                     row["overdue"] += 1
         warnings = {b.batch: [(str(c), str(m)) for c, m in (b.warnings or [])]
                     for b in s.scalars(select(BatchRow))}
+        awaiting = awaiting_receipts(s)
         for batch, ms in mails.items():
             for m in ms:
                 if m.state == "failed":
@@ -132,4 +137,4 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
                     by_batch[batch]["failed"] += 1
     return StatusReport(effective_date=settings.plan.effective_date, today=today,
                         by_agency=dict(by_agency), by_focal_point=dict(by_focal),
-                        batches=dict(by_batch), warnings=warnings)
+                        batches=dict(by_batch), warnings=warnings, awaiting_receipt=awaiting)
