@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from stubs import Crash, StubConverter
 
 import paperflow.plan
 from paperflow.batch import run_once
@@ -79,6 +80,10 @@ def test_a_file_that_breaks_rendering_is_quarantined_and_the_rest_is_produced(
         from paperflow.register.status import status_report
         warned = status_report(settings, reg).warnings[first.batch]
         assert any(code == "quarantined" for code, _m in warned)
+        kept = reg.load_plan(first.batch)           # what `sign` renders again
+        assert not any(a.subscriber and a.subscriber.source == "ds-bo-sung.csv"
+                       for a in kept.actions)
+        assert not any(POISON in m for _c, m in warned if _c != "quarantined")
 
     # later runs are not wedged: nothing to redo, and a file dropped later is planned
     second = run_once(settings, sign_now=False)
@@ -147,6 +152,35 @@ def test_a_request_whose_document_cannot_be_rendered_is_left_out_of_its_batch(
     tried.clear()
     later = run_once(settings, sign_now=False)          # not retried, not wedged
     assert later.ok and not later.quarantined and tried == []
+
+
+def test_a_resumed_batch_leaves_out_the_file_that_breaks_it_instead_of_being_set_aside(
+        settings, monkeypatch):
+    """A batch whose process died is produced again by the next run; if rendering now fails on
+    one file's content, that file is quarantined and the batch still appears — not the whole
+    batch set aside as before."""
+    _list(settings.inbox / "ds-bo-sung.csv", (POISON, "5B99"))
+    StubConverter.crash_after = 0
+    with pytest.raises(Crash):
+        run_once(settings, sign_now=False)              # the process dies while producing
+    StubConverter.crash_after = None
+    real = render_batch_mod.render_docx
+
+    def render_docx(template, context, out):  # type: ignore[no-untyped-def]
+        if POISON in repr(context):
+            raise ValueError("ký tự không hợp lệ '\x0b' ở dòng 1")
+        return real(template, context, out)
+
+    monkeypatch.setattr(render_batch_mod, "render_docx", render_docx)
+    resumed = run_once(settings, sign_now=False)
+    (batch,) = resumed.resumed
+    assert (settings.outbox / batch / "plan.json").is_file()
+    assert POISON not in _names_in_plan(settings.outbox / batch)
+    (q,) = resumed.quarantined
+    assert (q.kind, q.name) == ("file", "ds-bo-sung.csv") and not resumed.errors
+    assert "\x0b" not in q.error.vi and "<U+000B>" in q.error.vi    # printable in the report
+    with Register.open(settings) as reg:
+        assert reg.quarantined(batch) == ""                 # the batch itself is not set aside
 
 
 def test_batches_set_aside_before_the_quarantine_table_keep_their_reason(settings):

@@ -24,6 +24,7 @@ import logging
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -88,10 +89,18 @@ def culprits(items: Sequence[T], works: Callable[[Sequence[T]], bool]) -> list[T
     return bad if 0 < len(bad) <= max(1, len(items) // 2) else None
 
 
+def printable(text: str) -> str:
+    """`text` without what broke the stage in the first place: control characters, surrogates
+    and non-characters are shown as their code (the reason is printed in the batch's report
+    and summary, which must not fail on it in turn)."""
+    return "".join(c if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs", "Cn", "Co")
+                   else f"<U+{ord(c):04X}>" for c in text)
+
+
 def _detail(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, PaperflowError):
-        return exc.vi, exc.en
-    text = f"{exc.__class__.__name__}: {exc}"[:600]
+        return printable(exc.vi), printable(exc.en)
+    text = printable(f"{exc.__class__.__name__}: {exc}"[:600])
     return text, text
 
 
@@ -213,16 +222,17 @@ def _set_requests_aside(settings: Settings, reg: Register, the_plan: Plan, tally
             gone.add(id(item))
             warnings.append(_set_request_aside(reg, tally, item.action, own,
                                                batch=the_plan.batch, progress=progress))
-    reg.add_batch_warnings(the_plan.batch, [(w.code, w.message) for w in warnings])
     rest = _subplan(the_plan, [i for i in items if id(i) not in gone])
-    return replace(rest, warnings=(*rest.warnings, *warnings))
+    rest = replace(rest, warnings=(*rest.warnings, *warnings))
+    reg.set_batch_warnings(the_plan.batch, [(w.code, w.message) for w in rest.warnings])
+    return rest
 
 
 def describe(a: Action) -> str:
     """A request as a clerk finds it: action, subscriber, serial."""
     who = a.subscriber.name if a.subscriber else (a.from_ or a.to or a.kind)
     serial = a.serial or a.token_serial
-    return f"{a.action} — {who}" + (f" ({serial})" if serial else "")
+    return printable(f"{a.action} — {who}" + (f" ({serial})" if serial else ""))
 
 
 def _set_request_aside(reg: Register, tally: Tally, action: Action, exc: BaseException, *,

@@ -285,12 +285,13 @@ class Register:
         with self.session() as s:
             return qt.records(s, batch)
 
-    def add_batch_warnings(self, batch: str, warnings: Sequence[tuple[str, str]]) -> None:
-        """Warnings found after the plan was recorded (a quarantine): `status` shows them."""
+    def set_batch_warnings(self, batch: str, warnings: Sequence[tuple[str, str]]) -> None:
+        """The batch's plan warnings, replaced (a quarantine left out what some of them named
+        and says so): `status` shows them, and `sign` renders them again."""
         with self.session() as s:
             row = s.get(BatchRow, batch)
-            if row is not None and warnings:
-                row.warnings = [*row.warnings, *([c, m] for c, m in warnings)]
+            if row is not None:
+                row.warnings = [[c, m] for c, m in warnings]
 
     def archived_as(self, name: str) -> Path | None:
         """Where the original of the inbox file `name` was archived (relative to the workspace),
