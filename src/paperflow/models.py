@@ -61,6 +61,10 @@ class Subscriber:
     new_title: str = ""
     source: str = ""                # file it came from
     source_row: int = 0             # its row in that file's sheet, as Excel numbers it (0: none)
+    # what the CA's forms ask besides (issue 14 item 8), when a list carries it
+    id_issued: date | None = None   # ngày cấp CCCD
+    id_place: str = ""              # nơi cấp CCCD
+    tax_code: str = ""              # an organisation's mã số thuế or mã quan hệ ngân sách
 
 
 @dataclass(frozen=True)

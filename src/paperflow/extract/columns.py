@@ -35,6 +35,7 @@ def _starts(*values: str) -> Callable[[str], bool]:
     return lambda k: k.startswith(values)
 
 
+_ID_WORDS = _any(_has("dinh danh"), _has("cccd"), _has("cmnd"), _has("can cuoc"))
 _MOI = _any(_has(" moi"), _has("chuyen den"), _has("sau thay doi"), _has("sau dieu chinh"))
 
 RULES: list[tuple[str, Callable[[str], bool]]] = [
@@ -60,7 +61,13 @@ RULES: list[tuple[str, Callable[[str], bool]]] = [
     ("name", _any(_starts("ho va ten", "ho ten", "ten thue bao", "ten co quan", "ten to chuc",
                           "ten don vi", "ten chu the", "ten can bo"), _eq("ten"))),
     ("type", _any(_starts("loai thue bao", "doi tuong", "loai chu the"), _eq("loai"))),
-    ("id_number", _any(_has("dinh danh"), _has("cccd"), _has("cmnd"), _has("can cuoc"))),
+    # the CCCD's date and place of issue, before the CCCD itself ("Ngày cấp CCCD" names both)
+    # (a bare "Ngày cấp" may be the certificate's: only under a CCCD group cell, see _meaning)
+    ("id_issued", lambda k: "ngay cap" in k and _ID_WORDS(k)),
+    ("id_place", lambda k: "noi cap" in k),
+    ("tax_code", _any(_has("ma so thue"), _has("mst"), _has("qhns"), _has("quan he ngan sach"),
+                      _has("ma dvqhns"))),
+    ("id_number", _ID_WORDS),
     ("email", _any(_has("email"), _has("e mail"), _has("thu dien tu"))),
     ("phone", _any(_has("dien thoai"), _eq("sdt", "so dt"))),
     ("birth_date", _has("ngay sinh")),
@@ -85,11 +92,14 @@ def classify(cell: Any) -> str | None:
 
 
 _PERSON_COLUMNS = frozenset({"id_number", "cert_serial", "serial", "token_serial", "title",
-                             "email", "valid_until", "type", "birth_date", "phone"})
+                             "email", "valid_until", "type", "birth_date", "phone",
+                             "id_issued", "id_place"})
 # what a key column is called in messages to the clerk
 LABELS = {"name": "Họ và tên / Tên thuê bao", "cert_serial": "Số serial chứng thư số",
           "valid_until": "Ngày hết hạn", "agency": "Cơ quan/đơn vị", "id_number": "Số CCCD",
           "token_serial": "Số serial thiết bị", "new_agency": "Cơ quan mới",
+          "id_issued": "Ngày cấp CCCD", "id_place": "Nơi cấp CCCD",
+          "tax_code": "Mã số thuế / Mã QHNS",
           "before": "Đơn vị trước sắp xếp", "after": "Đơn vị sau sắp xếp"}
 
 

@@ -75,6 +75,17 @@ def id_text(value: Any) -> str:
     return re.sub(r"\s+", "", nfc(value))
 
 
+def tax_text(value: Any) -> str:
+    """Mã số thuế (10 digits, or 13 as 0101234567-001) or mã QHNS (7 digits) as text: a number
+    cell lost the tax code's leading 0."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        digits = str(value)
+        return "0" + digits if len(digits) in (9, 12) else digits
+    return re.sub(r"\s+", "", nfc(value)) if value is not None else ""
+
+
 def serial_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -236,5 +247,8 @@ def rows_to_subscribers(
             new_title=cell_text(get(row, "new_title")),
             source=source,
             source_row=n,
+            id_issued=parse_date(get(row, "id_issued")),
+            id_place=cell_text(get(row, "id_place")),
+            tax_code=tax_text(get(row, "tax_code")),
         ))
     return out

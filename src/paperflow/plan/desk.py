@@ -78,7 +78,8 @@ def _merged(ctx: Context, row: Request) -> Subscriber:
         return s
     fill = {f: getattr(held, f) for f in ("birth_date", "id_number", "email", "phone",
                                           "token_serial", "managing_agency", "province",
-                                          "title", "agency", "valid_until")
+                                          "title", "agency", "valid_until", "id_issued",
+                                          "id_place", "tax_code")
             if not getattr(s, f) and getattr(held, f)}
     return replace(s, **fill)
 

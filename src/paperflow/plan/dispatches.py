@@ -166,8 +166,9 @@ def agency_list_actions(ctx: Context, events: list, renames: dict,
 
 
 # What the CA's registration system asks for each subscriber (docs/DOMAIN.md, the import sheet) that
-# subscriber lists often lack; the clerk completes it before signing (issue 14 item 8). Fields the
-# model does not carry yet (CCCD date and place, tax code) count as missing.
+# subscriber lists often lack; the clerk completes it before signing (issue 14 item 8). A list
+# with the columns (extract/columns.py: "Ngày cấp CCCD", "Nơi cấp", "Mã số thuế", "Mã QHNS")
+# fills them; only what no input gave is listed.
 _PERSON_NEEDS = (("birth_date", "ngày sinh"), ("id_number", "số CCCD"),
                  ("id_issued", "ngày cấp CCCD"), ("id_place", "nơi cấp CCCD"))
 _ORG_NEEDS = (("tax_code", "mã số thuế hoặc mã quan hệ ngân sách"),)

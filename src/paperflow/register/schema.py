@@ -83,6 +83,9 @@ class SubscriberRow(Base):
     new_title: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
     source_row: Mapped[int] = mapped_column(Integer, default=0)    # the sheet row it came from
+    id_issued: Mapped[date | None] = mapped_column(Date, nullable=True)     # ngày cấp CCCD
+    id_place: Mapped[str] = mapped_column(Text, default="")                 # nơi cấp CCCD
+    tax_code: Mapped[str] = mapped_column(String(40), default="")           # MST / mã QHNS
     # key(name)|key(agency), cut to 400 characters: finds a holder stored before its serial
     # was known (store._same_person) by index instead of reading every row. Derived data: if
     # text.key changes, a new migration must recompute it (as _subscriber_match_key does).
@@ -302,3 +305,14 @@ def _subscriber_source_row(conn: Connection) -> None:
     if "source_row" not in {c["name"] for c in inspect(conn).get_columns("subscribers")}:
         conn.execute(text("ALTER TABLE subscribers ADD COLUMN source_row INTEGER "
                           "NOT NULL DEFAULT 0"))
+
+
+@migration("0009-subscriber-form-data")
+def _subscriber_form_data(conn: Connection) -> None:
+    # The CA's forms ask for the CCCD's date and place of issue and an organisation's tax or
+    # budget code (issue 14 item 8): registers made before they were read get the columns.
+    have = {c["name"] for c in inspect(conn).get_columns("subscribers")}
+    for name, kind in (("id_issued", "DATE"), ("id_place", "TEXT NOT NULL DEFAULT ''"),
+                       ("tax_code", "VARCHAR(40) NOT NULL DEFAULT ''")):
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE subscribers ADD COLUMN {name} {kind}"))

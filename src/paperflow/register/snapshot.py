@@ -61,13 +61,14 @@ class RegisterSnapshot:
 
 
 _SUB_FIELDS = tuple(f.name for f in dataclasses.fields(Subscriber))
+DATE_FIELDS = ("birth_date", "valid_until", "id_issued")     # the Subscriber's dates
 
 
 def subscriber_to_dict(s: Subscriber) -> dict[str, Any]:
     # field by field, not dataclasses.asdict: its deep copy of flat values (text, dates, a
     # flag) cost more than the rest of storing a list row
     out = {name: getattr(s, name) for name in _SUB_FIELDS}
-    for k in ("birth_date", "valid_until"):
+    for k in DATE_FIELDS:
         out[k] = out[k].isoformat() if out[k] else None
     return out
 
@@ -75,7 +76,7 @@ def subscriber_to_dict(s: Subscriber) -> dict[str, Any]:
 def subscriber_from_dict(d: dict[str, Any]) -> Subscriber:
     names = {f.name for f in dataclasses.fields(Subscriber)}
     kw = {k: v for k, v in d.items() if k in names}
-    for k in ("birth_date", "valid_until"):
+    for k in DATE_FIELDS:
         if isinstance(kw.get(k), str):
             kw[k] = date.fromisoformat(kw[k])
     return Subscriber(**kw)

@@ -30,7 +30,7 @@ from .schema import (
     TokenRow,
     match_key,
 )
-from .snapshot import subscriber_to_dict
+from .snapshot import DATE_FIELDS, subscriber_to_dict
 
 _TEXT_FIELDS = [f.name for f in fields(Subscriber) if f.type in ("str", str)]
 
@@ -85,14 +85,14 @@ def store_subscriber(rows: GroupRows, s: Subscriber) -> None:
         if row is not None and s.cert_serial and not row.cert_serial:
             # the holder is now known with a serial: re-key the row under it, keeping what only
             # the earlier list said (its e-mail, id number…) where the later one is silent
-            earlier = {n: getattr(row, n) for n in (*_TEXT_FIELDS, "birth_date", "valid_until")}
+            earlier = {n: getattr(row, n) for n in (*_TEXT_FIELDS, *DATE_FIELDS)}
             earlier["needed"] = row.needed
             rows.delete(row, row.ident)
             row = None
     if row is None:
         row = SubscriberRow(ident=ident, **{
-            k: v for k, v in subscriber_to_dict(s).items() if k not in ("birth_date", "valid_until")
-        }, birth_date=s.birth_date, valid_until=s.valid_until,
+            k: v for k, v in subscriber_to_dict(s).items() if k not in DATE_FIELDS
+        }, **{k: getattr(s, k) for k in DATE_FIELDS},
             match_key=match_key(s.name, s.agency))
         for name, value in earlier.items():
             if name == "needed":
@@ -107,7 +107,7 @@ def store_subscriber(rows: GroupRows, s: Subscriber) -> None:
             value = getattr(s, name)
             if value and getattr(row, name) != value:
                 setattr(row, name, value)
-        for name in ("birth_date", "valid_until"):
+        for name in DATE_FIELDS:
             value = getattr(s, name)
             if value and getattr(row, name) != value:
                 setattr(row, name, value)
