@@ -145,8 +145,12 @@ def test_a_request_whose_document_cannot_be_rendered_is_left_out_of_its_batch(
     with Register.open(settings) as reg:
         from paperflow.register.status import status_report
         report = status_report(settings, reg)
-        assert report.batches[result.batch]["failed"] == 1
+        assert report.batches[result.batch]["failed"] == 0      # nothing failed to send
         assert any(c == "quarantined" for c, _m in report.warnings[result.batch])
+        (listed,) = report.quarantined
+        assert (listed["kind"], listed["batch"]) == ("request", result.batch)
+        assert "⊘ đề nghị / request report" in report.to_table()
+        assert report.to_json()["quarantined"][0]["stage"] == "render"
         assert reg.load_plan(result.batch).letters == tuple(
             a for a in reg.load_plan(result.batch).letters if a.kind != "report")
     tried.clear()

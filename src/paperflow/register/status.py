@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .. import clock
 from ..config import Settings
 from ..deliver.journal import MailRecord
+from . import quarantine as qt
 from .receipts import awaiting_receipts, receipt_lines
 from .schema import BatchRow, RequestRow
 
@@ -40,6 +41,8 @@ class StatusReport:
     warnings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # dossier hand-overs (rule 7) whose receipt the receiving agency has not given yet
     awaiting_receipt: list[dict[str, str]] = field(default_factory=list)
+    # files and requests a later stage failed on, set aside with why (batch/quarantine.py)
+    quarantined: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"effective_date": self.effective_date.isoformat(),
@@ -47,7 +50,7 @@ class StatusReport:
                 "by_focal_point": self.by_focal_point, "batches": self.batches,
                 "warnings": {b: [{"code": c, "message": m} for c, m in ws]
                              for b, ws in self.warnings.items()},
-                "awaiting_receipt": self.awaiting_receipt}
+                "awaiting_receipt": self.awaiting_receipt, "quarantined": self.quarantined}
 
     def to_table(self) -> str:
         lines = [f"Ngày hiệu lực sắp xếp: {self.effective_date:%d/%m/%Y} — "
@@ -60,6 +63,7 @@ class StatusReport:
         if not self.by_agency:
             lines += ["", "Chưa có đề nghị nào trong sổ. (No request in the register yet.)"]
         lines += _warnings(self.warnings) + receipt_lines(self.awaiting_receipt)
+        lines += _quarantined(self.quarantined)
         return "\n".join(lines)
 
 
@@ -83,6 +87,20 @@ def _warnings(by_batch: dict[str, list[tuple[str, str]]]) -> list[str]:
         if len(ws) > WARNINGS_LISTED:
             out.append(f"  … {len(ws) - WARNINGS_LISTED} cảnh báo khác trong TOM-TAT-LO.pdf "
                        f"(and {len(ws) - WARNINGS_LISTED} more in TOM-TAT-LO.pdf)")
+    return out
+
+
+def _quarantined(rows: list[dict[str, str]]) -> list[str]:
+    """What is set aside now, each with the first line of its reason."""
+    if not rows:
+        return []
+    kinds = {"file": "tệp / file", "request": "đề nghị / request", "batch": "lô / batch"}
+    out = ["", f"Để riêng: {len(rows)} — lý do đầy đủ trong inbox/rejected/*.error.txt và "
+               f"TOM-TAT-LO.pdf (set aside: {len(rows)}; the full reasons are there)"]
+    for r in rows:
+        where = f" (lô {r['batch']})" if r["batch"] and r["kind"] != "batch" else ""
+        out.append(f"  ⊘ {kinds.get(r['kind'], r['kind'])} {r['name']}{where}: "
+                   f"{r['reason'].splitlines()[0] if r['reason'] else ''}")
     return out
 
 
@@ -110,16 +128,15 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
         for r in s.scalars(select(RequestRow).order_by(RequestRow.batch, RequestRow.position)):
             batch_mail = mails.get(r.batch, [])
             state = r.state
-            if state in ("superseded", "excluded"):
-                # replaced by a later batch's request for the same certificate, or taken out
-                # of its batch by the clerk's review (batch/review.py)
+            if state in ("superseded", "excluded", "quarantined"):
+                # replaced by a later batch's request for the same certificate, taken out of
+                # its batch by the clerk's review (batch/review.py), or set aside (listed below)
                 continue
             if state in ("generated", "signed") and batch_mail and all(
                     m.state == "sent" for m in batch_mail):
                 state = "sent"
             column = {"planned": "planned", "generated": "waiting_signature",
-                      "signed": "signed", "sent": "sent", "done": "sent",
-                      "quarantined": "failed"}[state]   # set aside: batch/quarantine.py
+                      "signed": "signed", "sent": "sent", "done": "sent"}[state]
             for group, name in ((by_agency, r.sender), (by_focal, r.route_to),
                                 (by_batch, r.batch)):
                 row = group[name or "—"]
@@ -129,6 +146,8 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
         warnings = {b.batch: [(str(c), str(m)) for c, m in (b.warnings or [])]
                     for b in s.scalars(select(BatchRow))}
         awaiting = awaiting_receipts(s)
+        quarantined = [{"kind": q.kind, "name": q.name, "batch": q.batch, "stage": q.stage,
+                        "reason": q.reason} for q in qt.records(s)]
         for batch, ms in mails.items():
             for m in ms:
                 if m.state == "failed":
@@ -137,4 +156,5 @@ def status_report(settings: Settings, reg: Any) -> StatusReport:
                     by_batch[batch]["failed"] += 1
     return StatusReport(effective_date=settings.plan.effective_date, today=today,
                         by_agency=dict(by_agency), by_focal_point=dict(by_focal),
-                        batches=dict(by_batch), warnings=warnings, awaiting_receipt=awaiting)
+                        batches=dict(by_batch), warnings=warnings, awaiting_receipt=awaiting,
+                        quarantined=quarantined)
