@@ -10,6 +10,7 @@ import re
 import pytest
 
 from clerk import PIN, batches, init, paperflow, pdf_text
+from paperflow.text import number_tag
 
 pytestmark = pytest.mark.slow
 MAU05 = "CV-Mau05-skhcn-gui-Cuc-CTSBMTT"
@@ -40,17 +41,19 @@ def test_drafts_have_no_number_and_no_signature(drafts):
 
 def test_sign_only_then_all_then_again_keeps_numbers(drafts):
     ws, batch = drafts
-    first = paperflow(ws, "sign", "--only", MAU05, env=PIN)
+    first = paperflow(ws, "sign", "--only", MAU05, env=PIN)     # the draft's name, as seen
     assert first.returncode == 0, first.stdout + first.stderr
-    assert [p.name for p in batch.glob("*.signed.pdf")] == [f"{MAU05}.signed.pdf"]
-    given = number_in(batch / f"{MAU05}.signed.pdf")
+    (issued,) = [p.name for p in batch.glob("*.signed.pdf")]
+    given = number_in(batch / issued)
     assert re.fullmatch(r"\d\d/SKHCN-CĐS", given), given
+    assert issued == f"{number_tag(given)}_{MAU05}.signed.pdf"     # So-00NN-SKHCN-CDS_CV-…
+    assert not list(batch.glob(f"{MAU05}*"))        # the draft's files went with the draft
 
     rest = paperflow(ws, "sign", env=PIN)
     assert rest.returncode == 0, rest.stdout + rest.stderr
     signed = sorted(p.name for p in batch.glob("*.signed.pdf"))
-    assert f"{MAU05}.signed.pdf" in signed and len(signed) > 1
-    assert number_in(batch / f"{MAU05}.signed.pdf") == given      # the number did not move
+    assert issued in signed and len(signed) > 1     # the same name: the number did not move
+    assert number_in(batch / issued) == given
     numbers = (batch / "numbers.json").read_text(encoding="utf-8")
 
     again = paperflow(ws, "sign", env=PIN)

@@ -169,6 +169,8 @@ def safe_filename(name: str, *, limit: int = 120) -> str:
     text = unicodedata.normalize("NFC", name)
     text = "".join(ch if ch.isprintable() and ch not in '<>:"/\\|?*' else "_" for ch in text)
     text = text.strip(" .") or "file"
+    if _WINDOWS_RESERVED.match(text):      # CON, NUL, COM1 … name devices on Windows
+        text = f"_{text}"
     return text[:limit]
 
 
@@ -180,6 +182,83 @@ def slug(text: str, *, limit: int = 60) -> str:
         cut = bare[:limit + 1]
         bare = cut.rsplit("-", 1)[0] if "-" in cut[1:] else bare[:limit]
     return bare.rstrip("-") or "x"
+
+
+# The document number in a file name (docs/DESIGN.md, "File names"): 'So-0058-SKHCN-CDS_' before
+# the draft's own name. Four digits keep a folder sorted by number in any file manager (a
+# year's series of a large agency runs into the thousands); the symbol is the number's, slugged
+# once, its case kept.
+NUMBER_WORD = "So"
+STEM_LIMIT = 90            # the draft part of a file name (without extension), whole words
+_NUMBER_TEXT = re.compile(r"^\s*(?:s[oố]\s*:?\s*)?0*(\d{1,6})\s*/\s*(.*?)\s*$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^So-\d+(?:-[A-Za-z0-9]+)*_(?=.)")
+_WINDOWS_RESERVED = re.compile(r"^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$)", re.IGNORECASE)
+_SUFFIXES = (".signed.pdf", ".pdf", ".docx", ".xlsx", ".eml")
+
+
+def whole_words(name: str, limit: int) -> str:
+    """`name` cut to at most `limit` characters after its last whole word ('-', '_' or a space
+    end a word); one long word is cut where it must."""
+    if len(name) <= limit:
+        return name
+    cut = name[:limit + 1]
+    at = max(cut.rfind(ch, 1) for ch in "-_ ")
+    return (cut[:at] if at > 0 else name[:limit]).rstrip("-_ .")
+
+
+def number_tag(number: str) -> str:
+    """'58/SKHCN-CĐS' → 'So-0058-SKHCN-CDS' (a document number as a file name's prefix); ''
+    for no number."""
+    text = nfc(number)
+    if not text:
+        return ""
+    m = _NUMBER_TEXT.match(text)
+    digits, symbol = (f"{int(m.group(1)):04d}", m.group(2)) if m else ("", text)
+    sym = re.sub(r"[^A-Za-z0-9]+", "-", strip_diacritics(symbol)).strip("-")
+    return "-".join(p for p in (NUMBER_WORD, digits or "0000", whole_words(sym, 30)) if p)
+
+
+def numbered_stem(stem: str, number: str) -> str:
+    """The stem a document's files take once it has its number: 'CV-Mau04-…' →
+    'So-0058-SKHCN-CDS_CV-Mau04-…'; a draft (no number) keeps its stem."""
+    tag = number_tag(number)
+    return f"{tag}_{draft_stem(stem)}" if tag else stem
+
+
+def draft_stem(stem: str) -> str:
+    """The name a document had as a draft: its stem without the number's prefix."""
+    return _NUMBERED.sub("", stem, count=1)
+
+
+def unique_name(stem: str, ext: str, used: set[str], *, limit: int = STEM_LIMIT) -> str:
+    """A file name for `stem` + `ext` no other in `used` has (…-2, …-3), safe on Windows, its
+    draft part cut at whole words. Uniqueness is decided on the draft part, so a numbered file
+    is its draft's name behind the number's prefix, whatever came before it in the batch."""
+    draft = draft_stem(stem)
+    tag = stem[:len(stem) - len(draft)]
+    base = whole_words(safe_filename(draft), limit)
+    name, n = f"{base}{ext}", 2
+    while name.lower() in used:            # Windows folders ignore case
+        name, n = f"{base}-{n}{ext}", n + 1
+    used.add(name.lower())
+    return f"{tag}{name}"
+
+
+def names_file(stem: str, number: str, wanted: Iterable[str]) -> bool:
+    """Whether a clerk's `sign --only NAME` means the document of `stem` and `number`: NAME
+    may be its file name now or the draft's name they saw before it was numbered (with or
+    without .docx/.pdf/.signed.pdf, with its folder, any case), or the number itself."""
+    stems = {stem.casefold(), draft_stem(stem).casefold()}
+    for w in wanted:
+        name = nfc(w).replace("\\", "/").rsplit("/", 1)[-1]
+        low = name.casefold()
+        for suffix in _SUFFIXES:
+            if low.endswith(suffix):
+                low = low[:-len(suffix)]
+                break
+        if low in stems or (number and nfc(w) == nfc(number)):
+            return True
+    return False
 
 
 def ranked(name: str, candidates: Iterable[str], n: int = 2) -> list[tuple[str, float]]:

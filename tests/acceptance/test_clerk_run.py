@@ -46,7 +46,7 @@ def test_run_approve_status_as_a_clerk_of_đồng_nai(tmp_path):
     assert "Lưu ý của kế hoạch" in summary
     assert "Le Van Nam" in summary and "Tran Thi Lan" in summary
     # the focal point files the revocations with the Cục (rule 18), signed, right spellings
-    (mau05,) = folder.glob("**/2-gui-di/CV-Mau05-*-danh-sach.signed.pdf")
+    (mau05,) = folder.glob("**/2-gui-di/So-*_CV-Mau05-*-danh-sach.signed.pdf")   # numbered
     rows = pdf_text(mau05, joined=True)
     for name in ("Ủy ban nhân dân huyện Đồng Phú", "Ủy ban nhân dân huyện Bù Đăng",
                  "Sở Y tế tỉnh Bình Phước", "Ủy ban nhân dân xã Tân Tiến"):

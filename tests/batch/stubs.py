@@ -13,6 +13,7 @@ from paperflow import sign
 from paperflow.config import Settings
 from paperflow.errors import ConversionError, PaperflowError
 from paperflow.models import RenderedDocument
+from paperflow.text import draft_stem
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
        b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
@@ -46,7 +47,7 @@ class StubConverter:
     def _one(self, d: RenderedDocument) -> RenderedDocument:
         if d.path.suffix.lower() != ".docx":
             return d
-        if d.path.name in self.failing:
+        if d.path.name in self.failing or draft_stem(d.path.name) in self.failing:
             err = ConversionError(f"Không chuyển được {d.path.name}",
                                   f"Cannot convert {d.path.name}")
             with self._lock:

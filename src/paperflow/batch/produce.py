@@ -17,6 +17,7 @@ from ..convert import Converter
 from ..errors import PaperflowError
 from ..models import Plan, RenderedDocument
 from ..register import Register
+from ..text import names_file
 from .events import Event, Progress, quiet
 from .line import ProductionLine
 from .result import NotSigned, Tally, Warning
@@ -51,7 +52,7 @@ def produce_batch(
 
     def to_sign(d: RenderedDocument) -> bool:
         return settings.agency.is_us(d.sender) and (
-            not only or d.path.stem in only or d.path.name in only
+            not only or names_file(d.path.stem, d.number, only)     # the draft's name too
             or f"{d.path.stem}.signed.pdf" in signed_before)
 
     if session is not None and settings.signing.demo:

@@ -2,7 +2,8 @@
 
 Layout inside outbox/<batch>/ (the renderer's own files stay where it wrote them):
 
-    mail/01-cuc-chung-thuc-so-....eml           one message per dispatch and recipient
+    mail/01-cuc-chung-thuc-so-....eml           one message per dispatch and recipient; once
+                                                 numbered 01-So-0058-SKHCN-CDS_change-info-….eml
     <NN>-<recipient-slug>/1-in-truoc/            print first: drafts to sign by hand, hand-over lists
     <NN>-<recipient-slug>/2-gui-di/              to send: the (signed) PDFs, lists and the .eml
     TOM-TAT-LO.docx / TOM-TAT-LO.pdf             printable summary (render/summary.py, written by
@@ -31,7 +32,7 @@ from ..config import Settings
 from ..errors import DeliveryError
 from ..models import RenderedDocument
 from ..render.summary import SummaryMail, SummaryRecipient
-from ..text import key, slug
+from ..text import key, number_tag, slug
 from .hashes import remember_eml
 from .journal import MailRecord
 from .message import Mail, build_mail
@@ -178,7 +179,22 @@ def _record_all(session: Session, batch: str, pending: list[_Pending]) -> list[s
                 if old.state in UNSENT:
                     _supersede(row, old)
         states.append(row.state)
+    _retire_vanished(session, batch, pending)
     return states
+
+
+def _retire_vanished(session: Session, batch: str, pending: list[_Pending]) -> None:
+    """An unsent message of an earlier render at a place this render no longer has (a draft's
+    .eml renamed once its document is numbered, a document the clerk dropped): the batch folder
+    it lay in is replaced, so it is superseded, never left waiting."""
+    current = {p.mail.message_id for p in pending}
+    places = {p.eml_rel for p in pending}
+    for old in session.scalars(select(MailRecord).where(MailRecord.batch == batch,
+                                                        MailRecord.state.in_(UNSENT))):
+        if old.message_id not in current and old.eml not in places:
+            old.state, old.answer = "superseded", (
+                "Lô đã lập lại, thư này không còn trong lô (the batch was produced again "
+                "without this message)")
 
 
 def _final_attachments(docs: list[RenderedDocument]) -> list[RenderedDocument]:
@@ -241,9 +257,10 @@ def prepare_outbox(settings: Settings, reg: Any, batch: str, docs: list[Rendered
                 if doc.type == "list" or (doc.sender and key(doc.sender) == key(doc.recipient)):
                     continue        # a list travels with its dispatch; no mail to ourselves
                 mail = build_mail(settings, doc)
-                n = len(emls) + 1
-                eml = folder / MAIL_DIR / f"{n:02d}-{slug(doc.request or doc.type)}-" \
-                    f"{slug(rf.name, limit=40)}.eml"
+                n, tag = len(emls) + 1, number_tag(doc.number)
+                eml = folder / MAIL_DIR / (f"{n:02d}-{tag + '_' if tag else ''}"
+                                           f"{slug(doc.request or doc.type)}-"
+                                           f"{slug(rf.name, limit=40)}.eml")
                 eml.parent.mkdir(parents=True, exist_ok=True)
                 tmp = eml.with_suffix(".eml.tmp")
                 data = eml_bytes(mail.message, EML_POLICY)

@@ -148,6 +148,12 @@ def record_documents(session: Session, batch: str, docs: list[RenderedDocument],
         row.signed_pdf = _relative(d.signed_pdf, folder) if d.signed_pdf else ""
         row.state = "signed" if d.signed_pdf else "generated"
         row.updated_at = now
+    # `docs` is the whole batch folder (it is replaced, never patched): a row of an earlier
+    # render at a path it no longer has (a draft renamed with its number) goes with its file.
+    for gone in session.scalars(select(DocumentRow).where(DocumentRow.batch == batch)):
+        if gone.path not in existing:
+            session.delete(gone)
+    current = set(existing) | {r.signed_pdf for r in existing.values() if r.signed_pdf}
     # Each request's document: of the documents for its action (else any), those it is sent
     # by or to (else all of them), the first signed one, else the first — looked up by index
     # rather than by scanning every document for every request.
@@ -175,7 +181,8 @@ def record_documents(session: Session, batch: str, docs: list[RenderedDocument],
             continue
         doc = docs[i]
         state = "signed" if doc.signed_pdf else "generated"
-        if STATES.index(state) > STATES.index(r.state) or r.document == "":
+        if STATES.index(state) > STATES.index(r.state) or r.document == "" \
+                or r.document not in current:           # its draft's name: now numbered
             r.state = max(state, r.state, key=STATES.index)
             r.document = _relative(doc.signed_pdf or doc.path, folder)
             r.updated_at = now

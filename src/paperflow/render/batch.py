@@ -10,7 +10,7 @@ from typing import Any
 
 from ..config import CA_NAME, Settings
 from ..models import Action, Plan, RenderedDocument
-from ..text import nfc, safe_filename, slug
+from ..text import nfc, numbered_stem, slug, unique_name
 from . import context as C
 from . import sheets
 from .desk import desk_documents
@@ -37,18 +37,14 @@ LIST_PART_ROWS = 1000     # rows per part of the attached list (see list_parts)
 
 @dataclass
 class _Out:
-    """Names files uniquely within the batch folder."""
+    """Names files uniquely within the batch folder (text.unique_name: a numbered document's
+    files are its draft's names behind the number, text.numbered_stem)."""
 
     outdir: Path
     used: set[str]
 
     def path(self, stem: str, ext: str) -> Path:
-        base = safe_filename(stem)[:90]
-        name, n = f"{base}{ext}", 2
-        while name in self.used:
-            name, n = f"{base}-{n}{ext}", n + 1
-        self.used.add(name)
-        return self.outdir / name
+        return self.outdir / unique_name(stem, ext, self.used)
 
 
 def render_batch(plan: Plan, settings: Settings, outdir: Path, *,
@@ -126,7 +122,7 @@ def _dispatches(certs: list[Action], settings: Settings, out: _Out,
                    inline_table=len(persons) + len(orgs) <= INLINE_ROWS,
                    person_count=len(persons), organization_count=len(orgs))
         to = "Cuc-CTSBMTT" if C.is_ca(route) else slug(C.abbreviate(route))
-        stem = f"CV-Mau{form}-{slug(issuer.abbreviation)}-gui-{to}"
+        stem = numbered_stem(f"CV-Mau{form}-{slug(issuer.abbreviation)}-gui-{to}", ctx["number"])
         path = _render(settings, FORM_TEMPLATES[form], ctx, out.path(stem, ".docx"))
         parts = list_parts(persons, orgs)
         list_paths = []
@@ -177,7 +173,8 @@ def _minutes_doc(settings: Settings, numbers: Numbers, doc_type: str, template: 
                    numbers=numbers if ours else None, recipient=receiver)
     ctx.update(giver=giver, receiver=receiver, items=items, rule_text=rule_text,
                giver_signer="", receiver_signer="")
-    stem = stem or f"BB-{'thiet-bi' if doc_type == 'handover_tokens' else 'ho-so'}-{slug(giver, limit=30)}"
+    stem = numbered_stem(stem or f"BB-{'thiet-bi' if doc_type == 'handover_tokens' else 'ho-so'}-"
+                         f"{slug(giver, limit=30)}", ctx["number"])
     path = _render(settings, template, ctx, out.path(stem, ".docx"))
     return RenderedDocument(path=path, type=doc_type, request="", recipient=receiver,
                             sender=settings.agency.name if ours else giver,
@@ -275,9 +272,9 @@ def _org_list(agencies: list[Action], settings: Settings, out: _Out,
     ctx = C.common(settings, issuer, doc_type="org_list", subject=subject, numbers=numbers,
                    recipient=recipient)
     ctx["organizations"] = rows
-    path = _render(settings, "danh_sach_co_quan.docx", ctx, out.path("CV-danh-sach-co-quan",
-                                                                     ".docx"))
-    xlsx = sheets.write_org_list(out.path("CV-danh-sach-co-quan", ".xlsx"), rows, issuer.name)
+    stem = numbered_stem("CV-danh-sach-co-quan", ctx["number"])
+    path = _render(settings, "danh_sach_co_quan.docx", ctx, out.path(stem, ".docx"))
+    xlsx = sheets.write_org_list(out.path(stem, ".xlsx"), rows, issuer.name)
     return RenderedDocument(path=path, type="org_list", request="", recipient=recipient,
                             sender=issuer.name, subject=f"V/v {subject}", number=ctx["number"],
                             attachments=(xlsx,))
@@ -303,6 +300,7 @@ def _report(plan: Plan, action: Action, settings: Settings, out: _Out,
                    recipient=recipient)
     ctx.update(rows=rows, totals=totals, batch=plan.batch,
                warnings=[nfc(w.message) for w in plan.warnings])
-    path = _render(settings, "bao_cao_tong_hop.docx", ctx, out.path("BC-tong-hop", ".docx"))
+    path = _render(settings, "bao_cao_tong_hop.docx", ctx,
+                   out.path(numbered_stem("BC-tong-hop", ctx["number"]), ".docx"))
     return RenderedDocument(path=path, type="report", request="", recipient=recipient,
                             sender=issuer.name, subject=f"V/v {subject}", number=ctx["number"])

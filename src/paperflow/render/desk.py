@@ -11,7 +11,7 @@ from typing import Any
 
 from ..config import Settings
 from ..models import Action, RenderedDocument
-from ..text import nfc, slug
+from ..text import nfc, numbered_stem, slug
 from . import context as C
 from . import sheets
 
@@ -77,7 +77,8 @@ def desk_documents(desk: list[Action], settings: Settings, path_for: Callable[[s
                      "gửi Cục Chứng thực số và Bảo mật thông tin." if done else
                      "Đề nghị cơ quan gửi lại văn bản đề nghị (bản PDF) có chữ ký số của thủ "
                      "trưởng cơ quan và chữ ký số của cơ quan để được thực hiện."))
-        stem = f"CV-tra-loi-{slug(C.abbreviate(a.to), limit=20)}-{slug(req['number'], limit=20)}"
+        stem = numbered_stem(f"CV-tra-loi-{slug(C.abbreviate(a.to), limit=20)}-"
+                             f"{slug(req['number'], limit=20)}", ctx["number"])
         path = render("thong_bao_ket_qua.docx", ctx, path_for(stem, ".docx"))
         yield RenderedDocument(path=path, type="dispatch", request="reply", recipient=nfc(a.to),
                                sender=issuer.name, subject=f"V/v {subject}",

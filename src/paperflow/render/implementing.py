@@ -15,7 +15,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import TemplateError
 from ..models import Action, RenderedDocument
-from ..text import nfc, safe_filename, slug
+from ..text import draft_stem, nfc, numbered_stem, slug, unique_name
 from . import context as C
 from .engine import render_docx, template_path
 
@@ -56,16 +56,11 @@ def render_implementing_dispatch(settings: Settings, central: dict[str, Any], ou
                                  numbers: Numbers = None, sender: str = "") -> RenderedDocument:
     """`central` holds number, date, issuer, subject, points (list of str); optional
     recipients, intro, closing, cc, ocr."""
-    used = {p.name for p in outdir.glob("*")} if outdir.exists() else set()
+    used = {draft_stem(p.name).lower() for p in outdir.glob("*")} if outdir.exists() else set()
 
     def path_for(stem: str, ext: str) -> Path:
-        base, n = safe_filename(stem)[:90], 2
-        name = f"{base}{ext}"
-        while name in used:
-            name, n = f"{base}-{n}{ext}", n + 1
-        used.add(name)
         outdir.mkdir(parents=True, exist_ok=True)
-        return outdir / name
+        return outdir / unique_name(stem, ext, used)
 
     return _render(settings, central, path_for, numbers=numbers, sender=sender)
 
@@ -120,7 +115,7 @@ def _render(settings: Settings, central: dict[str, Any],
         review_note=(f"BẢN NHÁP TỪ BẢN QUÉT (OCR) — rà soát chính tả các nội dung trích từ Văn "
                      f"bản số {nfc(central['number'])} trước khi trình ký, cấp số." if ocr else ""),
     )
-    stem = f"CV-trien-khai-{slug(central['number'], limit=30)}"
+    stem = numbered_stem(f"CV-trien-khai-{slug(central['number'], limit=30)}", ctx["number"])
     path = render_docx(template_path(settings, "cong_van_trien_khai.docx"), ctx,
                        path_for(stem, ".docx"))
     # An OCR copy is nobody's to sign yet: the sender says so, and nothing numbers or signs it
