@@ -46,6 +46,9 @@ MAIL_DIR = "mail"
 # Documents that travel on paper with the physical tokens/dossiers: always printed.
 PRINTED_TYPES = frozenset({"handover_tokens", "handover_dossiers"})
 EML_POLICY = policy.SMTP   # CRLF line ends, as Outlook expects and SMTP sends
+# A recipient folder's name, whole words: with the batch name and a numbered file name a path
+# under outbox/ stays near 200 characters, so a workspace path of 60 keeps Windows' 260.
+FOLDER_WORDS = 40
 
 
 @dataclass
@@ -230,7 +233,8 @@ def prepare_outbox(settings: Settings, reg: Any, batch: str, docs: list[Rendered
     def folder_of(name: str) -> RecipientFolder:
         if name not in recipients:
             n = len(recipients) + 1
-            recipients[name] = RecipientFolder(name, folder / f"{n:02d}-{slug(name or 'khac')}")
+            words = slug(name or "khac", limit=FOLDER_WORDS)
+            recipients[name] = RecipientFolder(name, folder / f"{n:02d}-{words}")
         return recipients[name]
 
     docs = _final_attachments(docs)
@@ -260,7 +264,7 @@ def prepare_outbox(settings: Settings, reg: Any, batch: str, docs: list[Rendered
                 n, tag = len(emls) + 1, number_tag(doc.number)
                 eml = folder / MAIL_DIR / (f"{n:02d}-{tag + '_' if tag else ''}"
                                            f"{slug(doc.request or doc.type)}-"
-                                           f"{slug(rf.name, limit=40)}.eml")
+                                           f"{slug(rf.name, limit=FOLDER_WORDS)}.eml")
                 eml.parent.mkdir(parents=True, exist_ok=True)
                 tmp = eml.with_suffix(".eml.tmp")
                 data = eml_bytes(mail.message, EML_POLICY)
