@@ -209,3 +209,18 @@ def test_batches_set_aside_before_the_quarantine_table_keep_their_reason(setting
         assert reg.quarantined("20250628-hung-yen-001") == "ValueError: '\\x0b'"
         assert [(r.kind, r.name) for r in reg.quarantines()] == [
             ("batch", "20250628-hung-yen-001")]
+
+
+def test_culprits_are_found_by_halving_and_a_failure_of_everyone_is_nobodys():
+    from paperflow.batch.quarantine import culprits
+
+    calls = []
+
+    def works(kept):  # type: ignore[no-untyped-def]
+        calls.append(len(kept))
+        return not ({3, 77} & set(kept))
+
+    assert sorted(culprits(range(100), works)) == [3, 77]
+    assert len(calls) <= 2 * 8 + 3                      # about log2(100) tries per culprit
+    assert culprits(range(10), lambda kept: not kept) is None      # a template broken for all
+    assert culprits(range(10), lambda kept: False) is None         # not the items' doing

@@ -111,7 +111,7 @@ def records(session: Session, batch: str | None = None) -> list[QuarantineRecord
 
 def without_sources(snap: RegisterSnapshot, names: frozenset[str] | set[str]) -> RegisterSnapshot:
     """The snapshot without what these files brought (subscribers, certificates, decisions,
-    requests, central dispatches whose `source` is one of them)."""
+    requests, central dispatches, agencies' received requests whose `source` is one of them)."""
     if not names:
         return snap
     return replace(
@@ -120,14 +120,15 @@ def without_sources(snap: RegisterSnapshot, names: frozenset[str] | set[str]) ->
         certificates=tuple(x for x in snap.certificates if x.source not in names),
         merge_events=tuple(x for x in snap.merge_events if x.source not in names),
         requests=tuple(x for x in snap.requests if x.source not in names),
-        central_dispatches=tuple(x for x in snap.central_dispatches if x.source not in names))
+        central_dispatches=tuple(x for x in snap.central_dispatches if x.source not in names),
+        received=tuple(x for x in snap.received if x.source not in names))
 
 
 def sources(snap: RegisterSnapshot) -> list[str]:
     """Every file name the snapshot's records came from, in a stable order."""
     seen: dict[str, None] = {}
     for group in (snap.subscribers, snap.certificates, snap.merge_events, snap.requests,
-                  snap.central_dispatches):
+                  snap.central_dispatches, snap.received):
         for x in group:
             if x.source:
                 seen.setdefault(x.source, None)
