@@ -224,3 +224,21 @@ def test_culprits_are_found_by_halving_and_a_failure_of_everyone_is_nobodys():
     assert len(calls) <= 2 * 8 + 3                      # about log2(100) tries per culprit
     assert culprits(range(10), lambda kept: not kept) is None      # a template broken for all
     assert culprits(range(10), lambda kept: False) is None         # not the items' doing
+
+
+def test_a_document_that_cannot_be_converted_is_said_in_the_summary_and_not_retried(settings):
+    """Conversion: the document stays a .docx (no PDF, unsigned), typed in the result, named in
+    the batch summary's notes; the rest is produced and the next run does not retry it."""
+    from docx import Document
+
+    from paperflow.errors import ConversionError
+
+    StubConverter.failing = {"BC-tong-hop.docx"}
+    result = run_once(settings, sign_now=False)
+    assert [type(e) for e in result.errors] == [ConversionError]
+    assert result.folder is not None and any(d.pdf for d in result.documents)
+    summary = "\n".join(p.text for p in Document(str(result.folder / "TOM-TAT-LO.docx")).paragraphs)
+    assert "not converted to PDF" in summary and "BC-tong-hop.docx" in summary
+    made = StubConverter.made
+    later = run_once(settings, sign_now=False)
+    assert later.ok and later.folder is None and StubConverter.made == made

@@ -210,6 +210,14 @@ def build_summary_docx(settings: Settings, batch: str, folder: Path,
              bold=True)
         for i, w in enumerate(warnings, 1):
             para(f"{i}. {w}", size=12)
+    # a document LibreOffice could not convert: its .docx is kept, unsigned (batch/quarantine.py)
+    unconverted = [d.path.name for d in docs if d.path.suffix.lower() == ".docx" and d.pdf is None]
+    if unconverted:
+        para(f"5. Văn bản chưa chuyển được sang PDF ({len(unconverted)}; not converted to PDF)",
+             bold=True)
+        for i, name in enumerate(unconverted, 1):
+            para(f"{i}. {name}: chỉ có bản .docx, chưa ký; 'paperflow sign' chuyển và ký lại "
+                 "(kept as .docx, unsigned; 'paperflow sign' converts and signs it again)", size=12)
 
     ag = settings.agency
     para(f"Đầu mối liên hệ: {ag.contact_name}, {ag.contact_phone}, {ag.contact_email}",
