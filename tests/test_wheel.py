@@ -32,6 +32,10 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_the_example(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "paperflow/data/example/danh-sach-thue-bao-2025.xlsx" in names
     assert "paperflow/data/templates/README.md" in names
+    # the Word templates are package data; the builders (scripts/build_templates.py) are not shipped
+    from paperflow.render.engine import default_names
+    assert {f"paperflow/data/templates/{n}" for n in default_names()} <= set(names)
+    assert not [n for n in names if n.rsplit("/", 1)[-1] in ("builtin.py", "layout.py", "blocks.py")]
 
     base = getattr(sys, "_base_executable", sys.executable)
     venv = tmp_path / "venv"

@@ -2,7 +2,7 @@
 
 The data come from PyPI `vietnamadminunits` (chosen over `vietnam-provinces`, which lists only
 the new divisions and has no old → new table; the two disagree on ~130 commune codes, so one
-source only). `data/provinces/generate.py` rebuilds the file; its source version travels in
+source only). `scripts/build_provinces.py` rebuilds the file; its source version travels in
 `ProvinceData.version` and is named in every province action's reason. Loading reads a package
 file once; the lookups are pure.
 """

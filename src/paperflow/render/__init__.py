@@ -1,7 +1,7 @@
 """Render stage: plan → .docx (docxtpl templates) and .xlsx (openpyxl) in a batch folder.
 
-Templates: the workspace's templates/ first (clerk-edited), then the package defaults built by
-`paperflow.render.builtin`. Every variable a template may use is in templates/README.md.
+Templates: the workspace's templates/ first (clerk-edited), then the package defaults (package data
+built by scripts/build_templates.py). Every variable a template may use is in templates/README.md.
 """
 
 from __future__ import annotations

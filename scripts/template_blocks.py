@@ -1,5 +1,6 @@
 """The blocks every default template shares: the state header, "Kính gửi", "Nơi nhận" with the
-signature block. Built with `layout`; the variables they use are listed in templates/README.md."""
+signature block, for scripts/build_templates.py. Built with template_layout.py; the variables they
+use are listed in templates/README.md."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from docx.oxml import OxmlElement
 from docx.shared import Mm, Pt
 from docx.table import Table
 
-from . import layout as L
+import template_layout as L
 
 
 def _cols(doc: DocxDocument) -> tuple[float, float]:

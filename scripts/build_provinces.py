@@ -1,6 +1,7 @@
-"""Regenerate the 2025 reorganisation data shipped with paperflow (maintainers only).
+"""Regenerate the 2025 reorganisation data shipped with paperflow (maintainers only; paperflow
+itself only reads the file, src/paperflow/plan/provinces.py).
 
-    /tmp/pfvenv/bin/python src/paperflow/data/provinces/generate.py
+    python scripts/build_provinces.py      # in a venv with `vietnamadminunits` installed
 
 Source: PyPI `vietnamadminunits` (its offline conversion tables; never its online geocoder).
 Writes vn-2025.json.gz: the 63 → 34 provinces and the old → new commune table, with the
@@ -18,7 +19,7 @@ from pathlib import Path
 import vietnamadminunits
 
 DATA = Path(vietnamadminunits.__file__).parent / "data"
-OUT = Path(__file__).with_name("vn-2025.json.gz")
+OUT = Path(__file__).resolve().parents[1] / "src" / "paperflow" / "data" / "provinces" / "vn-2025.json.gz"
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """python-docx primitives for the state format of Nghị định 30/2020/NĐ-CP, Phụ lục I.
 
-Used only by `builtin.py` to BUILD the default templates; rendering never calls this module.
+Used only by build_templates.py to BUILD the default templates; paperflow never imports it.
 Every Jinja tag is written into a run of its own, so Word can edit the text around it without
 splitting the tag (the most common way clerks break docxtpl templates).
 """

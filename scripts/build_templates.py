@@ -1,9 +1,13 @@
 """Builds the default .docx templates with python-docx.
 
-The generated files are committed under src/paperflow/data/templates/ (a test checks that their
-tags match what this module builds). Regenerate after a change:
+The generated files are committed under src/paperflow/data/templates/, the package data that
+`paperflow init` copies into a workspace; paperflow itself never builds a template. After a change
+here, in template_blocks.py or template_layout.py, regenerate them and commit the result:
 
-    python -m paperflow.render.builtin src/paperflow/data/templates
+    PYTHONPATH=src python scripts/build_templates.py [DEST]    # DEST: src/paperflow/data/templates
+
+tests/render/test_templates.py builds them into a temporary folder and fails when the committed
+files are not in step (every XML part of the .docx compared).
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ from pathlib import Path
 
 from docx.document import Document as DocxDocument
 
-from . import blocks
-from . import layout as L
-from .slim import slim
+import template_blocks as blocks
+import template_layout as L
+from paperflow.render.slim import slim
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DEST = ROOT / "src" / "paperflow" / "data" / "templates"
 
 LEGAL_BASIS = ("Căn cứ Nghị định số 68/2024/NĐ-CP ngày 25/6/2024 của Chính phủ quy định về chữ "
                "ký số chuyên dùng công vụ;")
@@ -346,10 +353,11 @@ def build_all(dest: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m paperflow.render.builtin DEST", file=sys.stderr)
+    if len(args) > 1 or any(a.startswith("-") for a in args):
+        print("usage: python scripts/build_templates.py [DEST]  (default: "
+              "src/paperflow/data/templates)", file=sys.stderr)
         return 2
-    for path in build_all(Path(args[0])):
+    for path in build_all(Path(args[0]) if args else DEFAULT_DEST):
         print(path)
     return 0
 
