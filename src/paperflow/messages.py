@@ -128,7 +128,7 @@ def batch(result: BatchResult, workspace: Path) -> list[str]:
     # a file or request a later stage failed on: set aside with why, the rest produced
     out += [f"  ⊘ {q.error.vi} ({q.error.en})" + ("  → inbox/rejected/" if q.kind == "file"
                                                    else "") for q in result.quarantined]
-    out += warning_lines(result.warnings)
+    out += warning_lines([w for w in result.warnings if w.code != "quarantined"])  # ⊘ above
     out += [f"  Lô {b}: kế hoạch đã sửa theo XEM-XET, bản nháp lập lại (plan revised from the "
             "review sheet, drafts made again)" for b in result.revised]
     if not result.folder:

@@ -68,6 +68,7 @@ def test_a_file_that_breaks_rendering_is_quarantined_and_the_rest_is_produced(
     (q,) = first.quarantined
     assert (q.kind, q.name, q.stage) == ("file", "ds-bo-sung.csv", "render")
     assert "ds-bo-sung.csv" in q.error.vi and "XML compatible" in q.error.en
+    assert f"ở dòng 2, {POISON}:" in q.error.vi         # the row to correct
     assert first.ok and first.exit_code == ExitCode.OK
     rejected = inbox / "rejected" / "ds-bo-sung.csv"
     assert rejected.read_bytes().startswith(b"\xef\xbb\xbfSTT;")       # the original, intact

@@ -217,7 +217,7 @@ def _set_requests_aside(settings: Settings, reg: Register, the_plan: Plan, tally
             gone.update(id(i) for i in drop)
             warnings.append(_set_file_aside(
                 settings, reg, tally, source, own, batch=the_plan.batch, stage="render",
-                drop=[i.action for i in drop], progress=progress))
+                drop=[i.action for i in drop], progress=progress, at=item.action))
         else:
             gone.add(id(item))
             warnings.append(_set_request_aside(reg, tally, item.action, own,
@@ -228,52 +228,70 @@ def _set_requests_aside(settings: Settings, reg: Register, the_plan: Plan, tally
     return rest
 
 
-def describe(a: Action) -> str:
-    """A request as a clerk finds it: action, subscriber, serial."""
-    who = a.subscriber.name if a.subscriber else (a.from_ or a.to or a.kind)
+def describe(a: Action, *, names: bool = True) -> str:
+    """A request as a clerk finds it: action, subscriber (`names`), serial."""
+    who = (a.subscriber.name if names else "") if a.subscriber else (a.from_ or a.to or a.kind)
     serial = a.serial or a.token_serial
-    return printable(f"{a.action} — {who}" + (f" ({serial})" if serial else ""))
+    return printable(a.action + (f" — {who}" if who else "") + (f" ({serial})" if serial else ""))
 
 
 def _set_request_aside(reg: Register, tally: Tally, action: Action, exc: BaseException, *,
                        batch: str, progress: Progress) -> PlanWarning:
-    name = describe(action)
     vi, en = _detail(exc)
-    err = Quarantined(
+    err = _request_error(describe(action), batch, vi, en)
+    reg.quarantine_request(action, batch=batch, stage="render", reason=err.clerk_message(),
+                           name=describe(action))
+    tally.quarantined.append(Quarantine("request", describe(action), "render", err))
+    progress(Event("quarantined", batch=batch, error=err))
+    log.error("request set aside: %s", err.en)
+    # the batch's report prints its warnings: never the subscriber's name that broke rendering
+    said = _request_error(describe(action, names=False), batch, vi, en)
+    return PlanWarning("quarantined", f"{said.vi} ({said.en})")
+
+
+def _request_error(name: str, batch: str, vi: str, en: str) -> Quarantined:
+    return Quarantined(
         f"Đề nghị “{name}” của lô {batch} không lập được văn bản nên được để riêng (không làm "
         f"lại ở các lần chạy sau); các văn bản khác của lô vẫn được lập. Lỗi: {vi}",
         f"Request “{name}” of batch {batch} could not be rendered and is set aside (not retried "
         f"by later runs); the batch's other documents are produced. Error: {en}",
         code="request_quarantined")
-    reg.quarantine_request(action, batch=batch, stage="render", reason=err.clerk_message(),
-                           name=name)
-    tally.quarantined.append(Quarantine("request", name, "render", err))
-    progress(Event("quarantined", batch=batch, error=err))
-    log.error("request set aside: %s", err.en)
-    return PlanWarning("quarantined", f"{err.vi} ({err.en})")
 
 
 def _set_file_aside(settings: Settings, reg: Register, tally: Tally, name: str,
                     exc: BaseException, *, batch: str, stage: str, drop: Sequence[Action],
-                    progress: Progress) -> PlanWarning:
+                    progress: Progress, at: Action | None = None) -> PlanWarning:
     vi, en = _detail(exc)
-    step_vi, step_en = ("lập kế hoạch", "planning") if stage == "plan" else (
-        "lập văn bản", "rendering")
-    err = Quarantined(
-        f"Nội dung tệp {name} làm bước {step_vi} bị lỗi nên tệp được để riêng: bản sao ở "
-        f"inbox/rejected/, dữ liệu của tệp không được dùng cho đến khi thả vào inbox/ tệp đã "
-        f"sửa cùng tên; các tệp khác vẫn được xử lý. Lỗi: {vi}",
-        f"The content of file {name} made {step_en} fail, so the file is set aside: a copy is "
-        f"in inbox/rejected/ and its data is not used until a corrected file of the same name "
-        f"is dropped into inbox/; the other files are processed. Error: {en}",
-        code="file_quarantined")
+    row, who = (at.subscriber.source_row, printable(at.subscriber.name)) if (
+        at is not None and at.subscriber is not None) else (0, "")
+    err = _file_error(name, stage, vi, en, row=row, who=who)
     if reg.quarantine_file(name, batch=batch, stage=stage, reason=err.clerk_message(),
                            drop=drop):
         _copy_to_rejected(settings, reg, name, err)
     tally.quarantined.append(Quarantine("file", name, stage, err))
     progress(Event("quarantined", batch=batch, error=err))
     log.error("file set aside: %s", err.en)
-    return PlanWarning("quarantined", f"{err.vi} ({err.en})")
+    # the batch's report prints its warnings: the row, never the value that broke rendering
+    said = _file_error(name, stage, vi, en, row=row, who="")
+    return PlanWarning("quarantined", f"{said.vi} ({said.en})")
+
+
+def _file_error(name: str, stage: str, vi: str, en: str, *, row: int, who: str) -> Quarantined:
+    """What the clerk reads: which file, which step, which row (and whose), the error."""
+    where_vi = ", ".join(x for x in (f"dòng {row}" if row else "", who) if x)
+    where_en = ", ".join(x for x in (f"row {row}" if row else "", who) if x)
+    step_vi, step_en = ("lập kế hoạch", "planning") if stage == "plan" else (
+        "lập văn bản", "rendering")
+    return Quarantined(
+        f"Nội dung tệp {name} làm bước {step_vi} bị lỗi nên tệp được để riêng: bản sao ở "
+        f"inbox/rejected/, dữ liệu của tệp không được dùng cho đến khi thả vào inbox/ tệp đã "
+        f"sửa cùng tên; các tệp khác vẫn được xử lý. Lỗi"
+        + (f" ở {where_vi}" if where_vi else "") + f": {vi}",
+        f"The content of file {name} made {step_en} fail, so the file is set aside: a copy is "
+        f"in inbox/rejected/ and its data is not used until a corrected file of the same name "
+        f"is dropped into inbox/; the other files are processed. Error"
+        + (f" at {where_en}" if where_en else "") + f": {en}",
+        code="file_quarantined")
 
 
 def _copy_to_rejected(settings: Settings, reg: Register, name: str, err: Quarantined) -> None:
