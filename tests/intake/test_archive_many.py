@@ -42,7 +42,7 @@ def test_a_dead_process_with_a_group_placed_but_not_unlinked_is_finished(setting
         old(inbox / f"c{i}.cer", f"content {i}".encode())
     desk = Intake(settings, reg)
     taken = [desk.take(p) for p in desk.scan()]
-    from paperflow.intake import desk as desk_module
+    from paperflow.intake import placing as desk_module
 
     real = desk_module.finish_move
     desk_module.finish_move = lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed"))

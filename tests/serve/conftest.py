@@ -16,7 +16,7 @@ from serve_case import BATCH, PLAN_ACTION, WARNING  # noqa: E402
 from smtp_servers import free_port  # noqa: E402
 
 from paperflow.errors import InputRejected  # noqa: E402
-from paperflow.intake.desk import error_note  # noqa: E402
+from paperflow.intake import error_note  # noqa: E402
 from paperflow.serve import make_server  # noqa: E402
 
 

@@ -6,7 +6,7 @@ import json
 
 from paperflow.config import Settings
 from paperflow.errors import InputRejected
-from paperflow.intake.desk import error_note
+from paperflow.intake import error_note
 from paperflow.serve import desk
 
 
