@@ -208,6 +208,8 @@ def desk_list(rows: Sequence[dict]) -> list[str]:
         what = f"Mẫu {r['form']}" if r["form"] else "danh sách / list"
         out.append(f"  {r['id']}  {r['number'] or '(chưa số)'}{when}  {r['sender'] or '?'}  "
                    f"{what}, {r['rows']} dòng/rows  [{DESK_CHECKS.get(r['check'], r['check'])}]")
+        if r.get("lists"):
+            out.append(f"      danh sách kèm theo / list filed apart: {', '.join(r['lists'])}")
         if r["accepted"]:
             who, _, at = r["accepted"].partition("|")
             out.append(f"      đã đối chiếu / checked by {who}, {at}")

@@ -101,7 +101,8 @@ def test_a_list_filed_apart_is_joined_to_its_dispatch(tmp_path):
     assert got.check == "valid" and got.number == "123/SYT-VP"
     assert [(q.request, q.subscriber.name) for q in got.rows] == [
         ("change_info", "Vũ Thị Lan"), ("renew", "Lê Văn Hưu")]
-    assert "DS-kem-CV-123-SYT.xlsx" in got.source
+    assert got.source == "CV-123-SYT.docx"
+    assert {q.source for q in got.rows} == {"DS-kem-CV-123-SYT.xlsx"}
     assert not [w for w in plan.warnings if w.code in ("received_follow_up", "received_list")]
     (desk,) = [a for a in plan.actions if a.kind == "desk"]
     assert desk.action == "carried_out" and desk.to == SYT
@@ -231,6 +232,7 @@ def test_a_scan_waits_for_the_clerk_then_is_carried_out(tmp_path, capsys):
     assert main([*cfg, "desk", "list"]) == 0
     listed = capsys.readouterr().out
     assert "45/SYT-VP" in listed and "bản quét, chờ đối chiếu" in listed and "desk accept" in listed
+    assert "danh sách kèm theo / list filed apart: DS-kem-CV-45-SYT.xlsx" in listed
     assert main([*cfg, "desk", "accept", "45/STC-VP"]) != 0               # no such request
     assert "Không có văn bản" in capsys.readouterr().err
     assert main([*cfg, "desk", "accept", "45", "--by", "Nguyễn Thị Văn Thư"]) == 0

@@ -153,9 +153,11 @@ def join_lists(items: list[ReceivedRequest]) -> tuple[ReceivedRequest, ...]:
             elif check == "no_rows":        # its signature was never checked
                 why = ("chữ ký số của công văn chưa được kiểm tra: đề nghị cơ quan gửi lại bản "
                        "PDF đã ký số")
+            # `source` stays the dispatch's file (what quarantine and the warnings name); each
+            # row's source is the list's
             joined[q.sha256] = replace(
                 q, rows=tuple(as_form(replace(x, source=r.source), q.form) for x in r.rows),
-                source=f"{q.source} + {r.source}", check=check, problem=why)
+                check=check, problem=why)
             joined[r.sha256] = r        # joined: not listed again
     for r in lists:
         found = matches[r.sha256]
@@ -248,7 +250,9 @@ def received_rows(session: Session) -> list[dict[str, Any]]:
     got = load_received(session)
     return [{"id": r.sha256[:10], "sender": r.sender, "number": r.number, "date": r.date,
              "form": r.form, "rows": len(r.rows), "check": r.check, "problem": r.problem,
-             "accepted": r.accepted, "source": r.source} for r in got]
+             "accepted": r.accepted, "source": r.source,
+             "lists": sorted({q.source for q in r.rows if q.source and q.source != r.source})}
+            for r in got]
 
 
 def _not_found(ref: str, found: list[ReceivedRequestRow]) -> PaperflowError:
