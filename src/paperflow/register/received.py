@@ -73,7 +73,8 @@ def _accepted(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE received_requests ADD COLUMN accepted_by TEXT "
                           "NOT NULL DEFAULT ''"))
     if "accepted_at" not in have:
-        conn.execute(text("ALTER TABLE received_requests ADD COLUMN accepted_at TIMESTAMP"))
+        conn.execute(text("ALTER TABLE received_requests ADD COLUMN accepted_at "
+                          "TIMESTAMP WITH TIME ZONE"))
 
 
 def store_received(session: Session, items: list[ReceivedRequest], *, sha256: str) -> None:
