@@ -18,6 +18,7 @@ from stubs import Sessions, wrong_pin
 
 from paperflow.batch import run_once, sign_pending
 from paperflow.deliver.journal import MailRecord
+from paperflow.errors import BatchNotFound
 from paperflow.register import Register
 from paperflow.sign import WrongPin
 from paperflow.text import draft_stem, number_tag
@@ -159,3 +160,13 @@ def test_names_are_safe_on_windows_and_short_enough(settings) -> None:
             assert not WINDOWS_BAD.search(part) and part == part.rstrip(". ") and part.isascii()
             assert not re.match(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\.|$)", part)
     assert max(len(str(p)) for p in paths) <= 200
+
+
+def test_sign_only_with_a_name_no_document_has_signs_nothing_and_says_which(settings) -> None:
+    drafts = run_once(settings, sign_now=False)
+    opened = Sessions()
+    with pytest.raises(BatchNotFound) as caught:
+        sign_pending(settings, only=["CV-Mau5-gui-Cuc.pdf"], sessions=opened)    # a typo
+    assert "CV-Mau5-gui-Cuc.pdf" in caught.value.vi and "CV-Mau05" in caught.value.vi
+    assert not opened.opened                                    # no token touched
+    assert not list(drafts.folder.glob("*.signed.pdf"))

@@ -4,11 +4,14 @@ signing session for the whole run. What waits is the register's answer, not a fi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..config import Settings
 from ..errors import BatchNotFound
 from ..register import Register
+from ..text import draft_stem, names_file, ranked
 from .events import Event, Progress, quiet
 from .produce import produce_batch
 from .reconcile import reconcile
@@ -52,6 +55,8 @@ def sign_pending(
                     "Several batches wait: name the batch the numbers are for "
                     "(paperflow sign BATCH --number …).")
             reg.check_hand_numbers(settings, hand_numbers)
+        if only:
+            _check_only(settings, names, only)
         session = sessions(settings)
         try:
             for name in names:
@@ -73,3 +78,29 @@ def sign_pending(
         finally:
             session.close()
     return tally.freeze()
+
+
+def _check_only(settings: Settings, batches: Sequence[str], only: Sequence[str]) -> None:
+    """Every `--only NAME` names a document of the batches to sign: a mistyped name would
+    otherwise sign nothing and say nothing."""
+    docs: list[tuple[str, str]] = []
+    for name in batches:
+        try:
+            entries = json.loads((settings.outbox / name / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            continue        # a batch without its manifest: reconcile() has said so
+        for e in entries if isinstance(entries, list) else []:
+            if isinstance(e, dict) and str(e.get("path", "")).lower().endswith(".pdf"):
+                stem = Path(str(e["path"])).name.removesuffix(".pdf").removesuffix(".signed")
+                docs.append((stem, str(e.get("number") or "")))
+    unknown = [w for w in only if not any(names_file(s, n, [w]) for s, n in docs)]
+    if unknown:
+        stems = sorted({draft_stem(s) for s, _n in docs})
+        close = [c for w in unknown
+                 for c, _score in ranked(draft_stem(Path(w.replace("\\", "/")).name), stems, 3)]
+        known = ", ".join(dict.fromkeys(close)) or "—"
+        raise BatchNotFound(
+            f"Không có văn bản nào tên {', '.join(unknown)} trong lô chờ ký: không ký gì cả. "
+            f"Tên gần giống trong lô: {known}.",
+            f"No document named {', '.join(unknown)} in the batches waiting: nothing signed. "
+            f"Closest names there: {known}.", code="only_unknown")
