@@ -121,7 +121,9 @@ def without_sources(snap: RegisterSnapshot, names: frozenset[str] | set[str]) ->
         merge_events=tuple(x for x in snap.merge_events if x.source not in names),
         requests=tuple(x for x in snap.requests if x.source not in names),
         central_dispatches=tuple(x for x in snap.central_dispatches if x.source not in names),
-        received=tuple(x for x in snap.received if x.source not in names))
+        # a list filed apart and joined to its dispatch brings rows of its own source
+        received=tuple(replace(x, rows=tuple(r for r in x.rows if r.source not in names))
+                       for x in snap.received if x.source not in names))
 
 
 def sources(snap: RegisterSnapshot) -> list[str]:
