@@ -6,6 +6,7 @@ imports inside functions too."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import paperflow
@@ -29,6 +30,7 @@ def _resolve(module: str, is_package: bool, level: int, name: str | None) -> str
     return ".".join(base + ([name] if name else []))
 
 
+@functools.cache                    # each file parsed once for all the tests below
 def _imports(module: str) -> list[tuple[str, str, int]]:
     """(imported module, imported name or '', line) for every import of `module`."""
     path = MODULES[module]

@@ -47,13 +47,36 @@ def make_pdfs(folder: Path) -> dict[str, Path]:
          "--convert-to", "pdf", "--outdir", str(folder), *docxs],
         check=True, capture_output=True, timeout=180)
     out = {stem: folder / f"{stem}.pdf" for stem in PDF_TEXTS}
+    out["xlsx"] = _list_xlsx(folder)
+    return out
+
+
+def make_blank_pdfs(folder: Path) -> dict[str, Path]:
+    """The same files as make_pdfs without LibreOffice: one blank page each (Pillow), for the
+    fast tests that carry PDFs without reading them."""
+    import io
+
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for n, stem in enumerate(PDF_TEXTS):
+        buf = io.BytesIO()
+        Image.new("L", (595, 842), 255 - n).save(buf, "PDF", resolution=72)   # distinct bytes
+        out[stem] = folder / f"{stem}.pdf"
+        out[stem].write_bytes(buf.getvalue())
+    out["xlsx"] = _list_xlsx(folder)
+    return out
+
+
+def _list_xlsx(folder: Path) -> Path:
     # made once: openpyxl stamps the creation time, and the same content must stay the same bytes
     wb = Workbook()
     wb.active.append(["STT", "Họ và tên", "Số hiệu chứng thư cũ"])
     wb.active.append([1, "Nguyễn Văn Ánh", "54010101AB12"])
-    out["xlsx"] = folder / "danh-sach-thay-doi.xlsx"
-    wb.save(str(out["xlsx"]))
-    return out
+    path = folder / "danh-sach-thay-doi.xlsx"
+    wb.save(str(path))
+    return path
 
 
 @dataclass
