@@ -18,7 +18,7 @@ from test_app import raw_get
 
 from paperflow.config import Settings
 from paperflow.errors import InputRejected
-from paperflow.intake.desk import error_note
+from paperflow.intake import error_note
 from paperflow.serve import make_server
 
 
