@@ -47,7 +47,8 @@ def quick_workspace(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def quick_server(quick_workspace: Settings) -> Iterator[str]:
     port = free_port()
     srv = make_server(quick_workspace, host="127.0.0.1", port=port)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    # polled every 50 ms, not the default 0.5 s, so shutting it down does not wait
+    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     t.start()
     try:
         yield f"http://127.0.0.1:{port}"
