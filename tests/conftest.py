@@ -48,7 +48,7 @@ SLOW_FILES = {
 }
 # Single tests (`file::name` for all its parameters, or one parametrised id) that start a
 # program, wait on the clock, or take more CPU than the fast selection can afford: its budget is
-# 30 s for some 600 tests, so each test here took over 0.25 s of CPU (the figure beside it, in
+# 30 s for some 600 tests, so each test here took over 0.15 s of CPU (the figure beside it, in
 # seconds, measured on the shared 2-core machine; tests/batch's whole batches take 1-3 s).
 # tests/batch/test_small_batch.py keeps the batch package in the fast selection.
 SLOW_TESTS = {
