@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .errortexts import Phrase
 from .text import key
 
 CA_NAME = "Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ"
@@ -157,10 +158,7 @@ class MailSettings:
 
     def __post_init__(self) -> None:
         if self.security not in ("none", "starttls", "ssl"):
-            raise ConfigError(
-                f"[mail] security phải là none, starttls hoặc ssl (đang là {self.security!r}).",
-                f"[mail] security must be none, starttls or ssl (got {self.security!r}).",
-            )
+            raise ConfigError("mail_security", security=repr(self.security))
 
 
 @dataclass(frozen=True)
@@ -280,10 +278,7 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
             return {str(k): str(v) for k, v in value.items()}
     elif dataclasses.is_dataclass(hint) and isinstance(value, dict):
         return _build(hint, value, where)
-    raise ConfigError(
-        f"Giá trị của '{where}' trong config.toml không hợp lệ: {value!r}.",
-        f"Invalid value for '{where}' in config.toml: {value!r}.",
-    )
+    raise ConfigError("config_bad_value", where=where, value=repr(value))
 
 
 def _build(cls: type, data: dict[str, Any], section: str) -> Any:
@@ -293,11 +288,7 @@ def _build(cls: type, data: dict[str, Any], section: str) -> Any:
     for raw_key, value in data.items():
         name = _RENAMES.get(raw_key, raw_key)
         if name not in names or name == "workspace":
-            raise ConfigError(
-                f"Khóa không được hỗ trợ trong config.toml: [{section}] {raw_key}. "
-                "Kiểm tra lỗi chính tả.",
-                f"Unknown key in config.toml: [{section}] {raw_key}. Check the spelling.",
-            )
+            raise ConfigError("config_unknown_key", section=section, raw_key=raw_key)
         kwargs[name] = _coerce(value, hints[name], f"{section}.{raw_key}")
     return cls(**kwargs)
 
@@ -327,12 +318,7 @@ def require_filled(settings: Settings) -> None:
     keys = unfilled(settings)
     if keys:
         where = settings.workspace / "config.toml"
-        raise ConfigError(
-            f"Chưa điền thông tin cơ quan trong {where}: {', '.join(keys)}. Mở tệp bằng Notepad, "
-            "thay các dòng có \"<ĐIỀN\" bằng thông tin thật rồi chạy lại.",
-            f"The agency's details in {where} are not filled in: {', '.join(keys)}. Replace "
-            "the lines marked \"<ĐIỀN … / FILL IN …>\" with the real values, then run again.",
-        )
+        raise ConfigError("config_not_filled", where=where, keys=', '.join(keys))
 
 
 def load_settings(config_path: Path | str | None = None, *, workspace: Path | None = None,
@@ -341,43 +327,24 @@ def load_settings(config_path: Path | str | None = None, *, workspace: Path | No
     `required` (the commands that write into a workspace must not make one by accident)."""
     path = Path(config_path) if config_path else Path("config.toml")
     if required and not path.exists() and config_path is None:
-        raise ConfigError(
-            f"Thư mục {Path.cwd()} không phải thư mục làm việc của paperflow (không có "
-            "config.toml). Chuyển vào thư mục làm việc (cd D:\\hoso), dùng --config, hoặc tạo "
-            "mới bằng 'paperflow init THƯ_MỤC'.",
-            f"{Path.cwd()} is not a paperflow workspace (no config.toml). Change into the "
-            "workspace, pass --config, or create one with 'paperflow init FOLDER'.",
-        )
+        raise ConfigError("not_a_workspace", cwd=Path.cwd())
     data: dict[str, Any] = {}
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # the commonest slip on Windows: "C:\Program Files\..." in double quotes
-            hint_vi = hint_en = ""
-            if any(w in str(exc).lower() for w in ("escape", "hex value", "'\\'")):
-                hint_vi = (" Đường dẫn Windows viết trong dấu nháy đơn: "
-                           "'C:\\Program Files\\Hang\\token.dll'.")
-                hint_en = (" Write Windows paths in single quotes: "
-                           "'C:\\Program Files\\Vendor\\token.dll'.")
-            raise ConfigError(
-                f"Không đọc được {path}: {exc}. Mở tệp bằng Notepad và sửa dòng được nêu.{hint_vi}",
-                f"Cannot read {path}: {exc}. Fix the line it names.{hint_en}",
-            ) from exc
+            slip = any(w in str(exc).lower() for w in ("escape", "hex value", "'\\'"))
+            raise ConfigError("config_unreadable", path=path, exc=exc,
+                              hint=Phrase("windows_path_quotes") if slip else "") from exc
     elif config_path is not None:
-        raise ConfigError(
-            f"Không tìm thấy tệp cấu hình {path}. Chạy 'paperflow init' để tạo thư mục làm việc.",
-            f"Config file {path} not found. Run 'paperflow init' to create a workspace.",
-        )
+        raise ConfigError("config_not_found", path=path)
     _env_overrides(data)
     kwargs: dict[str, Any] = {}
     for section, value in data.items():
         cls = _SECTIONS.get(section)
         if cls is None or not isinstance(value, dict):
-            raise ConfigError(
-                f"Mục không được hỗ trợ trong config.toml: [{section}].",
-                f"Unknown section in config.toml: [{section}].",
-            )
+            raise ConfigError("config_unknown_section", section=section)
         kwargs[section] = _build(cls, value, section)
     ws = workspace or path.resolve().parent
     settings = Settings(workspace=ws.resolve(), **kwargs)
@@ -390,9 +357,4 @@ def _check_register_driver(url: str) -> None:
     import importlib.util
 
     if url.startswith("postgresql+psycopg:") and importlib.util.find_spec("psycopg") is None:
-        raise ConfigError(
-            "Sổ đăng ký dùng PostgreSQL nhưng chưa cài trình điều khiển: chạy "
-            "pipx install \"paperflow[postgresql]\" (hoặc pip install \"paperflow[postgresql]\").",
-            "The register is on PostgreSQL but its driver is not installed: run "
-            "pipx install \"paperflow[postgresql]\" (or pip install \"paperflow[postgresql]\").",
-        )
+        raise ConfigError("postgres_driver_missing")

@@ -1,14 +1,22 @@
 """One error hierarchy for paperflow.
 
-Every error carries a message a clerk can act on, in Vietnamese with the English beside it,
-and an exit code. Errors keep their class up to the CLI, the one place that prints them and
-maps each kind to its exit code (cli.py: `_clerk_errors`); the batch collects them, typed, in
-its `BatchResult`. No message is parsed back into an error.
+An error is raised by a stable code with its facts as parameters —
+`raise InputRejected("sheet_too_large", what=..., max_rows=...)` — and carries no sentence: the
+Vietnamese and English a clerk reads are rendered from the catalogue (errortexts.py), the one
+place that holds them. Every error has an exit code by kind. Errors keep their class up to the
+CLI, the one place that prints them and maps each kind to its exit code (cli.py:
+`_clerk_errors`); the batch collects them, typed, in its `BatchResult`. No message is parsed
+back into an error.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+
+from . import errortexts
+from .errortexts import Phrase
+
+Param = str | int | float | Phrase
 
 
 class ExitCode(IntEnum):
@@ -25,17 +33,32 @@ class ExitCode(IntEnum):
 
 
 class PaperflowError(Exception):
-    """Base class: `vi` and `en` say what is wrong and what to do."""
+    """Base class: `code` names what is wrong (a key of errortexts.TEXTS), `params` its facts
+    (strings and numbers, so that an error crosses a process boundary); `vi` and `en` are the
+    catalogue's sentences filled with them: what is wrong and what to do."""
 
     exit_code: ExitCode = ExitCode.FAILED
-    code: str = "error"
 
-    def __init__(self, vi: str, en: str, *, code: str | None = None) -> None:
-        super().__init__(en)
-        self.vi = vi
-        self.en = en
-        if code:
-            self.code = code
+    def __init__(self, code: str, /, *legacy: str, **params: object) -> None:
+        if legacy:   # the former form (vi, en, code=...), while raise sites move to codes
+            self._texts: tuple[str, str] | None = (code, legacy[0])
+            code, params = str(params.pop("code", None) or "error"), {}
+        else:
+            self._texts = None
+        super().__init__(code)
+        self.code = code
+        self.params: dict[str, Param] = {k: _plain(v) for k, v in params.items()}
+
+    @property
+    def vi(self) -> str:
+        return self._texts[0] if self._texts else errortexts.render(self.code, self.params, 0)
+
+    @property
+    def en(self) -> str:
+        return self._texts[1] if self._texts else errortexts.render(self.code, self.params, 1)
+
+    def __str__(self) -> str:
+        return self.en
 
     def clerk_message(self) -> str:
         """The text shown to a clerk: Vietnamese first, English beside it."""
@@ -44,26 +67,30 @@ class PaperflowError(Exception):
     def __reduce__(self) -> tuple[object, ...]:
         # picklable whatever a subclass's __init__ takes (a file read in a helper process
         # raises it there and it is raised again here)
-        return _rebuilt, (type(self), self.vi, self.en), dict(self.__dict__)
+        return _rebuilt, (type(self), self.code), dict(self.__dict__)
 
 
-def _rebuilt(cls: type[PaperflowError], vi: str, en: str) -> PaperflowError:
+def _plain(value: object) -> Param:
+    """A parameter as plain data: a number, a phrase of the catalogue, else its text."""
+    if isinstance(value, (str, int, float, Phrase)):
+        return value
+    return str(value)
+
+
+def _rebuilt(cls: type[PaperflowError], code: str) -> PaperflowError:
     err = cls.__new__(cls)
-    Exception.__init__(err, en)
-    err.vi, err.en = vi, en
+    Exception.__init__(err, code)
     return err
 
 
 class ConfigError(PaperflowError):
     exit_code = ExitCode.CONFIG
-    code = "config"
 
 
 class InputRejected(PaperflowError):
     """An inbox file that cannot be processed; it goes to inbox/rejected/ with this reason."""
 
     exit_code = ExitCode.INPUT
-    code = "input"
 
 
 class InputChanged(PaperflowError):
@@ -71,7 +98,6 @@ class InputChanged(PaperflowError):
     stored; it stays in the inbox and is read again once it holds still."""
 
     exit_code = ExitCode.INPUT
-    code = "changed"
 
 
 class Quarantined(PaperflowError):
@@ -80,36 +106,29 @@ class Quarantined(PaperflowError):
     of the run, as a rejected file is not: the clerk reads why and drops a corrected file."""
 
     exit_code = ExitCode.INPUT
-    code = "quarantined"
 
 
 class RegisterError(PaperflowError):
     exit_code = ExitCode.REGISTER
-    code = "register"
 
 
 class TemplateError(PaperflowError):
     exit_code = ExitCode.FAILED
-    code = "template"
 
 
 class ConversionError(PaperflowError):
     exit_code = ExitCode.CONVERSION
-    code = "conversion"
 
 
 class SigningError(PaperflowError):
     exit_code = ExitCode.SIGNING
-    code = "signing"
 
 
 class BatchNotFound(PaperflowError):
     """A batch named on the command line that the register or the outbox does not have."""
 
     exit_code = ExitCode.USAGE
-    code = "no_batch"
 
 
 class DeliveryError(PaperflowError):
     exit_code = ExitCode.DELIVERY
-    code = "delivery"

@@ -174,7 +174,7 @@ def init_workspace(target: Path, *, example: bool = False, demo: bool = False,
     if example:
         src = example_inbox()
         if src is None:
-            raise ConfigError("Không tìm thấy bộ tệp mẫu.", "The bundled example inbox is missing.")
+            raise ConfigError("example_inbox_missing")
         for f in sorted(src.iterdir()):
             if f.is_file() and not f.name.startswith("."):
                 shutil.copy2(f, target / "inbox" / f.name)

@@ -86,7 +86,7 @@ def test_a_zip_bomb_and_a_crowd_of_members_are_refused(tmp_path, as_incoming):
     for p in (bomb, crowd):
         with pytest.raises(InputRejected) as exc:
             extract.read(as_incoming(p))
-        assert exc.value.code == "zip_bomb", exc.value.en
+        assert exc.value.code in ("zip_bomb", "zip_crowd", "zip_too_large"), exc.value.en
 
 
 def test_a_zip_with_an_unreadable_member_is_rejected_naming_it(tmp_path, as_incoming):
@@ -145,7 +145,7 @@ def test_an_image_bomb_is_refused_unread(tmp_path, as_incoming):
     (tmp_path / "bom.png").write_bytes(png)
     with pytest.raises(InputRejected) as exc:
         extract.read(as_incoming(tmp_path / "bom.png"))
-    assert exc.value.code in ("too_large", "bad_image")
+    assert exc.value.code in ("image_too_large", "bad_image")
 
 
 @pytest.mark.slow

@@ -26,9 +26,7 @@ def apply_edits(settings: Settings, reg: Register, edits: Edits, *,
     again from it. A batch already signed refuses (RegisterError)."""
     tally = Tally()
     if not reg.batch_exists(edits.batch):
-        raise InputRejected(
-            f"{edits.source}: lô {edits.batch} không có trong sổ đăng ký.",
-            f"{edits.source}: batch {edits.batch} is not in the register.")
+        raise InputRejected("review_batch_unknown", source=edits.source, batch=edits.batch)
     with exclusive(settings.state / "locks", f"batch-{edits.batch}"):
         changes = revisions(reg.load_plan(edits.batch), edits)
         if not changes:
@@ -55,15 +53,12 @@ def approve(
     with Register.open(settings) as reg:
         read = read_edits(edits) if edits is not None else None
         if read is not None and batch and read.batch != batch:
-            raise InputRejected(
-                f"{read.source} là bảng xem xét của lô {read.batch}, không phải lô {batch}.",
-                f"{read.source} is the review sheet of batch {read.batch}, not of {batch}.")
+            raise InputRejected("review_other_batch", source=read.source, batch=read.batch, batch2=batch)
         name = batch or (read.batch if read else None) or next(
             iter(unsigned_batches(settings, reg)), None)
         if name is None or not reg.batch_exists(name):
-            raise BatchNotFound(
-                f"Không có lô nào chờ duyệt{f' tên {name}' if name else ''}.",
-                f"No batch waiting for approval{f' named {name}' if name else ''}.")
+            raise (BatchNotFound("batch_not_waiting", name=name) if name
+                   else BatchNotFound("no_batch_waiting"))
         tally = apply_edits(settings, reg, read, progress=progress) if read else Tally()
         reg.approve(name, edits=read.source if read else "")
         progress(Event("approved", batch=name))

@@ -42,6 +42,7 @@ from ..errors import (
     SigningError,
     TemplateError,
 )
+from ..errortexts import Phrase
 from ..intake import error_note
 from ..intake.files import candidates, write_text_atomic
 from ..models import Action, Plan, PlanWarning
@@ -250,12 +251,7 @@ def _set_request_aside(reg: Register, tally: Tally, action: Action, exc: BaseExc
 
 
 def _request_error(name: str, batch: str, vi: str, en: str) -> Quarantined:
-    return Quarantined(
-        f"Đề nghị “{name}” của lô {batch} không lập được văn bản nên được để riêng (không làm "
-        f"lại ở các lần chạy sau); các văn bản khác của lô vẫn được lập. Lỗi: {vi}",
-        f"Request “{name}” of batch {batch} could not be rendered and is set aside (not retried "
-        f"by later runs); the batch's other documents are produced. Error: {en}",
-        code="request_quarantined")
+    return Quarantined("request_quarantined", name=name, batch=batch, error_vi=vi, error_en=en)
 
 
 def _set_file_aside(settings: Settings, reg: Register, tally: Tally, name: str,
@@ -278,20 +274,14 @@ def _set_file_aside(settings: Settings, reg: Register, tally: Tally, name: str,
 
 def _file_error(name: str, stage: str, vi: str, en: str, *, row: int, who: str) -> Quarantined:
     """What the clerk reads: which file, which step, which row (and whose), the error."""
-    where_vi = ", ".join(x for x in (f"dòng {row}" if row else "", who) if x)
-    where_en = ", ".join(x for x in (f"row {row}" if row else "", who) if x)
-    step_vi, step_en = ("lập kế hoạch", "planning") if stage == "plan" else (
-        "lập văn bản", "rendering")
-    return Quarantined(
-        f"Nội dung tệp {name} làm bước {step_vi} bị lỗi nên tệp được để riêng: bản sao ở "
-        f"inbox/rejected/, dữ liệu của tệp không được dùng cho đến khi thả vào inbox/ tệp đã "
-        f"sửa cùng tên; các tệp khác vẫn được xử lý. Lỗi"
-        + (f" ở {where_vi}" if where_vi else "") + f": {vi}",
-        f"The content of file {name} made {step_en} fail, so the file is set aside: a copy is "
-        f"in inbox/rejected/ and its data is not used until a corrected file of the same name "
-        f"is dropped into inbox/; the other files are processed. Error"
-        + (f" at {where_en}" if where_en else "") + f": {en}",
-        code="file_quarantined")
+    at: Phrase | str = ""
+    if row and who:
+        at = Phrase("at_row_who", {"row": row, "who": who})
+    elif row or who:
+        at = Phrase("at_row", {"row": row}) if row else Phrase("at_who", {"who": who})
+    step = Phrase("step_plan" if stage == "plan" else "step_render")
+    return Quarantined("file_quarantined", name=name, step=step, at=at, error_vi=vi,
+                       error_en=en)
 
 
 def _copy_to_rejected(settings: Settings, reg: Register, name: str, err: Quarantined) -> None:

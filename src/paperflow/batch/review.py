@@ -90,14 +90,12 @@ def read_edits(path: Path, *, name: str = "") -> Edits:
     try:
         wb = load_workbook(path, read_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the file's fault
-        raise InputRejected(f"Không đọc được tệp xem xét {name}: {exc.__class__.__name__}.",
-                            f"Cannot read the review sheet {name}: {exc}.") from exc
+        raise InputRejected("review_unreadable", name=name, error_type=exc.__class__.__name__,
+                            exc=exc) from exc
     try:
         words = wb.properties.keywords or ""
         if not words.startswith(KEYWORD):
-            raise InputRejected(
-                f"{name} không phải bảng XEM-XET do paperflow lập (không có mã lô).",
-                f"{name} is not a review sheet made by paperflow (no batch named in it).")
+            raise InputRejected("review_not_ours", name=name)
         batch = words[len(KEYWORD):]
         edits: list[Edit] = []
         for n, row in enumerate(wb.worksheets[0].iter_rows(min_row=HEADER_ROW + 1,
@@ -114,11 +112,7 @@ def read_edits(path: Path, *, name: str = "") -> Edits:
             elif k in DECISIONS:
                 edits.append(Edit(str(row[0]), n, DECISIONS[k], note))
             else:
-                raise InputRejected(
-                    f"{name}, dòng {n}: quyết định '{said}' không rõ. Ghi một hành động (ví dụ "
-                    "'thu hồi', 'giữ nguyên', 'thay đổi thông tin') hoặc 'bỏ'.",
-                    f"{name}, row {n}: decision '{said}' is not an action. Write an action "
-                    "(e.g. 'thu hồi', 'giữ nguyên', 'thay đổi thông tin') or 'bỏ' (exclude).")
+                raise InputRejected("review_bad_decision", name=name, n=n, said=said)
     finally:
         wb.close()
     return Edits(batch, name, tuple(edits))

@@ -22,13 +22,10 @@ import psutil
 
 from ..childenv import child_env
 from ..errors import ConversionError
+from ..errortexts import Phrase
 
-if sys.platform == "win32":
-    INSTALL_HINT_VI = "Cài LibreOffice từ https://www.libreoffice.org/download/ (bản Windows x86-64)"
-    INSTALL_HINT_EN = "Install LibreOffice from https://www.libreoffice.org/download/ (Windows x86-64)"
-else:
-    INSTALL_HINT_VI = "Cài LibreOffice: sudo apt-get install libreoffice-writer-nogui"
-    INSTALL_HINT_EN = "Install LibreOffice: sudo apt-get install libreoffice-writer-nogui"
+# how to install LibreOffice here (a phrase of errortexts.py)
+INSTALL_HINT = Phrase("install_soffice_windows" if sys.platform == "win32" else "install_soffice")
 
 
 def install_locations(platform: str = sys.platform,
@@ -72,12 +69,7 @@ def find_soffice(configured: str) -> str:
     if found is None and configured in ("soffice", "soffice.exe", "libreoffice"):
         found = next((str(p) for p in install_locations() if p.is_file()), None)
     if found is None:
-        raise ConversionError(
-            f"Không tìm thấy LibreOffice ('{configured}'). {INSTALL_HINT_VI}, "
-            "hoặc sửa [convert] soffice trong config.toml.",
-            f"LibreOffice ('{configured}') was not found. {INSTALL_HINT_EN}, "
-            "or set [convert] soffice in config.toml.",
-        )
+        raise ConversionError("soffice_not_found", configured=configured, hint=INSTALL_HINT)
     return found
 
 

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ConversionError
+from ..errortexts import Phrase
 from ._soffice import (
-    INSTALL_HINT_EN,
-    INSTALL_HINT_VI,
+    INSTALL_HINT,
     is_pdf,
     kill_group,
     profile_url,
@@ -36,22 +36,16 @@ class SofficeUnavailable(ConversionError):
 
 
 def unavailable(detail: str) -> SofficeUnavailable:
-    return SofficeUnavailable(
-        f"LibreOffice không chạy được: {detail}. {INSTALL_HINT_VI}.",
-        f"LibreOffice cannot run: {detail}. {INSTALL_HINT_EN}.",
-    )
+    return SofficeUnavailable("soffice_unavailable", detail=detail, hint=INSTALL_HINT)
 
 
-def doc_failed(path: Path, why_vi: str, why_en: str) -> ConversionError:
-    return ConversionError(
-        f"Không chuyển được '{path.name}' sang PDF: {why_vi}. Mở tệp bằng Word để kiểm tra.",
-        f"Could not convert '{path.name}' to PDF: {why_en}. Open the file in Word to check it.",
-    )
+def doc_failed(path: Path, why: str, **facts: str | int | float) -> ConversionError:
+    """`path` not converted; `why` is a convert_… phrase of errortexts.py saying why."""
+    return ConversionError("convert_failed", name=path.name, why=Phrase(why, facts))
 
 
 def timed_out(path: Path, seconds: float) -> ConversionError:
-    return doc_failed(path, f"LibreOffice treo quá {seconds:g} giây",
-                      f"LibreOffice hung for more than {seconds:g} s")
+    return doc_failed(path, "convert_hung", seconds=seconds)
 
 
 class BatchRunner:
@@ -122,8 +116,7 @@ class BatchRunner:
                 elif hung and first_missing is not None and k > first_missing:
                     not_tried.append(i)
                 else:
-                    results[i] = doc_failed(src, "LibreOffice không đọc được tệp",
-                                            "LibreOffice could not read the file")
+                    results[i] = doc_failed(src, "convert_unreadable")
             if not hung and self.converted == 0 and proc.returncode not in (0, None):
                 errlog.seek(0)
                 detail = errlog.read().decode("utf-8", "replace").strip()[-400:]

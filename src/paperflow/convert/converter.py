@@ -75,10 +75,7 @@ class Converter:
         self.uno_python = uno_python or getattr(cfg, "uno_python", "")
         self.requested_mode = (mode or getattr(cfg, "mode", "") or "auto").lower()
         if self.requested_mode not in ("auto", "uno", "batch"):
-            raise ConversionError(
-                f"[convert] mode không hợp lệ: '{self.requested_mode}' (auto, uno, batch).",
-                f"Invalid [convert] mode '{self.requested_mode}' (auto, uno, batch).",
-            )
+            raise ConversionError("convert_bad_mode", requested_mode=self.requested_mode)
         self.root: Path | None = None           # this converter's profile slot, once claimed
         self._slot_lock: Held | None = None
         self.failures: list[tuple[Path, ConversionError]] = []
@@ -119,9 +116,7 @@ class Converter:
             self._slot_lock = held
             self.root = base / f"slot{k}"
             return self.root
-        raise ConversionError(
-            f"Quá nhiều tiến trình chuyển đổi đang chạy trong {base}.",
-            f"Too many converters are running in {base}.")
+        raise ConversionError("too_many_converters", base=base)
 
     def stats(self) -> dict[str, object]:
         """What the workers did: mode, documents per worker, restarts after a crash or hang,
@@ -222,8 +217,7 @@ class Converter:
         """False (and the failure recorded) for a file that is not a .docx at all."""
         if looks_like_docx(path):
             return True
-        self._fail(path, doc_failed(path, "tệp không phải .docx hợp lệ",
-                                    "the file is not a valid .docx"))
+        self._fail(path, doc_failed(path, "convert_not_docx"))
         return False
 
     def _fail(self, path: Path, err: ConversionError) -> None:

@@ -150,8 +150,7 @@ class UnoWorker:
         if reply.get("dead"):
             self.kill()
             raise WorkerDied(error)
-        raise doc_failed(src, f"LibreOffice báo lỗi ({error[:200]})",
-                         f"LibreOffice reported: {error[:200]}")
+        raise doc_failed(src, "convert_reported", error=error[:200])
 
     def stop(self) -> None:
         """Ask politely (EOF: the worker terminates soffice and reaps it), then insist."""
@@ -272,7 +271,7 @@ class WorkerPool:
             except WorkerDied as exc:
                 self.restarts += 1
                 log.warning("worker %d died on %s: %s", worker.n, src.name, exc)
-                err = doc_failed(src, "LibreOffice bị dừng đột ngột", "LibreOffice crashed on it")
+                err = doc_failed(src, "convert_crashed")
                 if attempt == MAX_ATTEMPTS:
                     break
             except ConversionError as exc:
@@ -306,5 +305,4 @@ def _in_threads(target: Callable[[UnoWorker], None], workers: list[UnoWorker], n
 
 
 def _no_worker() -> SofficeUnavailable:
-    return SofficeUnavailable("Không còn tiến trình LibreOffice nào chạy.",
-                              "No LibreOffice worker is left.")
+    return SofficeUnavailable("soffice_no_worker")

@@ -95,8 +95,5 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
                        encoding="utf-8")
         os.replace(tmp, out)
     except OSError as exc:
-        raise DeliveryError(
-            f"Không ghi được manifest.json vào {folder}: {exc.strerror}.",
-            f"Cannot write manifest.json into {folder}: {exc}.",
-        ) from exc
+        raise DeliveryError("manifest_unwritable", folder=folder, strerror=exc.strerror, exc=exc) from exc
     return out

@@ -111,37 +111,19 @@ def _connect(settings: Settings) -> smtplib.SMTP:
             reason = _answer(exc.smtp_code, exc.smtp_error)
         else:
             reason = f"{exc.__class__.__name__}: {exc}"
-        raise DeliveryError(
-            f"Không kết nối được máy chủ thư {where} ({reason}). Kiểm tra [mail] smtp_host, "
-            "smtp_port, security và mạng; thư vẫn nằm trong hàng chờ.",
-            f"Cannot reach the mail server {where} ({reason}). Check [mail] smtp_host, "
-            "smtp_port, security and the network; the mail stays queued.",
-            code="smtp_unreachable",
-        ) from exc
+        raise DeliveryError("smtp_unreachable", where=where, reason=reason) from exc
     user = os.environ.get("PAPERFLOW_SMTP_USER", "")
     if user:
         if m.security == "none" and m.smtp_host not in ("127.0.0.1", "localhost", "::1"):
             smtp.close()
-            raise DeliveryError(
-                "Không gửi mật khẩu thư qua kết nối không mã hóa: đặt [mail] security = "
-                "\"starttls\" hoặc \"ssl\".",
-                "Refusing to send the SMTP password unencrypted: set [mail] security = "
-                "\"starttls\" or \"ssl\".",
-                code="smtp_insecure",
-            )
+            raise DeliveryError("smtp_insecure")
         try:
             _login(smtp, user, os.environ.get("PAPERFLOW_SMTP_PASSWORD", ""))
         except smtplib.SMTPException as exc:
             smtp.close()
             reason = (_answer(exc.smtp_code, exc.smtp_error)
                       if isinstance(exc, smtplib.SMTPResponseException) else str(exc))
-            raise DeliveryError(
-                f"Máy chủ thư từ chối đăng nhập ({reason}). Kiểm tra PAPERFLOW_SMTP_USER và "
-                "PAPERFLOW_SMTP_PASSWORD.",
-                f"The mail server refused the login ({reason}). Check PAPERFLOW_SMTP_USER and "
-                "PAPERFLOW_SMTP_PASSWORD.",
-                code="smtp_auth",
-            ) from exc
+            raise DeliveryError("smtp_auth", reason=reason) from exc
     return smtp
 
 

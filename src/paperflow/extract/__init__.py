@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputChanged, InputRejected, PaperflowError
+from ..errortexts import Phrase
 from ..models import Extracted, Incoming, InputKind, ReadingReport, SheetReport
 from ..text import key
 from . import tools
@@ -33,7 +34,7 @@ from .forms import is_request_form, read_request
 from .names import OCR_DAMAGE, ocr_damage
 from .received import is_received_request, read_attached_list, read_received
 from .sheets import read_csv, read_text, read_xlsx
-from .sniff import Kind, reject, sniff
+from .sniff import Kind, sniff
 from .statements import decision_number
 from .subscribers import rows_to_subscribers
 
@@ -75,23 +76,12 @@ def read(incoming: Incoming, *, timeout_s: float | None = None) -> Extracted:
         raise
     except OutOfTime:
         log.warning("reading %s took more than %.0f s: rejected", incoming.name, budget)
-        raise reject(
-            f"Đọc tệp mất quá {budget:.0f} giây nên bị dừng (tệp quá lớn hoặc có cấu trúc bất "
-            "thường). Tách tệp thành nhiều tệp nhỏ hơn, hoặc lưu lại thành tệp mới rồi gửi lại.",
-            f"Reading the file took more than {budget:.0f} s and was stopped (too large or "
-            "oddly built). Split it into smaller files, or re-save it, and send it again.",
-            "read_timeout") from None
+        raise InputRejected("read_timeout", budget=budget) from None
     except Exception as exc:  # noqa: BLE001 - the reader boundary, see above
         if _changed(incoming):
             raise _changed_error(incoming) from None
         log.exception("reader failed on %s", incoming.name)
-        raise reject(
-            f"Không đọc được tệp (lỗi {exc.__class__.__name__} khi đọc). Mở tệp bằng "
-            "Word/Excel/trình đọc PDF, lưu thành tệp mới rồi gửi lại; nếu vẫn lỗi, gửi tệp cho "
-            "bộ phận kỹ thuật.",
-            f"The file could not be read ({exc.__class__.__name__}). Re-save it from "
-            "Word/Excel/a PDF reader and send it again; if it still fails, pass it to IT.",
-            "unreadable") from exc
+        raise InputRejected("unreadable", error_type=exc.__class__.__name__) from exc
     if _changed(incoming):
         raise _changed_error(incoming)
     return extracted
@@ -104,11 +94,7 @@ def _changed(incoming: Incoming) -> bool:
 
 
 def _changed_error(incoming: Incoming) -> InputChanged:
-    return InputChanged(
-        f"Tệp {incoming.name} thay đổi trong khi đang đọc (có thể đang được chép vào): không "
-        "lưu gì từ tệp; tệp được để lại trong inbox/ và đọc lại khi đã chép xong.",
-        f"{incoming.name} changed while it was read (probably still being copied): nothing of "
-        "it was stored; it stays in inbox/ and is read again once complete.")
+    return InputChanged("file_changed", name=incoming.name)
 
 
 def read_path(path: Path, *, source: str = "") -> Extracted:
@@ -133,12 +119,7 @@ def read_path(path: Path, *, source: str = "") -> Extracted:
         tools.image_pages(path)
         text = tools.tesseract(path, lang="vie")
         if len(key(text)) < 20:
-            raise reject(
-                "Không nhận dạng được chữ trong ảnh (ảnh mờ, nghiêng, hoặc không phải văn bản). "
-                "Chụp/quét lại rõ, thẳng, đủ sáng (300 dpi) rồi gửi lại, hoặc gửi bản .docx/.pdf.",
-                "No text could be recognised in the image (blurred, skewed, or not a document). "
-                "Photograph/scan it again (300 dpi, straight, well lit), or send a .docx/.pdf.",
-                "no_text")
+            raise InputRejected("no_text")
         return _from_document(DocText(text=text, ocr=True), source)
     if kind is Kind.XLSX:
         return _from_sheets(read_xlsx(path), source)
@@ -244,14 +225,7 @@ def _read_sheets(sheets: list[tuple[str, list[tuple[Any, ...]]]], source: str) -
             subscribers.extend(subs)
             reports.append(report)
     if not kinds:
-        raise reject(
-            f"Không tìm thấy dòng tiêu đề bảng trong {HEADER_WINDOW} dòng đầu. Danh sách cần có "
-            "cột 'Họ và tên' (hoặc 'Tên thuê bao', 'Tên cơ quan/tổ chức') và các cột như 'Số "
-            "CCCD', 'Số serial chứng thư'; bảng sắp xếp cần cột 'Đơn vị trước sắp xếp' và "
-            "'Đơn vị sau sắp xếp'.",
-            f"No table header found in the first {HEADER_WINDOW} rows. A list needs a 'Họ và "
-            "tên' (or 'Tên thuê bao') column plus columns such as 'Số CCCD', 'Số serial chứng "
-            "thư'; a reorganisation table needs 'Đơn vị trước/sau sắp xếp'.", "no_header")
+        raise InputRejected("no_header", header_window=HEADER_WINDOW)
     kind = kinds[0]
     report = ReadingReport(source=source, kind=str(kind), sheets=tuple(reports),
                            warnings=tuple(warnings))
@@ -262,14 +236,9 @@ def _read_sheets(sheets: list[tuple[str, list[tuple[Any, ...]]]], source: str) -
                          report=report)
     if not subscribers:
         skipped = [f"dòng {n}: {why}" for r in reports for n, why in r.skipped][:5]
-        raise reject(
-            "Danh sách có dòng tiêu đề nhưng không có dòng dữ liệu nào dùng được (cột họ "
-            "tên/tên thuê bao trống). Kiểm tra lại trang tính rồi gửi lại."
-            + (" Các dòng bỏ qua: " + "; ".join(skipped) if skipped else ""),
-            "The list has a header but no usable data rows (the name column is empty). Check "
-            "the sheet and send it again."
-            + (f" {sum(len(r.skipped) for r in reports)} rows were skipped." if skipped else ""),
-            "no_rows")
+        count = sum(len(r.skipped) for r in reports)
+        raise InputRejected("no_rows", skipped=Phrase("rows_skipped", {
+            "rows": "; ".join(skipped), "count": count}) if skipped else "")
     return Extracted(kind=kind, subscribers=tuple(subscribers), warnings=tuple(warnings),
                      report=report)
 
@@ -282,15 +251,7 @@ def _with_list(ex: Extracted, attached: Any) -> Extracted:
 
 
 def _nothing_found() -> InputRejected:
-    return reject(
-        "Không tìm thấy nội dung sắp xếp tổ chức nào (sáp nhập, hợp nhất, đổi tên, giải thể, "
-        "chuyển trực thuộc) hay bảng 'Đơn vị trước/sau sắp xếp' trong văn bản. Nếu đây là quyết "
-        "định sắp xếp, gửi bản .docx hoặc bản quét rõ hơn; nếu là đơn đề nghị, văn bản cần có "
-        "tiêu đề 'Đơn đề nghị'/'Phiếu yêu cầu' và dòng 'Họ và tên: …'.",
-        "No reorganisation statement (merge, rename, dissolve, change of superior) or "
-        "before/after table was found. If this is a decision, send the .docx or a clearer "
-        "scan; a request form needs a 'Đơn đề nghị'/'Phiếu yêu cầu' title and a 'Họ và tên:' "
-        "line.", "nothing_found")
+    return InputRejected("nothing_found")
 
 
 def _from_document(doc: DocText, source: str) -> Extracted:

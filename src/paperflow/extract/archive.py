@@ -17,9 +17,10 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputRejected
+from ..errortexts import Phrase
 from ..models import Extracted
 from ..text import nfc
-from .sniff import check_zip, reject
+from .sniff import check_zip
 
 MAX_ZIP_MEMBERS = 500
 MAX_ZIP_TOTAL = 200 * 1024 * 1024       # bytes really written, all members together
@@ -39,12 +40,9 @@ def _litter(name: str) -> bool:
     return low.startswith(_LITTER[0]) or base in _LITTER[1:] or base.startswith(("~$", "."))
 
 
-def _refuse(detail_vi: str, detail_en: str, code: str = "zip") -> InputRejected:
-    return reject(
-        f"Tệp nén .zip không được mở: {detail_vi}. Giải nén trên máy đã quét virus và thả "
-        "từng tệp vào inbox/.",
-        f"The .zip archive was not opened: {detail_en}. Extract it on a scanned machine and "
-        "drop the files one by one.", code)
+def _refuse(code: str, detail: str, **params: object) -> InputRejected:
+    """The archive refused: `code` says how (zip_crowd, zip_traversal, ...), `detail` why."""
+    return InputRejected(code, detail=Phrase(detail, {k: str(v) for k, v in params.items()}))
 
 
 def read_zip(path: Path, source: str,
@@ -53,24 +51,20 @@ def read_zip(path: Path, source: str,
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse("tệp hỏng", "the archive is damaged", "broken_zip") from exc
+        raise _refuse("zip_damaged", "zip_detail_damaged") from exc
     with zf, tempfile.TemporaryDirectory(prefix="paperflow-zip-") as tmp:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         check_zip(infos)
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise _refuse(f"quá nhiều tệp ({len(infos)}; tối đa {MAX_ZIP_MEMBERS})",
-                          f"too many members ({len(infos)}; at most {MAX_ZIP_MEMBERS})",
-                          "zip_bomb")
+            raise _refuse("zip_crowd", "zip_detail_crowd", count=len(infos), most=MAX_ZIP_MEMBERS)
         for i in infos:
             if _unsafe(i.filename):
-                raise _refuse(f"đường dẫn không an toàn '{nfc(i.filename)}'",
-                              f"unsafe member path '{i.filename}'", "zip_traversal")
+                raise _refuse("zip_traversal", "zip_detail_path", member=nfc(i.filename))
             if stat.S_ISLNK(i.external_attr >> 16):
-                raise _refuse(f"liên kết '{nfc(i.filename)}'", f"a link '{i.filename}'",
-                              "zip_traversal")
+                raise _refuse("zip_traversal", "zip_detail_link", member=nfc(i.filename))
         members = [i for i in infos if not _litter(i.filename)]
         if not members:
-            raise _refuse("không có tệp nào bên trong", "it holds no file", "zip")
+            raise _refuse("zip_empty", "zip_detail_empty")
         written = 0
         results: list[Extracted] = []
         failures: list[tuple[str, InputRejected]] = []
@@ -81,13 +75,11 @@ def read_zip(path: Path, source: str,
                 while chunk := src.read(1 << 20):
                     written += len(chunk)
                     if written > MAX_ZIP_TOTAL:
-                        raise _refuse("nội dung giải nén quá lớn",
-                                      "the content is too large once extracted", "zip_bomb")
+                        raise _refuse("zip_too_large", "zip_detail_too_large")
                     out.write(chunk)
             with target.open("rb") as f:
                 if f.read(4) in (b"PK\x03\x04", b"PK\x05\x06") and _is_plain_zip(target):
-                    failures.append((name, _refuse("tệp nén lồng trong tệp nén",
-                                                   "an archive inside the archive")))
+                    failures.append((name, _refuse("zip_nested", "zip_detail_nested")))
                     continue
             try:
                 results.append(read_member(target, f"{source}/{name}"))
@@ -96,12 +88,10 @@ def read_zip(path: Path, source: str,
             finally:
                 target.unlink(missing_ok=True)
         if failures:
-            raise reject(
-                f"Tệp nén có {len(failures)}/{len(members)} tệp không đọc được; không tệp nào "
-                "trong tệp nén được lấy. " + " ".join(f"[{n}] {e.vi}" for n, e in failures)[:3000],
-                f"{len(failures)} of {len(members)} files in the archive could not be read; "
-                "nothing in it was taken. "
-                + " ".join(f"[{n}] {e.en}" for n, e in failures)[:3000], "zip_member")
+            raise InputRejected(
+                "zip_member", failed=len(failures), members=len(members),
+                why_vi=" ".join(f"[{n}] {e.vi}" for n, e in failures)[:3000],
+                why_en=" ".join(f"[{n}] {e.en}" for n, e in failures)[:3000])
         return results
 
 

@@ -9,9 +9,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
+from ..errors import InputRejected
 from ..models import Certificate
 from ..text import nfc, normalise_serial
-from .sniff import Kind, reject
+from .sniff import Kind
 
 # Short names as in docs/DESIGN.md's plan.json `changes` (T = title, E = e-mail).
 _SHORT = {
@@ -76,12 +77,7 @@ def read_certificates(path: Path, kind: Kind, source: str) -> tuple[Certificate,
     try:
         certs = _load(data, kind)
     except (ValueError, TypeError) as exc:
-        raise reject(
-            "Không đọc được tệp chứng thư số (hỏng, hoặc không phải chứng thư X.509). Xuất lại "
-            "chứng thư từ thiết bị/ứng dụng ký số dạng .cer (Base-64 hoặc DER).",
-            f"Cannot read the certificate file ({exc}). Export the certificate again as .cer "
-            "(Base-64 or DER).", "bad_certificate") from exc
+        raise InputRejected("bad_certificate", exc=exc) from exc
     if not certs:
-        raise reject("Tệp .p7b không chứa chứng thư nào.", "The .p7b bundle holds no "
-                     "certificate.", "bad_certificate")
+        raise InputRejected("p7b_empty")
     return tuple(to_certificate(c, source) for c in certs)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputRejected
 from ..text import nfc
 from . import tools
-from .sniff import reject
 
 MAX_PAGES = 300
 MAX_OCR_PAGES = 20
@@ -38,11 +38,7 @@ def read_docx(path: Path) -> DocText:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError/ValueError/lxml errors on bad parts
-        raise reject(
-            "Không mở được tệp Word (hỏng hoặc không đúng định dạng .docx). Mở bằng Word, "
-            "'Lưu thành' Word Document (.docx) rồi gửi lại.",
-            f"Cannot open the Word file ({exc.__class__.__name__}). Open it in Word, 'Save As' "
-            ".docx and send it again.", "bad_docx") from exc
+        raise InputRejected("bad_docx", error_type=exc.__class__.__name__) from exc
     lines: list[str] = []
     tables: list[tuple[tuple[str, ...], ...]] = []
     # body order: paragraphs and tables interleaved as the reader sees them
@@ -65,11 +61,7 @@ def read_docx(path: Path) -> DocText:
 
 
 def _encrypted() -> Exception:
-    return reject(
-        "PDF được đặt mật khẩu mở tệp, paperflow không đọc được. Gửi bản PDF không đặt mật khẩu "
-        "(hoặc mở bằng mật khẩu rồi In → Lưu thành PDF).",
-        "The PDF is password-protected and cannot be read. Send a copy without a password (or "
-        "open it and Print → Save as PDF).", "encrypted")
+    return InputRejected("pdf_encrypted")
 
 
 def read_pdf(path: Path) -> DocText:
@@ -84,19 +76,10 @@ def read_pdf(path: Path) -> DocText:
         causes = " ".join(type(a).__name__ for a in (exc, *exc.args)).lower()
         if "password" in causes or "encrypt" in causes:
             raise _encrypted() from exc
-        raise reject(
-            "Không đọc được tệp PDF (hỏng hoặc tải về chưa xong). Mở thử bằng trình đọc PDF; "
-            "nếu mở được, In → Lưu thành PDF rồi gửi lại.",
-            f"Cannot read the PDF ({exc.__class__.__name__}): damaged or truncated. If it "
-            "opens in a PDF reader, print it to a new PDF and send it again.",
-            "bad_pdf") from exc
+        raise InputRejected("bad_pdf", error_type=exc.__class__.__name__) from exc
     with pdf:
         if len(pdf.pages) > MAX_PAGES:
-            raise reject(
-                f"PDF quá dài ({len(pdf.pages)} trang; tối đa {MAX_PAGES}). Chỉ gửi phần "
-                "quyết định và danh sách liên quan.",
-                f"The PDF is too long ({len(pdf.pages)} pages; at most {MAX_PAGES}). Send only "
-                "the relevant decision and lists.", "too_large")
+            raise InputRejected("pdf_too_large", n_pages=len(pdf.pages), max_pages=MAX_PAGES)
         fast = len(pdf.pages) > LONG_PDF_PAGES and shutil.which("pdftotext") is not None
         pages: list[str] = tools.pdftotext(path) if fast else []
         tables: list[tuple[tuple[str, ...], ...]] = []
@@ -109,10 +92,7 @@ def read_pdf(path: Path) -> DocText:
                         tables.append(tuple(tuple(nfc(c) if c else "" for c in row) for row in t))
                 page.close()
         except Exception as exc:
-            raise reject(
-                "Không đọc được nội dung PDF. In → Lưu thành PDF rồi gửi lại.",
-                f"Cannot read the PDF content ({exc.__class__.__name__}). Print it to a new "
-                "PDF and send it again.", "bad_pdf") from exc
+            raise InputRejected("pdf_content_unreadable", error_type=exc.__class__.__name__) from exc
     text = "\n".join(pages)
     if len(text.strip()) >= MIN_TEXT_PER_PAGE * max(1, len(pages)) // 2:
         return DocText(text=text, tables=tuple(tables))
@@ -142,9 +122,5 @@ def ocr_pdf(path: Path, n_pages: int) -> DocText:
         images = tools.pdftoppm(path, Path(tmp), dpi=300, first=1, last=last)
         text = "\n\n".join(tools.tesseract(img, lang="vie") for img in images)
     if len(text.strip()) < MIN_TEXT_PER_PAGE:
-        raise reject(
-            "Bản quét không nhận dạng được chữ (trang trắng, ảnh mờ hoặc nghiêng). Quét lại rõ "
-            "hơn (300 dpi, thẳng trang) hoặc gửi bản .docx/.pdf có chữ.",
-            "No text could be recognised in the scan (blank, blurred or skewed). Rescan at "
-            "300 dpi, straight, or send a text .docx/.pdf.", "ocr_empty")
+        raise InputRejected("ocr_empty")
     return DocText(text=text, ocr=True, warnings=tuple(warnings))

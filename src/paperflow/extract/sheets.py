@@ -17,8 +17,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputRejected
+from ..errortexts import Phrase
 from ..text import nfc
-from .sniff import reject
 
 MAX_ROWS = 1_048_576        # Excel's own row limit: every row of a real sheet is read
 MAX_COLS = 60
@@ -28,12 +29,10 @@ MAX_SHEETS = 50
 Row = tuple[Any, ...]
 
 
-def _too_big(what: str) -> Exception:
-    return reject(
-        f"Bảng tính quá lớn ({what}; tối đa {MAX_ROWS} dòng, {MAX_COLS} cột mỗi trang). Xóa "
-        "các dòng/cột trống thừa hoặc tách thành nhiều tệp.",
-        f"The sheet is too large ({what}; at most {MAX_ROWS} rows and {MAX_COLS} columns a "
-        "sheet). Delete stray empty rows/columns or split the file.", "too_large")
+def _too_big(what: str, **params: object) -> Exception:
+    """The sheet refused as too large; `what` is the sheet_over_… phrase saying how."""
+    return InputRejected("sheet_too_large", what=Phrase(what, {k: str(v) for k, v in params.items()}),
+                         max_rows=MAX_ROWS, max_cols=MAX_COLS)
 
 
 def _trim(row: Row) -> Row:
@@ -53,11 +52,7 @@ def read_xlsx(path: Path) -> list[tuple[str, list[Row]]]:
             warnings.simplefilter("ignore")     # openpyxl warns about unknown extensions
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, zip errors)
-        raise reject(
-            "Không mở được tệp Excel (hỏng hoặc không đúng định dạng .xlsx). Mở bằng Excel, "
-            "'Lưu thành' Excel Workbook (.xlsx) rồi gửi lại.",
-            f"Cannot open the Excel file ({exc.__class__.__name__}). Open it in Excel, 'Save "
-            "As' Excel Workbook (.xlsx) and send it again.", "bad_xlsx") from exc
+        raise InputRejected("bad_xlsx", error_type=exc.__class__.__name__) from exc
     sheets: list[tuple[str, list[Row]]] = []
     try:
         for ws in wb.worksheets[:MAX_SHEETS]:
@@ -67,9 +62,9 @@ def read_xlsx(path: Path) -> list[tuple[str, list[Row]]]:
             for row in ws.iter_rows(max_col=MAX_COLS + 1, values_only=True):
                 row = _trim(row)
                 if len(row) > MAX_COLS:
-                    raise _too_big(f"trang '{ws.title}': hơn {MAX_COLS} cột")
+                    raise _too_big("sheet_over_cols", sheet=ws.title, most=MAX_COLS)
                 if len(rows) >= MAX_ROWS:
-                    raise _too_big(f"trang '{ws.title}': hơn {MAX_ROWS} dòng")
+                    raise _too_big("sheet_over_rows", sheet=ws.title, most=MAX_ROWS)
                 rows.append(row)
             while rows and not rows[-1]:
                 rows.pop()
@@ -130,7 +125,7 @@ def read_text(path: Path) -> str:
     """A text file's content, whatever the encoding clerks' tools saved it in."""
     data = path.read_bytes()
     if len(data) > 20 * 1024 * 1024:
-        raise _too_big(f"{len(data) // (1024 * 1024)} MB")
+        raise _too_big("sheet_over_mb", mb=len(data) // (1024 * 1024))
     for enc in ("utf-8-sig", "utf-16", "cp1258"):
         if enc == "utf-16" and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
             continue
@@ -140,8 +135,7 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1258 decodes almost anything
-        raise reject("Không đọc được bảng mã của tệp CSV. Lưu lại dạng 'CSV UTF-8'.",
-                     "Cannot decode the CSV file. Save it as 'CSV UTF-8'.", "bad_csv")
+        raise InputRejected("bad_csv")
     return text
 
 
@@ -167,9 +161,9 @@ def read_csv(path: Path) -> list[tuple[str, list[Row]]]:
     rows: list[Row] = []
     for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=_delimiter(text))):
         if i >= MAX_ROWS:
-            raise _too_big(f"hơn {MAX_ROWS} dòng")
+            raise _too_big("over_rows", most=MAX_ROWS)
         row = _trim(tuple(row))
         if len(row) > MAX_COLS:
-            raise _too_big(f"hơn {MAX_COLS} cột")
+            raise _too_big("over_cols", most=MAX_COLS)
         rows.append(row)
     return [(path.stem, rows)]

@@ -44,16 +44,7 @@ _PKCS7_DATA = b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01"
 
 
 def private_key() -> InputRejected:
-    return reject(
-        "Tệp này chứa KHÓA BÍ MẬT (private key, tệp .pfx/.p12 hoặc PEM 'PRIVATE KEY'), không "
-        "phải chứng thư số. paperflow không đọc và không lưu khóa bí mật. Tệp đã được chuyển "
-        "vào inbox/rejected/ và chỉ người quản trị máy đọc được: hãy giữ bí mật, chép về nơi an "
-        "toàn của chủ khóa nếu cần, rồi XÓA tệp khỏi thư mục này. Chỉ gửi tệp chứng thư (.cer).",
-        "This file holds a PRIVATE KEY (.pfx/.p12, or PEM 'PRIVATE KEY'), not a certificate. "
-        "paperflow neither reads nor stores private keys. The file was moved to inbox/rejected/ "
-        "readable by its owner only: it is a secret — keep it safe (return it to the key's "
-        "holder if needed) and DELETE it from this folder. Send the certificate (.cer) only.",
-        "private_key")
+    return InputRejected("private_key")
 
 
 def _holds_private_key(path: Path, head: bytes) -> bool:
@@ -79,23 +70,12 @@ def _ole_kind(path: Path) -> Kind:
     with path.open("rb") as f:
         data = f.read(64 * 1024 * 1024)
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise reject(
-            "Tệp Office được đặt mật khẩu. Bỏ mật khẩu (File → Info → Protect) rồi gửi lại.",
-            "The Office file is password-protected. Remove the password and send it again.",
-            "encrypted")
+        raise InputRejected("office_encrypted")
     if "WordDocument".encode("utf-16-le") in data:
         return Kind.DOC
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
         return Kind.XLS
-    raise reject(
-        "Tệp Office định dạng cũ không phải Word hay Excel (.doc/.xls). Mở tệp rồi 'Lưu thành' "
-        ".docx hoặc .xlsx và thả lại vào inbox/.",
-        "An old-format Office file that is neither Word nor Excel. Open it, 'Save As' .docx or "
-        ".xlsx, and drop it again.", "old_office")
-
-
-def reject(vi: str, en: str, code: str) -> InputRejected:
-    return InputRejected(vi, en, code=code)
+    raise InputRejected("old_office")
 
 
 def _is_text(head: bytes) -> str | None:
@@ -127,11 +107,7 @@ def sniff(path: Path) -> Kind:
     with path.open("rb") as f:
         head = f.read(8192)
     if not head.strip():
-        raise reject(
-            "Tệp rỗng (0 byte hoặc chỉ có khoảng trắng). Có thể tệp chưa chép xong hoặc bị lỗi "
-            "khi tải về: chép lại tệp gốc vào inbox/.",
-            "The file is empty. It may not have finished copying or downloading: copy the "
-            "original into inbox/ again.", "empty")
+        raise InputRejected("empty")
     if b"%PDF-" in head[:1024]:
         return Kind.PDF
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -151,48 +127,24 @@ def sniff(path: Path) -> Kind:
     if "-----begin " in low[:4096]:
         return Kind.CERT_PEM
     if low.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in low[:1024]:
-        raise reject(
-            "Tệp này là một trang web (HTML), không phải PDF/Word/Excel — thường do cổng thông "
-            "tin trả về trang lỗi hoặc trang đăng nhập thay cho tệp. Tải lại tệp gốc (hoặc mở "
-            "bằng trình duyệt và chọn In → Lưu thành PDF).",
-            "This file is a web page (HTML), not a PDF/Word/Excel file — usually a portal's "
-            "error or login page saved instead of the document. Download the real file again.",
-            "html")
+        raise InputRejected("html")
     if low.startswith(("<?xml", "<")):
-        raise reject(
-            "Tệp XML không phải loại tài liệu paperflow xử lý. Gửi danh sách dạng .xlsx/.csv, "
-            "quyết định dạng .docx/.pdf.",
-            "An XML file is not an input paperflow reads. Send lists as .xlsx/.csv and "
-            "decisions as .docx/.pdf.", "xml")
+        raise InputRejected("xml")
     if any(sep in text for sep in (",", ";", "\t")) and "\n" in text:
         return Kind.CSV
     raise _unknown()
 
 
 def _unknown() -> InputRejected:
-    return reject(
-        "Không nhận ra loại tệp. paperflow đọc: danh sách thuê bao (.xlsx, .xls, .csv), chứng "
-        "thư số (.cer, .crt, .pem, .der, .p7b), quyết định/đơn đề nghị (.docx, .doc, .pdf, ảnh "
-        ".png/.jpg/.tif), tệp nén .zip chứa các tệp đó.",
-        "Unknown kind of file. paperflow reads subscriber lists (.xlsx .xls .csv), certificates "
-        "(.cer .crt .pem .der .p7b), decisions and request forms (.docx .doc .pdf, images "
-        ".png/.jpg/.tif), and .zip archives of those.", "unknown")
+    return InputRejected("unknown")
 
 
 def _broken_zip() -> InputRejected:
-    return reject(
-        "Tệp Office (.xlsx/.docx) bị hỏng hoặc chưa chép/tải xong (thiếu phần cuối). Mở thử "
-        "bằng Excel/Word; nếu mở được hãy 'Lưu thành' tệp mới, nếu không hãy xin lại tệp gốc.",
-        "The Office file (.xlsx/.docx) is damaged or truncated. Try opening it in Excel/Word "
-        "and 'Save As' a new file, or ask for the original again.", "broken_zip")
+    return InputRejected("broken_zip")
 
 
 def _bomb(detail: str) -> InputRejected:
-    return reject(
-        f"Tệp nén bất thường, có thể là tệp độc hại ({detail}); paperflow không mở. Mở bằng "
-        "Excel/Word trên máy đã quét virus, 'Lưu thành' tệp mới rồi gửi lại.",
-        f"Suspicious compressed content, possibly a zip bomb ({detail}); not opened. Re-save "
-        "the document from Excel/Word on a scanned machine and send it again.", "zip_bomb")
+    return InputRejected("zip_bomb", detail=detail)
 
 
 def _zip_kind(path: Path) -> Kind:
@@ -206,11 +158,7 @@ def _zip_kind(path: Path) -> Kind:
             elif "xl/workbook.xml" in names:
                 kind = Kind.XLSX
             elif "[Content_Types].xml" in names or "mimetype" in names:
-                raise reject(
-                    "Tệp Office/OpenDocument không phải Word (.docx) hay Excel (.xlsx). Mở tệp "
-                    "rồi 'Lưu thành' .docx hoặc .xlsx và thả lại vào inbox/.",
-                    "An Office/OpenDocument file that is not Word (.docx) or Excel (.xlsx). "
-                    "Open it, 'Save As' .docx or .xlsx, and drop it again.", "zip")
+                raise InputRejected("office_other")
             else:
                 return Kind.ZIP         # a plain archive: its members are checked when read
             check_xml(zf, infos)
@@ -227,10 +175,7 @@ def check_zip(infos: list[zipfile.ZipInfo]) -> None:
     total = 0
     for i in infos:
         if i.flag_bits & 0x1:
-            raise reject(
-                "Tệp Office được đặt mật khẩu. Bỏ mật khẩu (File → Info → Protect) rồi gửi lại.",
-                "The Office file is password-protected. Remove the password and send it again.",
-                "encrypted")
+            raise InputRejected("office_encrypted")
         total += i.file_size
         if i.file_size > MAX_MEMBER:
             raise _bomb(f"{i.filename}: {i.file_size} bytes")
@@ -259,8 +204,4 @@ def check_xml(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
 
 
 def _xxe(member: str) -> InputRejected:
-    return reject(
-        f"Tệp chứa khai báo XML bất thường ({member}: DOCTYPE/ENTITY) — có thể là tệp độc hại; "
-        "paperflow không mở. Mở bằng Word/Excel, 'Lưu thành' tệp mới rồi gửi lại.",
-        f"The file contains unusual XML declarations ({member}: DOCTYPE/ENTITY), possibly "
-        "malicious; not opened. Re-save it from Word/Excel and send it again.", "xml_entities")
+    return InputRejected("xml_entities", member=member)

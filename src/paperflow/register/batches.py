@@ -107,10 +107,7 @@ def _supersede(session: Session, batch: str, new: list[tuple[str, Action]]) -> N
 def load_plan(session: Session, batch: str) -> Plan:
     b = session.get(BatchRow, batch)
     if b is None:
-        raise RegisterError(
-            f"Không có đợt {batch!r} trong sổ đăng ký. Xem 'paperflow status' để biết các đợt.",
-            f"No batch {batch!r} in the register. See 'paperflow status' for the batches.",
-        )
+        raise RegisterError("batch_not_in_register", batch=repr(batch))
     # an excluded request (review) or a superseded one is left out: signing the batch must
     # not issue it
     rows = session.scalars(select(RequestRow).where(
@@ -191,7 +188,7 @@ def record_documents(session: Session, batch: str, docs: list[RenderedDocument],
 
 def set_state(session: Session, batch: str, state: str, *, request: str | None = None) -> int:
     if state not in STATES:
-        raise RegisterError(f"Trạng thái không hợp lệ: {state}.", f"Unknown state {state!r}.")
+        raise RegisterError("unknown_batch_state", state=state, state_repr=repr(state))
     n = 0
     q = select(RequestRow).where(RequestRow.batch == batch)
     if request:
@@ -231,9 +228,7 @@ def revise_plan(session: Session, batch: str, revisions: list[tuple[str, Action 
         if row is None or row.batch != batch or row.state == "excluded":
             continue
         if STATES.index(row.state) >= STATES.index("signed"):
-            raise RegisterError(
-                f"Lô {batch} đã ký số: không sửa kế hoạch được nữa.",
-                f"Batch {batch} is signed already: its plan can no longer change.")
+            raise RegisterError("batch_signed_already", batch=batch)
         row.state, row.updated_at = "excluded", now
         changed += 1
         if new is None:

@@ -74,10 +74,6 @@ def open_engine(url: str) -> Engine:
                     raise
         return engine
     except SQLAlchemyError as exc:
-        raise RegisterError(
-            f"Không mở được cơ sở dữ liệu ({url.split('@')[-1]}): {exc.__class__.__name__}. "
-            "Kiểm tra [register] url trong config.toml và quyền ghi thư mục.",
-            f"Cannot open the register ({url.split('@')[-1]}): {exc}. "
-            "Check [register] url in config.toml and write permissions.",
-        ) from exc
+        raise RegisterError("register_unopenable", where=url.split('@')[-1],
+                            error_type=exc.__class__.__name__, exc=exc) from exc
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..errors import RegisterError
+from ..errortexts import Phrase
 from .schema import BatchRow, NumberRow, RegisterMetaRow
 
 ID_FILE = "workspace-id"
@@ -56,14 +57,9 @@ def history(settings: Settings) -> list[str]:
     return found
 
 
-def _refuse(vi: str, en: str) -> RegisterError:
-    return RegisterError(
-        vi + " Khôi phục tệp sổ (paperflow.db) từ bản sao lưu hoặc sửa [register] url; nếu "
-        "chắc chắn muốn bắt đầu sổ mới, chạy lại với --new-register (số văn bản tiếp tục sau "
-        "số lớn nhất đã cấp trong outbox/).",
-        en + " Restore the register (paperflow.db) from a backup or fix [register] url; to "
-        "start a new register on purpose, run again with --new-register (numbers continue "
-        "after the highest one issued in outbox/).", code="register_mismatch")
+def _mismatch(why: str, **facts: str) -> RegisterError:
+    """The register refused for this workspace; `why` is a register_… phrase saying why."""
+    return RegisterError("register_mismatch", why=Phrase(why, facts))
 
 
 def check(settings: Settings, engine: Engine, *, new_register: bool = False) -> str:
@@ -77,11 +73,7 @@ def check(settings: Settings, engine: Engine, *, new_register: bool = False) -> 
     where = settings.register_url.split("@")[-1]
     if theirs:
         if mine and mine != theirs and not new_register:
-            raise _refuse(
-                f"Sổ đăng ký ({where}) thuộc một thư mục làm việc khác (mã {theirs[:8]}, "
-                f"thư mục này: {mine[:8]}).",
-                f"The register ({where}) belongs to another workspace (id {theirs[:8]}; this "
-                f"workspace: {mine[:8]}).")
+            raise _mismatch("register_of_another", where=where, theirs=theirs[:8], mine=mine[:8])
         if mine != theirs:
             _write(id_file, theirs)
         return theirs
@@ -89,13 +81,7 @@ def check(settings: Settings, engine: Engine, *, new_register: bool = False) -> 
         seen = ([f".paperflow/{ID_FILE}"] if mine else []) + history(settings)
         if seen:
             shown = ", ".join(seen[:4]) + (f" … (+{len(seen) - 4})" if len(seen) > 4 else "")
-            raise _refuse(
-                f"Sổ đăng ký ({where}) trống nhưng thư mục làm việc đã có hồ sơ ({shown}): "
-                "có thể tệp sổ đã bị xóa hoặc thay. Dùng sổ trống sẽ cấp lại số văn bản đã "
-                "cấp và xử lý lại tệp đã xử lý.",
-                f"The register ({where}) is empty but this workspace has a history "
-                f"({shown}): the register file was probably deleted or replaced. An empty "
-                "register would issue numbers again and process files again.")
+            raise _mismatch("register_empty_with_history", where=where, shown=shown)
     value = mine or uuid.uuid4().hex
     try:
         with Session(engine) as s, s.begin():

@@ -66,11 +66,7 @@ def parse_number(text: str, abbreviation: str, drafting_unit: str) -> tuple[str,
     if m is None or series is None or int(m.group(1)) == 0:
         books = ", ".join(f"NN/{symbol_of(s, abbreviation, drafting_unit)}"
                           for s in dict.fromkeys(SERIES.values()))
-        raise RegisterError(
-            f"Số văn bản '{text}' không đúng dạng hoặc không thuộc sổ của cơ quan "
-            f"({books}).",
-            f"Document number '{text}' is malformed or not in this agency's books ({books}).",
-            code="bad_number")
+        raise RegisterError("bad_number", text=text, books=books)
     return series, int(m.group(1))
 
 
@@ -113,13 +109,8 @@ def floors(outbox: Path, abbreviation: str, drafting_unit: str, start: dict[str,
         except ValueError:
             n = -1
         if series is None or n < 0:
-            raise RegisterError(
-                f"[numbering] start: '{symbol} = {value}' không hợp lệ (ví dụ "
-                f"\"{symbol_of('CV', abbreviation, drafting_unit)}\" = 57: số cuối văn thư "
-                "đã cấp năm nay).",
-                f"[numbering] start: invalid '{symbol} = {value}' (e.g. "
-                f"\"{symbol_of('CV', abbreviation, drafting_unit)}\" = 57: the records "
-                "office's last number this year).", code="bad_start")
+            raise RegisterError("bad_start", symbol=symbol, value=value,
+                                symbol_of=symbol_of('CV', abbreviation, drafting_unit))
         out[(year, series)] = max(out.get((year, series), 0), n)
     return out
 
@@ -143,10 +134,7 @@ def _counter(session: Session, abbreviation: str, year: int, series: str, floor:
 
 
 def _busy() -> RegisterError:
-    return RegisterError(
-        "Không cấp được số văn bản (cơ sở dữ liệu bận). Chạy lại.",
-        "Could not allocate a document number (register busy). Run again.",
-    )
+    return RegisterError("number_busy")
 
 
 def is_issued(session: Session, abbreviation: str, year: int, series: str, n: int) -> bool:
@@ -170,11 +158,7 @@ def next_number(session: Session, abbreviation: str, drafting_unit: str, year: i
     hand-entered `hand` — refused when it was issued already."""
     series = SERIES.get(doc_type)
     if series is None:
-        raise RegisterError(
-            f"Loại văn bản không có sổ đăng ký số: {doc_type!r}.",
-            f"No numbering series for document type {doc_type!r}; "
-            f"known: {', '.join(sorted(SERIES))}.",
-        )
+        raise RegisterError("no_number_series", doc_type=repr(doc_type), known=', '.join(sorted(SERIES)))
     where = (NumberRow.agency == abbreviation, NumberRow.year == year, NumberRow.series == series)
     if hand is not None:
         text = format_number(hand, series, abbreviation, drafting_unit)
@@ -194,11 +178,7 @@ def next_number(session: Session, abbreviation: str, drafting_unit: str, year: i
 
 
 def already_issued(text: str) -> RegisterError:
-    return RegisterError(
-        f"Số {text} đã được cấp trước đây: một số văn bản không bao giờ dùng lại. Hỏi văn thư "
-        "số tiếp theo còn trống.",
-        f"Number {text} was issued already: a document number is never reused. Ask the "
-        "records office for the next free number.", code="number_issued")
+    return RegisterError("number_issued", text=text)
 
 
 def read_numbers_file(path: Path) -> list[str]:
@@ -207,9 +187,7 @@ def read_numbers_file(path: Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
-        raise RegisterError(f"Không đọc được tệp số văn bản {path}: {exc.strerror}.",
-                            f"Cannot read the numbers file {path}: {exc}.",
-                            code="bad_number") from exc
+        raise RegisterError("numbers_file_unreadable", path=path, strerror=exc.strerror, exc=exc) from exc
     return [ln.split("#", 1)[0].strip() for ln in lines if ln.split("#", 1)[0].strip()]
 
 

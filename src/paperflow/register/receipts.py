@@ -70,10 +70,7 @@ def parse_day(text: str) -> date:
         d, m, y = (int(x) for x in t.split("/"))
         return date(y, m, d)
     except ValueError:
-        raise PaperflowError(
-            f"Ngày «{text}» không đúng dạng ngày/tháng/năm (ví dụ 15/07/2025).",
-            f"'{text}' is not a day as dd/mm/yyyy (e.g. 15/07/2025).",
-            code="desk_bad_date") from None
+        raise PaperflowError("desk_bad_date", text=text) from None
 
 
 def _which(session: Session, ref: str) -> list[DocumentRow]:
@@ -92,20 +89,14 @@ def record_receipt(reg: Any, ref: str, by: str, on: date, clerk: str) -> dict[st
     minutes (named by number, batch or file; a batch with several must be named by number)."""
     by = nfc(by).strip()
     if not by:
-        raise PaperflowError("Ghi tên người nhận hồ sơ của cơ quan nhận: --by \"Họ tên\".",
-                             "Name who of the receiving agency received them: --by NAME.",
-                             code="desk_no_receiver")
+        raise PaperflowError("desk_no_receiver")
     with reg.session() as s:
         found = _which(s, ref)
         if len(found) != 1:
             listed = "; ".join(f"{d.number or '(chưa số)'} {d.batch} → {d.recipient}"
                                for d in _handovers(s)) or "không có / none"
-            raise PaperflowError(
-                (f"«{ref}» khớp {len(found)} biên bản bàn giao hồ sơ: ghi số biên bản. "
-                 if found else f"Không có biên bản bàn giao hồ sơ «{ref}». ")
-                + f"Các biên bản: {listed}.",
-                f"'{ref}' names {len(found)} dossier hand-over minutes; give the minutes' "
-                f"number. The minutes: {listed}.", code="desk_no_handover")
+            raise PaperflowError("desk_handover_ambiguous" if found else "desk_no_handover",
+                                 ref=ref, n_found=len(found), listed=listed)
         d = found[0]
         row = s.get(DossierReceiptRow, d.path)
         if row is None:

@@ -46,10 +46,7 @@ def template_path(settings: Settings | None, name: str) -> Path:
             return own
     default = _defaults() / name
     if not default.is_file():
-        raise TemplateError(
-            f"Không tìm thấy mẫu văn bản {name}. Chạy 'paperflow init' để chép lại các mẫu.",
-            f"Template {name} not found. Run 'paperflow init' to copy the templates again.",
-        )
+        raise TemplateError("template_missing", name=name)
     return Path(str(default))
 
 
@@ -146,21 +143,11 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> Path:
     except (jinja2.TemplateSyntaxError, KeyError, ValueError) as exc:
         raise _broken(template, exc) from exc
     if missing:
-        raise TemplateError(
-            f"Mẫu {template.name} dùng biến không có dữ liệu: {', '.join(missing)}. "
-            "Sửa tên biến trong mẫu (xem templates/README.md).",
-            f"Template {template.name} uses variables with no value: {', '.join(missing)}. "
-            "Fix the names in the template (see templates/README.md).",
-            code="template_variable",
-        )
+        raise TemplateError("template_variable", name=template.name, missing=', '.join(missing))
     try:
         tpl.render(context, jinja_env=_env(), autoescape=True)
     except jinja2.UndefinedError as exc:
-        raise TemplateError(
-            f"Mẫu {template.name}: thiếu giá trị ({exc.message}). Xem templates/README.md.",
-            f"Template {template.name}: missing value ({exc.message}). See templates/README.md.",
-            code="template_variable",
-        ) from exc
+        raise TemplateError("template_value_missing", name=template.name, message=exc.message) from exc
     except jinja2.TemplateError as exc:
         raise _broken(template, exc) from exc
     split_long_tables(tpl.docx.element.body)     # LibreOffice: linear time on long lists
@@ -170,13 +157,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> Path:
 
 
 def _broken(template: Path, exc: Exception) -> TemplateError:
-    return TemplateError(
-        f"Mẫu {template.name} bị lỗi cú pháp ({exc}). Kiểm tra các thẻ {{{{ }}}} và {{% %}}: "
-        "mỗi thẻ phải dùng dấu nháy thẳng và không bị ngắt dòng.",
-        f"Template {template.name} has a syntax error ({exc}). Check its {{{{ }}}} and {{% %}} "
-        "tags: straight quotes, not broken across lines.",
-        code="template_syntax",
-    )
+    return TemplateError("template_syntax", name=template.name, exc=exc)
 
 
 def docx_text_parts(path: Path) -> dict[str, str]:

@@ -104,12 +104,10 @@ def _softhsm_util(conf: Path, *args: str) -> str:
     env = dict(os.environ, SOFTHSM2_CONF=str(conf))
     exe = shutil.which("softhsm2-util")
     if exe is None:
-        raise SigningError("Chưa cài SoftHSM2 (softhsm2-util).",
-                           "SoftHSM2 (softhsm2-util) is not installed.")
+        raise SigningError("softhsm_missing")
     done = subprocess.run([exe, *args], env=env, capture_output=True, text=True, timeout=60)
     if done.returncode != 0:
-        raise SigningError(f"softhsm2-util lỗi: {done.stderr.strip()}",
-                           f"softhsm2-util failed: {done.stderr.strip()}")
+        raise SigningError("softhsm_failed", stderr=done.stderr.strip())
     return done.stdout
 
 

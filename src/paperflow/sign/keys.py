@@ -35,10 +35,7 @@ class KeySelector:
 def _hex(value: str, where: str) -> str:
     text = re.sub(r"[\s:]", "", value).lower().removeprefix("0x")
     if not text or re.fullmatch(r"[0-9a-f]+", text) is None:
-        raise ConfigError(
-            f"Giá trị của '{where}' trong config.toml phải là số hệ 16 (hex), ví dụ \"01a3\": "
-            f"{value!r}.",
-            f"'{where}' in config.toml must be hexadecimal, e.g. \"01a3\": {value!r}.")
+        raise ConfigError("config_not_hex", where=where, value=repr(value))
     return text
 
 

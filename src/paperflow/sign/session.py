@@ -178,14 +178,7 @@ class BatchSession:
             # the cause goes to paperflow.log for IT (a traceback holds no PIN: it is never a
             # local of the signing frames)
             log.error("signing %s failed", doc.pdf.name, exc_info=True)
-            self._failed = E.TokenFailure(
-                f"Token ngừng hoạt động khi đang ký {doc.pdf.name} ({type(exc).__name__}): "
-                "có thể token đã bị rút ra. Cắm lại token rồi chạy 'paperflow sign'; các "
-                "tệp đã ký được giữ nguyên.",
-                f"The token stopped working while signing {doc.pdf.name} "
-                f"({type(exc).__name__}): it may have been unplugged. Plug it back in and "
-                "run 'paperflow sign'; what was signed is kept.",
-            )
+            self._failed = E.TokenFailure("token_stopped", name=doc.pdf.name, error_type=type(exc).__name__)
             raise self._failed from exc
 
     def _ready(self, setup: SignSetup, roles: set[str], notes: list[str]) -> BatchSigner:

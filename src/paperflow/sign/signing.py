@@ -79,10 +79,7 @@ def _image(settings: Settings, value: str) -> Path | None:
         return None
     path = settings.resolve(value)
     if not path.is_file():
-        raise SigningError(
-            f"Không tìm thấy ảnh chữ ký/con dấu '{path}' khai báo trong config.toml.",
-            f"Signature/seal image '{path}' named in config.toml not found.",
-        )
+        raise SigningError("signature_image_missing", path=path)
     return path
 
 

@@ -56,12 +56,7 @@ def load_lib(module: str, *, refresh: bool = False):
         try:
             lib = pkcs11.lib(module)
         except Exception as exc:  # the vendor library failed to load or initialise
-            raise E.TokenFailure(
-                f"Không nạp được thư viện PKCS#11 '{module}': {exc}. Kiểm tra pkcs11_module "
-                "trong config.toml (mỗi lần chạy chỉ dùng được một thư viện).",
-                f"Cannot load PKCS#11 library '{module}': {exc}. Check pkcs11_module in "
-                "config.toml (one library per process).",
-            ) from exc
+            raise E.TokenFailure("pkcs11_load_failed", module=module, exc=exc) from exc
         _LIBS[module] = (lib, conf)
         return lib
 
@@ -165,10 +160,7 @@ def map_login_error(exc: Exception, label: str, token=None) -> Exception:
         return E.wrong_pin(label, tries=_tries_left(token) if token is not None else "")
     if isinstance(exc, px.TokenNotPresent | px.DeviceRemoved | px.NoSuchToken):
         return E.token_absent(label, "")
-    return E.TokenFailure(
-        f"Token '{label}' báo lỗi: {type(exc).__name__}. Rút token ra, cắm lại và thử lại.",
-        f"Token '{label}' failed: {type(exc).__name__}. Unplug it, plug it back in, retry.",
-    )
+    return E.TokenFailure("token_failed", label=label, error_type=type(exc).__name__)
 
 
 def find_token(lib, spec: TokenSpec):
@@ -180,10 +172,7 @@ def find_token(lib, spec: TokenSpec):
     except px.NoSuchToken as exc:
         raise E.token_absent(spec.token_label, spec.module) from exc
     except px.MultipleTokensReturned as exc:
-        raise E.TokenFailure(
-            f"Có nhiều token cùng nhãn '{spec.token_label}': chỉ cắm một token.",
-            f"Several tokens are labelled '{spec.token_label}': plug in only one.",
-        ) from exc
+        raise E.TokenFailure("token_label_repeated", token_label=spec.token_label) from exc
 
 
 def tell_clerk(message: str) -> None:
@@ -236,14 +225,8 @@ def _open_pkcs11(spec: TokenSpec, tell: Callable[[str], None]) -> Credential:
         raise
     except Exception as exc:
         session.close()
-        raise E.TokenFailure(
-            f"Không đọc được khóa và chứng thư số ({spec.selector}) trên token "
-            f"'{spec.token_label}' ({exc}). Kiểm tra key_label / key_id / cert_serial trong "
-            "config.toml.",
-            f"Cannot read the key and certificate ({spec.selector}) on token "
-            f"'{spec.token_label}' ({exc}). Check key_label / key_id / cert_serial in "
-            "config.toml.",
-        ) from exc
+        raise E.TokenFailure("token_key_unreadable", selector=spec.selector, token_label=spec.token_label,
+                             exc=exc) from exc
     return Credential(spec=spec, signer=signer, cert=cert, _session=session,
                       _sign_kwargs=kwargs, always_authenticate=found.always_authenticate)
 
@@ -278,12 +261,7 @@ def _check(cred: Credential, now: datetime) -> None:
         from pkcs11 import exceptions as px
 
         if isinstance(exc, px.UserNotLoggedIn) and cred.always_authenticate:
-            raise E.TokenFailure(      # a PIN-pad reader and a key wanting a PIN per signature
-                f"Khóa trên token '{cred.spec.token_label}' đòi nhập PIN cho từng chữ ký nhưng "
-                "đầu đọc không chuyển PIN được: dùng đầu đọc không có bàn phím.",
-                f"The key on token '{cred.spec.token_label}' asks for the PIN on every "
-                "signature and the reader could not pass it: use a reader without a keypad.",
-            ) from exc
+            raise E.TokenFailure("pinpad_per_signature", token_label=cred.spec.token_label) from exc
         raise E.key_cert_mismatch(cred.spec.token_label, str(cred.spec.selector)) from exc
     try:
         DefaultSignatureValidator().validate_signature(sig, probe, cert.public_key, mech)

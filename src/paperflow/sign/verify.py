@@ -117,11 +117,7 @@ def _load_roots(paths: Sequence[Path]):
         try:
             roots.append(load_cert_from_pemder(str(p)))
         except Exception as exc:
-            raise ConfigError(
-                f"Không đọc được chứng thư CA tin cậy '{p}' (trust_roots trong config.toml): "
-                f"{exc}. Dùng tệp .pem hoặc .cer của CA.",
-                f"Cannot read trust root '{p}' (trust_roots in config.toml): {exc}. Use the "
-                "CA's .pem or .cer file.") from exc
+            raise ConfigError("trust_root_unreadable", path=p, exc=exc) from exc
     return roots
 
 
