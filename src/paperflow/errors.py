@@ -39,23 +39,18 @@ class PaperflowError(Exception):
 
     exit_code: ExitCode = ExitCode.FAILED
 
-    def __init__(self, code: str, /, *legacy: str, **params: object) -> None:
-        if legacy:   # the former form (vi, en, code=...), while raise sites move to codes
-            self._texts: tuple[str, str] | None = (code, legacy[0])
-            code, params = str(params.pop("code", None) or "error"), {}
-        else:
-            self._texts = None
+    def __init__(self, code: str, /, **params: object) -> None:
         super().__init__(code)
         self.code = code
         self.params: dict[str, Param] = {k: _plain(v) for k, v in params.items()}
 
     @property
     def vi(self) -> str:
-        return self._texts[0] if self._texts else errortexts.render(self.code, self.params, 0)
+        return errortexts.render(self.code, self.params, 0)
 
     @property
     def en(self) -> str:
-        return self._texts[1] if self._texts else errortexts.render(self.code, self.params, 1)
+        return errortexts.render(self.code, self.params, 1)
 
     def __str__(self) -> str:
         return self.en

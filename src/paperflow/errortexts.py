@@ -530,6 +530,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Không có biên bản bàn giao hồ sơ «{ref}». Các biên bản: {listed}.",
         "'{ref}' names {n_found} dossier hand-over minutes; give the minutes' number. The "
         "minutes: {listed}."),
+    "register_failed": (
+        "Lỗi cơ sở dữ liệu: {error_type}. Chạy lại; nếu còn lỗi, báo cán bộ CNTT kèm tệp paperflow.db.",
+        "Register error: {exc}. Run again; if it persists, report it with paperflow.db."),
+    "desk_ambiguous": (
+        "«{ref}» khớp {n_found} văn bản ({which}): ghi đủ số và ký hiệu, hoặc mã.",
+        "'{ref}' matches {n_found} requests ({which}): give the full number or the id."),
+    "desk_not_found": (
+        "Không có văn bản đề nghị nào đã nhận mang số hoặc mã «{ref}». Xem danh sách: paperflow desk list.",
+        "No received request has the number or id '{ref}'. See: paperflow desk list."),
+    "desk_not_scan": (
+        "Văn bản số {number} của {sender} không phải bản quét chờ đối chiếu (tình trạng: "
+        "{check}{problem}): không xác nhận được. Chỉ bản quét có chữ ký tay và con dấu mới được "
+        "văn thư xác nhận; văn bản điện tử phải có chữ ký số hợp lệ.",
+        "Request {number} of {sender} is not a scan waiting for the paper check (status: "
+        "{check}): it cannot be accepted by hand; only a hand-signed, stamped scan can, an "
+        "electronic one needs valid digital signatures."),
+    "check_unchecked": ("chưa kiểm tra", "unchecked"),
     # render/
     "template_syntax": (
         "Mẫu {name} bị lỗi cú pháp ({exc}). Kiểm tra các thẻ {{{{ }}}} và {{% %}}: mỗi thẻ phải dùng dấu "
@@ -547,6 +564,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "template_value_missing": (
         "Mẫu {name}: thiếu giá trị ({message}). Xem templates/README.md.",
         "Template {name}: missing value ({message}). See templates/README.md."),
+    "central_dispatch_incomplete": (
+        "Thiếu thông tin văn bản cấp trên: {missing}.",
+        "The central dispatch lacks: {missing}."),
     # deliver/
     "smtp_unreachable": (
         "Không kết nối được máy chủ thư {where} ({reason}). Kiểm tra [mail] smtp_host, smtp_port, security "
@@ -563,6 +583,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "manifest_unwritable": (
         "Không ghi được manifest.json vào {folder}: {strerror}.",
         "Cannot write manifest.json into {folder}: {exc}."),
+    "mail_unwritable": (
+        "Không ghi được thư vào {folder}: {strerror}. Kiểm tra quyền ghi thư mục outbox.",
+        "Cannot write the mail into {folder}: {exc}. Check write permissions on outbox/."),
+    # intake/
+    "file_too_large": (
+        "Tệp quá lớn ({size_mb} MB; giới hạn {max_file_mb} MB). Tách thành nhiều tệp nhỏ hơn, hoặc quét "
+        "lại văn bản ở độ phân giải thấp hơn (300 dpi, đen trắng).",
+        "File too large ({size_mb} MB; the limit is {max_file_mb} MB). Split it, or rescan at 300 dpi "
+        "black and white."),
     # batch/
     "review_unreadable": (
         "Không đọc được tệp xem xét {name}: {error_type}.",
@@ -603,4 +632,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "at_who": (" ở {who}", " at {who}"),
     "step_plan": ("lập kế hoạch", "planning"),
     "step_render": ("lập văn bản", "rendering"),
+    "only_unknown": (
+        "Không có văn bản nào tên {unknown} trong lô chờ ký: không ký gì cả. Tên gần giống trong lô: "
+        "{known}.",
+        "No document named {unknown} in the batches waiting: nothing signed. Closest names there: {known}."),
+    "batch_not_in_outbox": (
+        "Không tìm thấy lô '{batch}' trong outbox/.",
+        "No batch '{batch}' in outbox/."),
+    "numbers_need_batch": (
+        "Nhiều lô đang chờ ký: ghi rõ lô nhận số văn bản (paperflow sign LÔ --number …).",
+        "Several batches wait: name the batch the numbers are for (paperflow sign BATCH --number …)."),
+    "batch_quarantined": (
+        "Lô {name} lập lại vẫn lỗi nên được để riêng (không làm lại ở các lần chạy sau); các tệp và lô "
+        "khác vẫn được xử lý. Lý do: {why}. Gửi .paperflow/paperflow.log cho bộ phận CNTT.",
+        "Batch {name} failed again when produced again and is set aside (not retried by later runs); other "
+        "files and batches go on. Reason: {why}. Send .paperflow/paperflow.log to IT."),
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 from paperflow import sign
 from paperflow.config import Settings
 from paperflow.errors import ConversionError, PaperflowError
+from paperflow.errortexts import Phrase
 from paperflow.models import RenderedDocument
 from paperflow.text import draft_stem
 
@@ -64,8 +65,8 @@ class StubConverter:
         if d.path.suffix.lower() != ".docx":
             return d
         if d.path.name in self.failing or draft_stem(d.path.name) in self.failing:
-            err = ConversionError(f"Không chuyển được {d.path.name}",
-                                  f"Cannot convert {d.path.name}")
+            err = ConversionError("convert_failed", name=d.path.name,
+                                  why=Phrase("convert_unreadable"))
             with self._lock:
                 self.failures.append((d.path, err))
             return replace(d, pdf=None)
@@ -165,4 +166,4 @@ class Sessions:
 
 
 def wrong_pin() -> sign.WrongPin:
-    return sign.WrongPin("Sai mã PIN của token 'officer'.", "Wrong PIN for token 'officer'.")
+    return sign.WrongPin("wrong_pin", label="officer", tries="")

@@ -52,4 +52,4 @@ def test_the_batch_signs_through_the_sign_stage_and_never_retries_a_refused_logi
     finally:
         session.close()
     assert is_failed_login(wrong_pin())
-    assert not is_failed_login(sign.TokenAbsent("Không thấy token.", "No token."))
+    assert not is_failed_login(sign.TokenAbsent("token_absent", label="officer", extra="", module="x.so"))

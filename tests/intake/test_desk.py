@@ -112,7 +112,7 @@ def test_archive_keeps_the_original_unmodified(settings, reg, ws):
 
 def test_reject_moves_unmodified_with_bilingual_note_and_no_clobbering(settings, reg, ws):
     desk = Intake(settings, reg)
-    err = InputRejected("Tệp rỗng. Gửi lại tệp có nội dung.", "The file is empty. Send it again.")
+    err = InputRejected("empty")
     placed = []
     for content in (b"first bad", b"second bad"):
         f = old(ws / "inbox" / "ds.xlsx", content)

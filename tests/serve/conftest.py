@@ -36,7 +36,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
                                                       encoding="utf-8")
     settings.rejected.mkdir(parents=True, exist_ok=True)
     (settings.rejected / "bang-tinh-hong.xlsx").write_bytes(b"PK\x03\x04 broken")
-    err = InputRejected("Tệp Excel bị hỏng <b>x</b>.", "The workbook is damaged.")
+    err = InputRejected("bad_xlsx", error_type="<b>x</b>")
     (settings.rejected / "bang-tinh-hong.xlsx.error.txt").write_text(
         error_note("bang-tinh-hong.xlsx", err), encoding="utf-8")
     # something secret next to the outbox that must never be served

@@ -130,8 +130,8 @@ def test_the_desk_shows_next_steps_warnings_and_rejected_files_with_reasons(serv
     # the batch is not signed, mails wait, one file was rejected: each is a step with its command
     assert f"paperflow sign {BATCH}" in html and "paperflow send" in html
     assert "1 tệp bị từ chối" in html and "1 files were rejected" in html
-    assert "bang-tinh-hong.xlsx" in html and "Tệp Excel bị hỏng" in html
-    assert "The workbook is damaged." in html
+    assert "bang-tinh-hong.xlsx" in html and "Không mở được tệp Excel" in html
+    assert "Cannot open the Excel file" in html
     assert "Chứng thư cá nhân của Giám đốc" in html and "leader_lag" in html
 
 

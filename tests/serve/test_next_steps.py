@@ -40,11 +40,12 @@ def test_inbox_files_rejected_files_and_mail_each_make_a_step(tmp_path):
     (s.inbox / "~$ds.xlsx").write_bytes(b"x")             # Word/Excel's lock file: not a file
     (s.rejected / "a.pdf").write_bytes(b"x")
     (s.rejected / "a.pdf.error.txt").write_text(
-        error_note("a.pdf", InputRejected("PDF hỏng.", "The PDF is damaged.")), encoding="utf-8")
+        error_note("a.pdf", err := InputRejected("bad_pdf", error_type="PdfReadError")),
+        encoding="utf-8")
     _batch(s, "20250701-hung-yen-003", review=False, signed=True)
     rejected = desk.rejected_files(s)
     assert [(r.name, r.reason, r.reason_en) for r in rejected] == \
-        [("a.pdf", "PDF hỏng.", "The PDF is damaged.")]
+        [("a.pdf", err.vi, err.en)]
     steps = desk.next_steps(s, [desk.batch_plan(s.outbox / "20250701-hung-yen-003")],
                             {"pending": 2, "failed": 1}, rejected)
     assert [x.command for x in steps] == ["paperflow run", "", "paperflow send",

@@ -36,7 +36,7 @@ def quick_workspace(tmp_path_factory: pytest.TempPathFactory) -> Settings:
                                                       encoding="utf-8")
     settings.rejected.mkdir(parents=True, exist_ok=True)
     (settings.rejected / "bang-tinh-hong.xlsx").write_bytes(b"PK\x03\x04 broken")
-    err = InputRejected("Tệp Excel bị hỏng.", "The workbook is damaged.")
+    err = InputRejected("bad_xlsx", error_type="BadZipFile")
     (settings.rejected / "bang-tinh-hong.xlsx.error.txt").write_text(
         error_note("bang-tinh-hong.xlsx", err), encoding="utf-8")
     (tmp / "ws" / "config.toml").write_text("[mail]\nca = \"ca@bcy.gov.vn\"\n", encoding="utf-8")

@@ -44,16 +44,11 @@ def sign_pending(
     with Register.open(settings) as reg:
         reconcile(settings, reg, progress)     # what a killed run or sign left
         if batch and not (reg.batch_exists(batch) and (settings.outbox / batch).is_dir()):
-            raise BatchNotFound(f"Không tìm thấy lô '{batch}' trong outbox/.",
-                                f"No batch '{batch}' in outbox/.")
+            raise BatchNotFound("batch_not_in_outbox", batch=batch)
         names = [batch] if batch else unsigned_batches(settings, reg)
         if hand_numbers:
             if len(names) > 1:
-                raise BatchNotFound(
-                    "Nhiều lô đang chờ ký: ghi rõ lô nhận số văn bản (paperflow sign LÔ "
-                    "--number …).",
-                    "Several batches wait: name the batch the numbers are for "
-                    "(paperflow sign BATCH --number …).")
+                raise BatchNotFound("numbers_need_batch")
             reg.check_hand_numbers(settings, hand_numbers)
         if only:
             _check_only(settings, names, only)
@@ -99,8 +94,4 @@ def _check_only(settings: Settings, batches: Sequence[str], only: Sequence[str])
         close = [c for w in unknown
                  for c, _score in ranked(draft_stem(Path(w.replace("\\", "/")).name), stems, 3)]
         known = ", ".join(dict.fromkeys(close)) or "—"
-        raise BatchNotFound(
-            f"Không có văn bản nào tên {', '.join(unknown)} trong lô chờ ký: không ký gì cả. "
-            f"Tên gần giống trong lô: {known}.",
-            f"No document named {', '.join(unknown)} in the batches waiting: nothing signed. "
-            f"Closest names there: {known}.", code="only_unknown")
+        raise BatchNotFound("only_unknown", unknown=', '.join(unknown), known=known)

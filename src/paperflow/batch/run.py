@@ -169,13 +169,7 @@ def _quarantined(reg: Register, name: str, exc: Exception) -> PaperflowError:
     why = exc.clerk_message() if isinstance(exc, PaperflowError) else (
         f"{exc.__class__.__name__}: {exc}")
     reg.quarantine(name, why)
-    return PaperflowError(
-        f"Lô {name} lập lại vẫn lỗi nên được để riêng (không làm lại ở các lần chạy sau); các "
-        f"tệp và lô khác vẫn được xử lý. Lý do: {why}. Gửi .paperflow/paperflow.log cho bộ "
-        "phận CNTT.",
-        f"Batch {name} failed again when produced again and is set aside (not retried by later "
-        f"runs); other files and batches go on. Reason: {why}. Send .paperflow/paperflow.log "
-        "to IT.", code="batch_quarantined")
+    return PaperflowError("batch_quarantined", name=name, why=why)
 
 
 class Watcher:

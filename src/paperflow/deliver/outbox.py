@@ -291,10 +291,7 @@ def prepare_outbox(settings: Settings, reg: Any, batch: str, docs: list[Rendered
         for rf, p, eml, state in zip(owners, pending, emls, states, strict=True):
             rf.mails.append((p.mail, eml, state))
     except OSError as exc:
-        raise DeliveryError(
-            f"Không ghi được thư vào {folder}: {exc.strerror}. Kiểm tra quyền ghi thư mục outbox.",
-            f"Cannot write the mail into {folder}: {exc}. Check write permissions on outbox/.",
-        ) from exc
+        raise DeliveryError("mail_unwritable", folder=folder, strerror=exc.strerror, exc=exc) from exc
 
     for rf in recipients.values():
         for p in dict.fromkeys(rf.to_print):

@@ -104,15 +104,8 @@ class Claims(Recovery):
         limit = self.settings.intake.max_file_mb * 1024 * 1024
         if incoming.size <= limit:
             return incoming
-        err = InputRejected(
-            f"Tệp quá lớn ({incoming.size // (1024 * 1024)} MB; giới hạn "
-            f"{self.settings.intake.max_file_mb} MB). Tách thành nhiều tệp nhỏ hơn, hoặc "
-            "quét lại văn bản ở độ phân giải thấp hơn (300 dpi, đen trắng).",
-            f"File too large ({incoming.size // (1024 * 1024)} MB; the limit is "
-            f"{self.settings.intake.max_file_mb} MB). Split it, or rescan at 300 dpi "
-            "black and white.",
-            code="too_large",
-        )
+        err = InputRejected("file_too_large", size_mb=incoming.size // (1024 * 1024),
+                            max_file_mb=self.settings.intake.max_file_mb)
         self.reject(incoming, err)
         return err
 

@@ -96,11 +96,7 @@ class Register:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
         except SQLAlchemyError as exc:
-            raise RegisterError(
-                f"Lỗi cơ sở dữ liệu: {exc.__class__.__name__}. Chạy lại; nếu còn lỗi, báo cán bộ "
-                "CNTT kèm tệp paperflow.db.",
-                f"Register error: {exc}. Run again; if it persists, report it with paperflow.db.",
-            ) from exc
+            raise RegisterError("register_failed", error_type=exc.__class__.__name__, exc=exc) from exc
 
     def audit(self, session: Session, what: str, detail: str) -> None:
         session.add(AuditRow(at=datetime.now().astimezone(), who=who(), what=what,

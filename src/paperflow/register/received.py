@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Connection, Date, DateTime, String, Text, inspect, 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..errors import PaperflowError
+from ..errortexts import Phrase
 from ..extract.received import as_form, same_dispatch
 from ..models import Action, ReceivedRequest, Request
 from ..text import key, nfc
@@ -258,16 +259,9 @@ def received_rows(session: Session) -> list[dict[str, Any]]:
 
 def _not_found(ref: str, found: list[ReceivedRequestRow]) -> PaperflowError:
     if not found:
-        return PaperflowError(
-            f"Không có văn bản đề nghị nào đã nhận mang số hoặc mã «{ref}». Xem danh sách: "
-            "paperflow desk list.",
-            f"No received request has the number or id '{ref}'. See: paperflow desk list.",
-            code="desk_not_found")
+        return PaperflowError("desk_not_found", ref=ref)
     which = "; ".join(f"{r.sha256[:10]} {r.number} {r.sender}" for r in found)
-    return PaperflowError(
-        f"«{ref}» khớp {len(found)} văn bản ({which}): ghi đủ số và ký hiệu, hoặc mã.",
-        f"'{ref}' matches {len(found)} requests ({which}): give the full number or the id.",
-        code="desk_ambiguous")
+    return PaperflowError("desk_ambiguous", ref=ref, n_found=len(found), which=which)
 
 
 def desk_accept(reg: Any, ref: str, by: str) -> dict[str, Any]:
@@ -282,15 +276,9 @@ def desk_accept(reg: Any, ref: str, by: str) -> dict[str, Any]:
         except ValueError:
             row = find_received(s, ref)
             raise PaperflowError(
-                f"Văn bản số {row.number} của {row.sender} không phải bản quét chờ đối chiếu "
-                f"(tình trạng: {row.check or 'chưa kiểm tra'}"
-                + (f" — {row.problem}" if row.problem else "") + "): không xác nhận được. Chỉ "
-                "bản quét có chữ ký tay và con dấu mới được văn thư xác nhận; văn bản điện tử "
-                "phải có chữ ký số hợp lệ.",
-                f"Request {row.number} of {row.sender} is not a scan waiting for the paper "
-                f"check (status: {row.check or 'unchecked'}): it cannot be accepted by hand; "
-                "only a hand-signed, stamped scan can, an electronic one needs valid digital "
-                "signatures.", code="desk_not_scan") from None
+                "desk_not_scan", number=row.number, sender=row.sender,
+                check=row.check or Phrase("check_unchecked"),
+                problem=f" — {row.problem}" if row.problem else "") from None
         reg.audit(s, "desk_accept", f"{row.sha256} {row.number} by={row.accepted_by}")
         return {"id": row.sha256[:10], "number": row.number, "sender": row.sender,
                 "by": row.accepted_by, "at": _when(row.accepted_at), "rows": len(row.rows)}

@@ -81,9 +81,7 @@ def _render(settings: Settings, central: dict[str, Any],
             sender: str) -> RenderedDocument:
     missing = [k for k in ("number", "date", "issuer", "subject", "points") if not central.get(k)]
     if missing:
-        raise TemplateError(
-            f"Thiếu thông tin văn bản cấp trên: {', '.join(missing)}.",
-            f"The central dispatch lacks: {', '.join(missing)}.", code="template_variable")
+        raise TemplateError("central_dispatch_incomplete", missing=', '.join(missing))
     ocr = bool(central.get("ocr"))
     issuer = _issuer(settings, sender)
     focal = C.own_issuer(settings)             # the focal point that drafts it
