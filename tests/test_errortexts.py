@@ -32,14 +32,27 @@ ARCHIVE_REFUSE = "_refuse"
 PENDING: set[str] = set()
 
 
-def _error_classes() -> set[str]:
+def _parse() -> tuple[dict[str, list[ast.Call]], dict[str, set[str]]]:
+    """Each file's calls, and each class's bases: the source parsed once."""
+    calls: dict[str, list[ast.Call]] = {}
     bases: dict[str, set[str]] = {}
-    for path in SRC.rglob("*.py"):
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        calls[rel] = []
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ClassDef):
+            if isinstance(node, ast.Call):
+                calls[rel].append(node)
+            elif isinstance(node, ast.ClassDef):
                 bases.setdefault(node.name, set()).update(
                     b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")
                     for b in node.bases)
+    return calls, bases
+
+
+CALLS, BASES = _parse()
+
+
+def _error_classes(bases: dict[str, set[str]]) -> set[str]:
     found = {"PaperflowError"}
     while True:
         more = {c for c, bs in bases.items() if bs & found} - found
@@ -48,7 +61,7 @@ def _error_classes() -> set[str]:
         found |= more
 
 
-CLASSES = _error_classes()
+CLASSES = _error_classes(BASES)
 
 
 def _name(call: ast.Call) -> str:
@@ -68,11 +81,8 @@ def _codes(node: ast.expr | None) -> list[str] | None:
 
 def _sites() -> Iterator[tuple[str, int, str, list[str] | None, set[str]]]:
     """(file, line, callee, codes, parameter names) of every raise site and phrase."""
-    for path in sorted(SRC.rglob("*.py")):
-        rel = path.relative_to(SRC).as_posix()
-        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(call, ast.Call):
-                continue
+    for rel, calls in CALLS.items():
+        for call in calls:
             name = _name(call)
             kw = {k.arg for k in call.keywords if k.arg}
             if name in CLASSES:
@@ -129,13 +139,10 @@ def test_every_entry_has_both_sides_and_is_used():
 
 def test_no_raise_site_holds_a_sentence():
     held = []
-    for path in sorted(SRC.rglob("*.py")):
-        rel = path.relative_to(SRC).as_posix()
+    for rel, calls in CALLS.items():
         if rel in PENDING or rel == "errortexts.py":
             continue
-        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(call, ast.Call):
-                continue
+        for call in calls:
             name = _name(call)
             if name not in CLASSES and name != "Phrase" and name not in FACTORIES \
                     and name != ARCHIVE_REFUSE:
