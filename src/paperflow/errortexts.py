@@ -83,6 +83,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "signature_image_missing": (
         "Không tìm thấy ảnh chữ ký/con dấu '{path}' khai báo trong config.toml.",
         "Signature/seal image '{path}' named in config.toml not found."),
+    "pdf_unreadable_for_signing": (
+        "Không đọc được tệp PDF {name} để ký ({detail}); token vẫn dùng được. Lô này dừng ký: "
+        "chạy 'paperflow sign' để chuyển đổi lại và ký; các tệp đã ký được giữ nguyên.",
+        "The PDF {name} cannot be read for signing ({detail}); the token is fine. This batch's "
+        "signing stops: run 'paperflow sign' to convert it again and sign; what was signed is "
+        "kept."),
     "token_stopped": (
         "Token ngừng hoạt động khi đang ký {name} ({error_type}): có thể token đã bị rút ra. Cắm lại token "
         "rồi chạy 'paperflow sign'; các tệp đã ký được giữ nguyên.",

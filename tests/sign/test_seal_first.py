@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from paperflow import sign
+from paperflow.errors import SigningError
 
 pytestmark = pytest.mark.slow
 
@@ -37,3 +38,19 @@ def test_a_wrong_officer_pin_after_attachments_is_a_wrong_pin(pki, pdfs, tmp_pat
         session.sign(lists)
         with pytest.raises(sign.WrongPin):
             session.sign(letters)
+
+
+def test_a_pdf_the_signer_cannot_read_is_the_documents_fault_not_the_tokens(
+        pki, pdfs, tmp_path, make_settings, make_doc):
+    settings = make_settings(tmp_path, pki)
+    broken = make_doc(tmp_path / "out", pdfs["marked"], "torn", type_="list")
+    broken.pdf.write_bytes(broken.pdf.read_bytes()[:400])          # cut mid-file
+    good = make_doc(tmp_path / "out", pdfs["marked"], "cv")
+    with sign.BatchSession(settings) as session:
+        with pytest.raises(SigningError) as caught:
+            session.sign([broken])
+        assert caught.value.code == "pdf_unreadable_for_signing"
+        assert "torn.pdf" in caught.value.vi and not isinstance(caught.value, sign.TokenFailure)
+        (signed,) = session.sign([good])            # the token was not given up
+    assert session.logins == {"officer": 1, "agency": 1}
+    assert sign.verify_pdfs([signed.signed_pdf], [pki.ca_pem])[0].valid

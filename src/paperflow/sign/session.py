@@ -175,10 +175,17 @@ class BatchSession:
                 self._failed = exc
             raise
         except Exception as exc:  # the token was unplugged mid-batch, or its library failed
+            if _unreadable_pdf(exc):
+                # the document, not the token: the token stays usable, this batch's signing
+                # stops and 'paperflow sign' converts the document again
+                log.error("signing %s: the PDF cannot be read", doc.pdf.name, exc_info=True)
+                raise SigningError("pdf_unreadable_for_signing", name=doc.pdf.name,
+                                   detail=str(exc)) from exc
             # the cause goes to paperflow.log for IT (a traceback holds no PIN: it is never a
             # local of the signing frames)
             log.error("signing %s failed", doc.pdf.name, exc_info=True)
-            self._failed = E.TokenFailure("token_stopped", name=doc.pdf.name, error_type=type(exc).__name__)
+            self._failed = E.TokenFailure("token_stopped", name=doc.pdf.name,
+                                          error_type=type(exc).__name__)
             raise self._failed from exc
 
     def _ready(self, setup: SignSetup, roles: set[str], notes: list[str]) -> BatchSigner:
@@ -225,6 +232,15 @@ class BatchSession:
         signer.app = Appearances(setup.cache_dir, signature_image=setup.signature_image,
                                  seal_image=setup.seal_image, texts=(chars,))
         self._chars = chars
+
+
+def _unreadable_pdf(exc: Exception) -> bool:
+    """The PDF itself cannot be read (pyHanko's reader or pdfium, which finds the signature
+    place), as opposed to a failing token."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pypdfium2 import PdfiumError
+
+    return isinstance(exc, PdfReadError | PdfiumError)
 
 
 def sign_batch(docs: Sequence[RenderedDocument], settings: Settings, *,
