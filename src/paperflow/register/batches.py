@@ -163,7 +163,10 @@ def record_documents(session: Session, batch: str, docs: list[RenderedDocument],
     def document_for(action: str, sender: str, route_to: str) -> int | None:
         k = (action if action in by_request else "", sender, route_to)
         if k not in sides:
+            # a request is carried by its dispatch or minutes, never by an attached list: a
+            # list the seal signed before the officer's login failed is not the request signed
             cands = by_request.get(action) or every
+            cands = [i for i in cands if docs[i].type != "list"] or cands
             mine = [i for i in cands if docs[i].sender == sender
                     or docs[i].recipient == route_to] or cands
             sides[k] = next((i for i in mine if docs[i].signed_pdf), mine[0] if mine else None)
