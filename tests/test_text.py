@@ -53,7 +53,7 @@ def test_slug():
 
 
 def test_name_index_finds_what_a_full_scan_finds():
-    from paperflow.text import NameIndex
+    from paperflow.nameindex import NameIndex
 
     names = [f"Ủy ban nhân dân xã {n}" for n in ("Trung Cường", "Trung Sơn", "Thịnh Tân", "Hà Thịnh",
                                                   "Quỳnh Phụ", "An Khánh")] + [
@@ -67,7 +67,8 @@ def test_name_index_finds_what_a_full_scan_finds():
 
 
 def test_best_match_without_scores_below_the_threshold_finds_the_same_match():
-    from paperflow.text import NameIndex, best_match
+    from paperflow.nameindex import NameIndex
+    from paperflow.text import best_match
 
     names = ["Ủy ban nhân dân xã Minh Dũng", "Ủy ban nhân dân xã Vĩnh Hưng", "Sở Tài chính tỉnh Hưng Yên",
              "Sở Kế hoạch và Đầu tư tỉnh Hưng Yên", "Phòng Tài chính - Kế hoạch huyện Tiên Lữ"]
@@ -88,7 +89,7 @@ def test_best_match_without_scores_below_the_threshold_finds_the_same_match():
 def test_names_that_differ_only_by_tone_marks_resolve_to_themselves():
     """'xã Hà Quý' and 'xã Hạ Quý' share a key (diacritics aside): a name indexed as written is
     found as written, whatever the order the names came in (a set's order changes per run)."""
-    from paperflow.text import NameIndex
+    from paperflow.nameindex import NameIndex
 
     for names in (["Ủy ban nhân dân xã Hạ Quý", "Ủy ban nhân dân xã Hà Quý"],
                   ["Ủy ban nhân dân xã Hà Quý", "Ủy ban nhân dân xã Hạ Quý"]):

@@ -4,7 +4,8 @@ one candidate clearly wins, and is flagged when two come close (docs/RULES.md, d
 
 Candidates: the register's own names first, then the versioned data — every province's People's
 Committee, Council and standard departments (old and new names, old and new provinces) and the
-People's Committee of each of the 3,321 communes of 2025. Pure; built once per plan.
+People's Committee of each of the 3,321 communes of 2025. Pure; the data's index is built once per
+process (nameindex.data_index) and each plan lays its register's names over it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import PlanWarning
-from ..text import NameIndex, distinctive, key, nfc, strip_diacritics
+from ..nameindex import NameIndex, data_index
+from ..text import distinctive, key, nfc, strip_diacritics
 from .agencies import AgencyData, full_province_name
 from .provinces import ProvinceData
 
@@ -70,7 +72,9 @@ class Canon:
 
     def index(self) -> NameIndex:
         if self._index is None:
-            self._index = NameIndex([*self.register, *self.data], shortlist=20)
+            # the data's thousands of names are indexed once per process; the register's over them
+            self._index = NameIndex(self.register, shortlist=20,
+                                    under=data_index(tuple(self.data)))
         return self._index
 
     def resolve(self, name: str, *, what: str = "") -> Resolution:

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from ..models import Certificate, PlanWarning, Subscriber
-from ..text import NameIndex, key
+from ..nameindex import NameIndex
+from ..text import key
 from .agencies import is_commune_body, merged_province_named
 from .common import FUZZY_OK, Context, fit, full_province
 from .events import Event, Rename

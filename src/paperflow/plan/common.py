@@ -8,8 +8,9 @@ from datetime import date
 
 from ..config import CA_NAME, Settings
 from ..models import Certificate, MergeEvent, PlanWarning, Subscriber
+from ..nameindex import NameIndex
 from ..register.snapshot import RegisterSnapshot
-from ..text import NameIndex, key, nfc
+from ..text import key, nfc
 from .agencies import AgencyData, district_place, is_district_unit, load_names
 from .canon import Canon, data_names
 from .provinces import ProvinceData

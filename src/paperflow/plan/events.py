@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, replace
 
 from ..models import MergeEvent, MergeKind, PlanWarning
-from ..text import NameIndex, fold, key, strip_diacritics
+from ..nameindex import NameIndex
+from ..text import fold, key, strip_diacritics
 from .agencies import successor, superior_of
 from .common import (
     FUZZY_OK,
