@@ -169,7 +169,12 @@ def test_an_agency_s_own_list_stays_its_list(tmp_path):
     assert not [w for w in plan.warnings if w.code.startswith("received")]
 
 
-CONFIG = """
+def focal_config(signer_title: str = "GIÁM ĐỐC", signer_authority: str | None = None,
+                 more: str = "") -> str:
+    """The Hưng Yên focal point's config.toml (test_focal_desk.py adds its signer's authority and
+    the signing and mail sections as `more`)."""
+    authority = f'signer_authority = "{signer_authority}"\n' if signer_authority else ""
+    return f"""
 [agency]
 name = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
 managing = "Ủy ban nhân dân tỉnh Hưng Yên"
@@ -178,8 +183,8 @@ drafting_unit = "CĐS"
 place = "Hưng Yên"
 province = "Hưng Yên"
 signer_name = "Nguyễn Văn An"
-signer_title = "GIÁM ĐỐC"
-contact_name = "Trần Thị Bình"
+signer_title = "{signer_title}"
+{authority}contact_name = "Trần Thị Bình"
 contact_phone = "0221 3 888 999"
 contact_email = "cds.skhcn@hungyen.gov.vn"
 
@@ -188,14 +193,14 @@ today = 2025-07-04
 
 [plan.focal_points]
 "Hưng Yên" = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
-"""
+{more}"""
 
 
 def focal_workspace(tmp_path: Path) -> tuple[Path, Settings]:
     from paperflow.config import load_settings
     from paperflow.workspace import init_workspace
     ws = init_workspace(tmp_path / "ws")
-    (ws / "config.toml").write_text(CONFIG, encoding="utf-8")
+    (ws / "config.toml").write_text(focal_config(), encoding="utf-8")
     return ws, load_settings(ws / "config.toml")
 
 

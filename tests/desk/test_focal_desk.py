@@ -20,32 +20,14 @@ from pathlib import Path
 import pytest
 from desk_sample import FOCAL, STC, SXD, SYT, XA, agency_requests, make_pki
 from openpyxl import Workbook, load_workbook
+from test_desk_lists import focal_config
 
 pytestmark = pytest.mark.slow
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 
 
-CONFIG = """
-[agency]
-name = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
-managing = "Ủy ban nhân dân tỉnh Hưng Yên"
-abbreviation = "SKHCN"
-drafting_unit = "CĐS"
-place = "Hưng Yên"
-province = "Hưng Yên"
-signer_name = "Nguyễn Văn An"
-signer_title = "PHÓ GIÁM ĐỐC"
-signer_authority = "KT. GIÁM ĐỐC"
-contact_name = "Trần Thị Bình"
-contact_phone = "0221 3 888 999"
-contact_email = "cds.skhcn@hungyen.gov.vn"
-
-[plan]
-today = 2025-07-04
-
-[plan.focal_points]
-"Hưng Yên" = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
-
+# the focal point's config, its signer signing on behalf of the director, with a CA to trust
+MORE = """
 [signing]
 trust_roots = ["{ca}"]
 
@@ -101,7 +83,8 @@ def desk(tmp_path_factory):
     init = subprocess.run([sys.executable, "-m", "paperflow.cli", "init", str(ws)],
                           capture_output=True, text=True)
     assert init.returncode == 0, init.stderr
-    (ws / "config.toml").write_text(CONFIG.format(ca=pki.ca_pem), encoding="utf-8")
+    config = focal_config("PHÓ GIÁM ĐỐC", "KT. GIÁM ĐỐC", MORE.format(ca=pki.ca_pem))
+    (ws / "config.toml").write_text(config, encoding="utf-8")
     _register_list(ws / "inbox" / "so-quan-ly-thue-bao.xlsx")
     run = _paperflow(ws, "run", "--once", "--no-sign")
     assert run.returncode == 0, run.stdout + run.stderr
