@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+import sources
 from paperflow import errors, errortexts
 from paperflow.errortexts import TEXTS, Phrase
 
-SRC = Path(errors.__file__).parent
+SRC = sources.SRC
 VIETNAMESE = re.compile(r"[À-ỹĐđ]")
 
 # factories taking a code (as argument `index`) whose keyword arguments are its parameters
@@ -39,7 +40,7 @@ def _parse() -> tuple[dict[str, list[ast.Call]], dict[str, set[str]]]:
     for path in sorted(SRC.rglob("*.py")):
         rel = path.relative_to(SRC).as_posix()
         calls[rel] = []
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in sources.nodes(path):
             if isinstance(node, ast.Call):
                 calls[rel].append(node)
             elif isinstance(node, ast.ClassDef):

@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 
 import paperflow
+import sources
 
 ROOT = Path(paperflow.__file__).parent
 
@@ -34,9 +35,8 @@ def _resolve(module: str, is_package: bool, level: int, name: str | None) -> str
 def _imports(module: str) -> list[tuple[str, str, int]]:
     """(imported module, imported name or '', line) for every import of `module`."""
     path = MODULES[module]
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     out: list[tuple[str, str, int]] = []
-    for node in ast.walk(tree):
+    for node in sources.nodes(path):
         if isinstance(node, ast.Import):
             out += [(a.name, "", node.lineno) for a in node.names if a.name.startswith("paperflow")]
         elif isinstance(node, ast.ImportFrom):

@@ -7,6 +7,7 @@ ingest, produce, the line, review and approval, issue, the typed result — in
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from stubs import Sessions, wrong_pin
@@ -26,6 +27,8 @@ def test_one_certificate_is_reviewed_then_approved_and_signed_in_one_session(tmp
         if f.is_file() and f.name != CERT:
             f.unlink()
     settings = load_settings(ws / "config.toml")        # as made: nothing signed unreviewed
+    # the file is in place before the run: the quiet period (1 s; tests/intake checks it) only waits
+    settings = replace(settings, intake=replace(settings.intake, quiet_s=0.05))
     first = run_once(settings, sign_now=True, sessions=(untouched := Sessions()))
     assert first.ok and first.exit_code == 0 and not first.errors
     assert first.not_signed == NotSigned.REVIEW and untouched.opened == []
