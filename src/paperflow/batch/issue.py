@@ -4,7 +4,6 @@ signing session for the whole run. What waits is the register's answer, not a fi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from ..register import Register
 from ..text import draft_stem, names_file, ranked
 from .events import Event, Progress, quiet
 from .produce import produce_batch
-from .reconcile import reconcile
+from .reconcile import documents_from_manifest, reconcile
 from .result import BatchResult, Tally
 from .signing import SessionFactory, open_session
 
@@ -77,17 +76,11 @@ def sign_pending(
 
 def _check_only(settings: Settings, batches: Sequence[str], only: Sequence[str]) -> None:
     """Every `--only NAME` names a document of the batches to sign: a mistyped name would
-    otherwise sign nothing and say nothing."""
-    docs: list[tuple[str, str]] = []
-    for name in batches:
-        try:
-            entries = json.loads((settings.outbox / name / "manifest.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            continue        # a batch without its manifest: reconcile() has said so
-        for e in entries if isinstance(entries, list) else []:
-            if isinstance(e, dict) and str(e.get("path", "")).lower().endswith(".pdf"):
-                stem = Path(str(e["path"])).name.removesuffix(".pdf").removesuffix(".signed")
-                docs.append((stem, str(e.get("number") or "")))
+    otherwise sign nothing and say nothing. The documents are those the manifest lists with
+    their PDF, reports included (a batch without its manifest has none: reconcile() said so)."""
+    docs = [(d.path.stem, d.number) for name in batches
+            for d in documents_from_manifest(settings.outbox / name, skipped=("mail",))
+            if d.pdf or d.signed_pdf]
     unknown = [w for w in only if not any(names_file(s, n, [w]) for s, n in docs)]
     if unknown:
         stems = sorted({draft_stem(s) for s, _n in docs})

@@ -26,9 +26,9 @@ log = logging.getLogger("paperflow")
 SKIPPED = ("mail", "report")
 
 
-def documents_from_manifest(folder: Path) -> list[RenderedDocument]:
+def documents_from_manifest(folder: Path, skipped: tuple[str, ...] = SKIPPED) -> list[RenderedDocument]:
     """The batch's documents as its manifest.json lists them (each rendered file with the PDF
-    and signed PDF beside it, when there)."""
+    and signed PDF beside it, when there), but for the types in `skipped`."""
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -37,7 +37,7 @@ def documents_from_manifest(folder: Path) -> list[RenderedDocument]:
     docs: list[RenderedDocument] = []
     for e in entries if isinstance(entries, list) else []:
         path = str(e.get("path", "")) if isinstance(e, dict) else ""
-        if ("/" in path or e.get("type") in SKIPPED
+        if ("/" in path or e.get("type") in skipped
                 or Path(path).suffix.lower() not in (".docx", ".xlsx")):
             continue
         stem = Path(path).stem
