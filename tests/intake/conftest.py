@@ -18,7 +18,9 @@ class FakeRegister:
 
 
 def make_settings(ws: Path, **intake: object) -> Settings:
-    cfg = {"quiet_s": 0.2, "rescan_s": 5.0, "poll_interval_s": 0.2, **intake}
+    # a short quiet period: most tests place whole files before scanning, and every scan waits
+    # it out; the tests of arrival itself give their own
+    cfg = {"quiet_s": 0.05, "rescan_s": 5.0, "poll_interval_s": 0.2, **intake}
     return Settings(workspace=ws, intake=IntakeSettings(**cfg))  # type: ignore[arg-type]
 
 

@@ -37,7 +37,8 @@ def test_scan_ignores_litter_and_rejected(settings, reg, ws):
     assert got == sorted(keep)
 
 
-def test_scan_waits_for_a_file_still_being_written(settings, reg, ws):
+def test_scan_waits_for_a_file_still_being_written(settings_with, reg, ws):
+    settings = settings_with(ws, quiet_s=0.2)       # ten of the writer's pauses
     growing = ws / "inbox" / "big.pdf"
     growing.write_bytes(b"%PDF-1.4\n")
     old(ws / "inbox" / "done.pdf", b"%PDF-1.4 done")
