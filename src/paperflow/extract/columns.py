@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..text import key, nfc
@@ -85,6 +86,12 @@ def classify(cell: Any) -> str | None:
     k = key(cell) if isinstance(cell, str) else ""
     if not k or len(k) > 80:
         return None
+    return _classify_key(k)
+
+
+@lru_cache(maxsize=8192)
+def _classify_key(k: str) -> str | None:
+    # memoised: every list of an office repeats the same few dozen header texts
     for meaning, pred in RULES:
         if pred(k):
             return meaning

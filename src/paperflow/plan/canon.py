@@ -11,6 +11,7 @@ process (nameindex.data_index) and each plan lays its register's names over it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import PlanWarning
 from ..nameindex import NameIndex, data_index
@@ -30,8 +31,23 @@ class Resolution:
     warning: PlanWarning | None = None
 
 
-def data_names(data: AgencyData, provinces: ProvinceData) -> list[str]:
-    """Every agency name the versioned data knows, in a fixed order."""
+def data_names(data: AgencyData, provinces: ProvinceData) -> tuple[str, ...]:
+    """Every agency name the versioned data knows, in a fixed order (made once per data set:
+    the data is loaded once per process and every plan asks)."""
+    hit = _DATA_NAMES.get((id(data), id(provinces)))
+    if hit is None or hit[0] is not data or hit[1] is not provinces:
+        if len(_DATA_NAMES) >= 8:       # data sets made on the fly (tests): keep a few
+            _DATA_NAMES.clear()
+        hit = _DATA_NAMES[(id(data), id(provinces))] = (data, provinces,
+                                                        _data_names(data, provinces))
+    return hit[2]
+
+
+# (id(data), id(provinces)) → (data, provinces, names): the objects are kept, so their ids stay theirs
+_DATA_NAMES: dict[tuple[int, int], tuple[AgencyData, ProvinceData, tuple[str, ...]]] = {}
+
+
+def _data_names(data: AgencyData, provinces: ProvinceData) -> tuple[str, ...]:
     olds = sorted({p.old for p in provinces.provinces} | {p.new for p in provinces.provinces})
     bases = sorted({d.removesuffix(" tỉnh") for d in data.departments}
                    | {d for d in data.aliases.values()})
@@ -46,7 +62,7 @@ def data_names(data: AgencyData, provinces: ProvinceData) -> list[str]:
         out.append(f"Ủy ban nhân dân {district[0].lower()}{district[1:]}")
     for _province, commune, _code in provinces.new_communes:
         out.append(f"Ủy ban nhân dân {commune[0].lower()}{commune[1:]}")
-    return out
+    return tuple(out)
 
 
 @dataclass
@@ -55,26 +71,25 @@ class Canon:
     officer of it)."""
 
     register: list[str]
-    data: list[str]
+    data: tuple[str, ...]
     _index: NameIndex | None = field(default=None, repr=False)
     _memo: dict[str, Resolution] = field(default_factory=dict, repr=False)
     _spelled: set[str] = field(default_factory=set, repr=False)
-    _data_keys: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.data = tuple(self.data)        # the key of the shared index and spellings
 
     def data_spelling(self, name: str) -> str:
         """The one spelling the versioned data has for `name`'s key ('' when none or several:
         'xã Hà Quý' and 'xã Hạ Quý' share a key and are two places)."""
-        if not self._data_keys:
-            for n in self.data:
-                self._data_keys.setdefault(key(n), set()).add(n)
-        got = self._data_keys.get(key(name), set())
+        got = _spellings(self.data).get(key(name), frozenset())
         return next(iter(got)) if len(got) == 1 else ""
 
     def index(self) -> NameIndex:
         if self._index is None:
             # the data's thousands of names are indexed once per process; the register's over them
             self._index = NameIndex(self.register, shortlist=20,
-                                    under=data_index(tuple(self.data)))
+                                    under=data_index(self.data))
         return self._index
 
     def resolve(self, name: str, *, what: str = "") -> Resolution:
@@ -122,3 +137,12 @@ class Canon:
             "name_uncertain",
             f"Tên “{name}”{what} gần với {close}; không đủ chắc chắn để sửa tự động, kiểm tra "
             "và sửa trước khi gửi."))
+
+
+@lru_cache(maxsize=4)
+def _spellings(data: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """key → the data's spellings of it, once per data set."""
+    out: dict[str, set[str]] = {}
+    for n in data:
+        out.setdefault(key(n), set()).add(n)
+    return {k: frozenset(v) for k, v in out.items()}
