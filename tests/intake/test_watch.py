@@ -81,7 +81,7 @@ def test_500_files_dropped_at_once_are_each_processed_exactly_once(ws, reg, sett
 
 
 def test_watch_picks_up_files_present_before_start_and_in_subfolders(ws, reg, settings_with):
-    settings = settings_with(ws, quiet_s=0.2)
+    settings = settings_with(ws, quiet_s=0.05)
     (ws / "inbox" / "before.pdf").write_bytes(b"before")
     taken: list[str] = []
     stop, t = run_watcher(settings, reg, taken)
