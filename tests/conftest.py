@@ -15,6 +15,7 @@ above; tests/test_fast_coverage.py runs the fast selection with it and fails on 
 from __future__ import annotations
 
 import ast
+import gc
 import json
 import os
 import sys
@@ -357,3 +358,15 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("--suite-report")
     if path:
         config.pluginmanager.register(SuiteReport(Path(path), config), "paperflow-suite-report")
+
+
+def pytest_collection(session: pytest.Session) -> None:
+    gc.disable()        # collecting imports the package and every test module: nothing to free
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # What collection made (the package, its dependencies, the test modules) lives to the end:
+    # frozen, the garbage collector stops walking it at every full collection during the run
+    # and in pytest's last collections (2 s of an empty run).
+    gc.freeze()
+    gc.enable()
