@@ -87,6 +87,7 @@ SLOW_TESTS = {
     "batch/test_review.py::test_each_row_names_its_source_file_and_the_row_a_clerk_finds_it_at",
     "batch/test_review.py::test_status_leaves_out_what_the_clerk_excluded",
     "batch/test_run.py::test_a_batch_another_process_is_producing_is_not_resumed_here",
+    "batch/test_run.py::test_a_batch_recorded_again_from_its_manifest_keeps_its_numbered_report",
     "batch/test_run.py::test_a_conversion_failure_keeps_its_class_and_exit_code",
     "batch/test_run.py::test_a_wrong_pin_is_one_failed_login_and_the_batch_stays_drafts",
     "batch/test_run.py::test_one_session_signs_every_document_of_ours_and_only_ours",

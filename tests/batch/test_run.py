@@ -118,3 +118,34 @@ def test_what_a_reader_warns_about_reaches_the_result(settings) -> None:
     said = [w for w in result.warnings if w.source == path.name]
     assert said and any("31/06/2027" in w.message for w in said), result.warnings
     assert path.name in [r.source for r in result.reports]
+
+
+def test_a_batch_recorded_again_from_its_manifest_keeps_its_numbered_report(settings,
+                                                                          sessions) -> None:
+    """A kill between the batch folder's rename and the register's record: reconcile records
+    the documents from manifest.json — the numbered report (BC) included, only the batch's
+    summary (TOM-TAT-LO, no number) left out."""
+    import sqlite3
+
+    from paperflow.batch.reconcile import reconcile
+
+    result = run_once(settings, sign_now=True, sessions=sessions)
+    assert result.ok
+
+    def recorded() -> set[tuple[str, str, str, bool]]:
+        with Register.open(settings) as reg:
+            return {(d.path.name, d.type, d.number, d.signed_pdf is not None)
+                    for d in reg.documents(result.batch, settings.outbox)}
+
+    before = recorded()
+    assert any(t == "report" and n for _p, t, n, _s in before)     # BC-… numbered, recorded
+    assert not any(p.startswith("TOM-TAT-LO") for p, *_ in before)
+    db = sqlite3.connect(settings.workspace / "paperflow.db")
+    with db:
+        db.execute("DELETE FROM documents WHERE batch = ?", (result.batch,))
+        db.execute("UPDATE requests SET state = 'planned', document = '' WHERE batch = ?",
+                   (result.batch,))
+    db.close()
+    with Register.open(settings) as reg:
+        assert reconcile(settings, reg) == [result.batch]
+    assert recorded() == before

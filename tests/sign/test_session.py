@@ -65,6 +65,32 @@ def test_one_login_per_token_for_many_groups(pki, pdfs, tmp_path, make_settings,
         "Nguyễn Văn An", "Sở Khoa học và Công nghệ tỉnh Hưng Yên"]
 
 
+def test_a_batch_of_500_documents_logs_in_once_per_token(pki, pdfs, tmp_path, make_settings,
+                                                        make_doc, monkeypatch):
+    """The issue's scale: 500 documents signed as the production line gathers them (12 at a
+    time), one dispatch in ten with the officer's signature and the seal, the lists with the
+    seal alone — one C_Login on each token for the whole batch."""
+    c_login: dict[str, int] = {}
+    real_find = tokens.find_token
+    monkeypatch.setattr(tokens, "find_token",
+                        lambda lib, spec: CountingToken(real_find(lib, spec), c_login))
+    settings = make_settings(tmp_path, pki)
+    docs = [make_doc(tmp_path / "out", pdfs["marked"] if i % 10 == 0 else pdfs["plain"],
+                     f"d{i:03d}", type_="dispatch" if i % 10 == 0 else "list")
+            for i in range(500)]
+    with sign.BatchSession(settings) as session:
+        signed = [d for start in range(0, len(docs), 12)
+                  for d in session.sign(docs[start:start + 12])]
+    assert c_login == {"officer": 1, "agency": 1}
+    assert session.logins == {"officer": 1, "agency": 1} and session.sessions_opened == 2
+    assert len(signed) == 500 and all(d.signed_pdf and d.signed_pdf.is_file() for d in signed)
+    first, last = sign.verify_pdfs([signed[0].signed_pdf, signed[-1].signed_pdf], [pki.ca_pem])
+    assert first.valid and [s.signer_cn for s in first.signatures] == [
+        "Nguyễn Văn An", "Sở Khoa học và Công nghệ tỉnh Hưng Yên"]
+    assert last.valid and [s.signer_cn for s in last.signatures] == [
+        "Sở Khoa học và Công nghệ tỉnh Hưng Yên"]
+
+
 def test_threads_take_turns_on_one_session(pki, pdfs, tmp_path, make_settings, make_doc):
     settings = make_settings(tmp_path, pki, images=False)
     docs = [make_doc(tmp_path / "out", pdfs["marked"], f"t{i}") for i in range(6)]

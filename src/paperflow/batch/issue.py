@@ -79,7 +79,7 @@ def _check_only(settings: Settings, batches: Sequence[str], only: Sequence[str])
     otherwise sign nothing and say nothing. The documents are those the manifest lists with
     their PDF, reports included (a batch without its manifest has none: reconcile() said so)."""
     docs = [(d.path.stem, d.number) for name in batches
-            for d in documents_from_manifest(settings.outbox / name, skipped=("mail",))
+            for d in documents_from_manifest(settings.outbox / name)
             if d.pdf or d.signed_pdf]
     unknown = [w for w in only if not any(names_file(s, n, [w]) for s, n in docs)]
     if unknown:

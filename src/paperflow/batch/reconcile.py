@@ -20,15 +20,18 @@ from pathlib import Path
 from ..config import Settings
 from ..models import RenderedDocument
 from ..register import Register
+from ..render import SUMMARY_STEM
 from .events import Event, Progress, quiet
 
 log = logging.getLogger("paperflow")
-SKIPPED = ("mail", "report")
+# entries that are not documents of the register: mails, the review sheet, numbers.json
+SKIPPED = ("mail", "review", "other")
 
 
-def documents_from_manifest(folder: Path, skipped: tuple[str, ...] = SKIPPED) -> list[RenderedDocument]:
+def documents_from_manifest(folder: Path) -> list[RenderedDocument]:
     """The batch's documents as its manifest.json lists them (each rendered file with the PDF
-    and signed PDF beside it, when there), but for the types in `skipped`."""
+    and signed PDF beside it, when there) — what production records in the register: not the
+    lists travelling as attachments (.xlsx), nor the batch's summary (TOM-TAT-LO, no number)."""
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -37,8 +40,10 @@ def documents_from_manifest(folder: Path, skipped: tuple[str, ...] = SKIPPED) ->
     docs: list[RenderedDocument] = []
     for e in entries if isinstance(entries, list) else []:
         path = str(e.get("path", "")) if isinstance(e, dict) else ""
-        if ("/" in path or e.get("type") in skipped
-                or Path(path).suffix.lower() not in (".docx", ".xlsx")):
+        suffix = Path(path).suffix.lower()
+        if ("/" in path or e.get("type") in SKIPPED or suffix not in (".docx", ".xlsx")
+                or Path(path).stem == SUMMARY_STEM or e.get("attachment")
+                or (e.get("type") == "list" and suffix == ".xlsx")):     # manifests before 'attachment'
             continue
         stem = Path(path).stem
         pdf, signed = folder / f"{stem}.pdf", folder / f"{stem}.signed.pdf"

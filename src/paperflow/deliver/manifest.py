@@ -38,12 +38,14 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
     entries: dict[Path, dict[str, Any]] = {}
 
     def add(path: Path | None, type_: str, request: str, recipient: str, signed: bool,
-            sender: str = "", number: str = "") -> None:
+            sender: str = "", number: str = "", attachment: bool = False) -> None:
         if path is None or path in entries or not path.exists():
             return
         entries[path] = {"path": path.relative_to(folder).as_posix(), "type": type_,
                          "request": request, "recipient": recipient, "signed": signed,
                          "sender": sender, "number": number}
+        if attachment:          # travels with its document; not a document of the register
+            entries[path]["attachment"] = True
 
     for d in docs:
         add(d.signed_pdf, d.type, d.request, d.recipient, True, d.sender, d.number)
@@ -51,7 +53,7 @@ def write_manifest(folder: Path, docs: list[RenderedDocument], mails: list[Path]
         add(d.path, d.type, d.request, d.recipient, False, d.sender, d.number)
     for d in docs:      # lists only named as attachments (e.g. an .xlsx travelling as is)
         for a in d.attachments:
-            add(a, "list", d.request, d.recipient, False, d.sender, d.number)
+            add(a, "list", d.request, d.recipient, False, d.sender, d.number, attachment=True)
     for m in mails:
         # just written by prepare_batch in this process: what it put in, without re-parsing
         recipient, request = eml_heads(m) or _eml_headers(m)
