@@ -11,11 +11,14 @@ from pathlib import Path
 
 from docx import Document
 from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from paperflow import deliver
 from paperflow.batch.produce import write_outbox
 from paperflow.config import CA_NAME, AgencySettings, MailSettings, Settings
 from paperflow.convert import Converter
+from paperflow.deliver.journal import MailRecord
 from paperflow.models import RenderedDocument
 from paperflow.register.db import open_engine
 
@@ -156,3 +159,24 @@ def make_batch(settings: Settings, reg: Reg, pdfs: dict[str, Path], batch: str, 
                     attachments=tuple(final / a.relative_to(staging) for a in d.attachments))
             for d in docs]
     return final, docs, [final / m.relative_to(staging) for m in mails]
+
+
+BATCH = "20250701-hung-yen-001"
+
+
+def made_batch(tmp_path: Path, pdfs: dict[str, Path]) -> tuple[Settings, Reg, Path,
+                                                                list[RenderedDocument], list[Path]]:
+    """A workspace with its register and one batch in outbox/ (settings, register, batch
+    folder, documents, mails)."""
+    settings = settings_for(tmp_path / "ws")
+    reg = make_register(tmp_path / "t.db")
+    final, docs, mails = make_batch(settings, reg, pdfs, BATCH)
+    return settings, reg, final, docs, mails
+
+
+def mail_records(reg: Reg) -> list[MailRecord]:
+    """The mail log's rows, detached from their session, by .eml path."""
+    with Session(reg.engine) as s:
+        out = list(s.scalars(select(MailRecord).order_by(MailRecord.eml)))
+        s.expunge_all()
+    return out

@@ -10,32 +10,29 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from deliver_factory import FOCAL, UNKNOWN, make_batch, make_register, settings_for, stage_docs
+from deliver_factory import (
+    BATCH,
+    FOCAL,
+    UNKNOWN,
+    made_batch,
+    mail_records,
+    make_batch,
+    make_register,
+    settings_for,
+    stage_docs,
+)
 from docx import Document
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
 from paperflow import deliver
 from paperflow.config import CA_NAME
 from paperflow.deliver.journal import MailRecord
 from paperflow.deliver.message import build_mail, resolve_recipient
 
-BATCH = "20250701-hung-yen-001"
-
-
-def mail_rows(reg) -> list[MailRecord]:  # type: ignore[no-untyped-def]
-    with Session(reg.engine) as s:
-        out = list(s.scalars(select(MailRecord).order_by(MailRecord.eml)))
-        s.expunge_all()
-    return out
-
 
 @pytest.fixture
 def made(tmp_path: Path, pdfs):  # type: ignore[no-untyped-def]
-    settings = settings_for(tmp_path / "ws")
-    reg = make_register(tmp_path / "t.db")
-    final, docs, mails = make_batch(settings, reg, pdfs, BATCH)
-    return settings, reg, final, docs, mails
+    return made_batch(tmp_path, pdfs)
 
 
 @pytest.mark.parametrize(("name", "address"), [
@@ -99,7 +96,7 @@ def test_outbox_layout_for_the_clerk(made) -> None:
 
 def test_mail_log_rows_point_at_the_final_batch_folder(made) -> None:
     settings, reg, _final, _docs, mails = made
-    rows = mail_rows(reg)
+    rows = mail_records(reg)
     assert [r.state for r in rows] == ["pending", "pending", "held"]
     assert [settings.outbox / r.eml for r in rows] == mails
     assert all(p.is_file() for p in mails)
@@ -112,12 +109,12 @@ def test_mail_log_rows_point_at_the_final_batch_folder(made) -> None:
 
 def test_preparing_the_same_content_again_adds_no_row_and_sent_stays_sent(made, pdfs) -> None:
     settings, reg, _final, _docs, _mails = made
-    first = mail_rows(reg)
+    first = mail_records(reg)
     with reg.engine.begin() as conn:
         conn.execute(update(MailRecord).where(MailRecord.message_id == first[0].message_id)
                      .values(state="sent", answer="250 ok"))
     make_batch(settings, reg, pdfs, "20250701-hung-yen-002")
-    again = {r.message_id: r for r in mail_rows(reg)}
+    again = {r.message_id: r for r in mail_records(reg)}
     assert set(again) == {r.message_id for r in first}
     assert again[first[0].message_id].state == "sent"
     assert again[first[0].message_id].eml.startswith(BATCH)     # the sent one keeps its file
@@ -194,7 +191,7 @@ def test_a_sheet_that_is_never_signed_is_sent_as_is(tmp_path: Path, pdfs) -> Non
                     pdf=None, signed_pdf=None, attachments=(), number="",
                     subject="V/v gửi bảng nhập liệu hệ thống đăng ký")
     mails = deliver.prepare_batch(settings, reg, BATCH, [sheet], staging)
-    assert [r.state for r in mail_rows(reg)] == ["pending"]
+    assert [r.state for r in mail_records(reg)] == ["pending"]
     folder = next(staging.glob("01-*"))
     assert sorted(p.name for p in (folder / "2-gui-di").iterdir()) == [
         mails[0].name, "danh-sach-thay-doi.xlsx"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from deliver_factory import make_batch, make_register, settings_for
+from deliver_factory import BATCH, made_batch, mail_records, make_batch
 from smtp_servers import (
     Collect,
     free_port,
@@ -16,9 +16,8 @@ from smtp_servers import (
     self_signed,
     smtp_server,
 )
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-from test_send_quick import BATCH, sent_once_each, smtp_settings
+from sqlalchemy import update
+from test_send_quick import sent_once_each, smtp_settings
 
 from paperflow.deliver import send_pending
 from paperflow.deliver.journal import MailRecord
@@ -26,18 +25,12 @@ from paperflow.errors import DeliveryError
 
 
 def rows(reg) -> dict[str, MailRecord]:  # type: ignore[no-untyped-def]
-    with Session(reg.engine) as s:
-        out = {r.message_id: r for r in s.scalars(select(MailRecord))}
-        s.expunge_all()
-    return out
+    return {r.message_id: r for r in mail_records(reg)}
 
 
 @pytest.fixture
 def batch(tmp_path: Path, pdfs):  # type: ignore[no-untyped-def]
-    settings = settings_for(tmp_path / "ws")
-    reg = make_register(tmp_path / "t.db")
-    final, docs, mails = make_batch(settings, reg, pdfs, BATCH)
-    return settings, reg, final
+    return made_batch(tmp_path, pdfs)[:3]
 
 
 def test_every_message_arrives_once_with_its_attachments_intact(batch) -> None:

@@ -10,13 +10,11 @@ from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 
-from deliver_factory import Reg, make_batch, make_blank_pdfs, make_register, settings_for
+from deliver_factory import BATCH, Reg, make_batch, make_blank_pdfs, make_register, settings_for
 from smtp_servers import Collect, smtp_server
 
 from paperflow.config import Settings
 from paperflow.deliver import send_pending
-
-BATCH = "20250701-hung-yen-001"
 
 
 def smtp_settings(settings: Settings, port: int, **kw: object) -> Settings:
