@@ -3,7 +3,7 @@
 An index may be laid over another (`NameIndex(register_names, under=data_index)`): it answers as
 one index over the first names followed by the other's, without building the other again. The
 versioned data's 6,000 names are indexed once per process (`data_index`), and each plan lays its
-register's few names over them (docs/DESIGN.md, Plan).
+register's few names over them (docs/DESIGN.md, the flow: `nameindex`).
 """
 
 from __future__ import annotations
