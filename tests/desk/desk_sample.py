@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
 
 from paperflow.config import AgencySettings, PlanSettings, Settings
 from paperflow.models import Action, Plan, RenderedDocument, Subscriber
 from paperflow.sign import demo
+from pki_files import make_p12
 
 FOCAL = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
 UB = "Ủy ban nhân dân tỉnh Hưng Yên"
@@ -87,18 +83,7 @@ def make_pki(root: Path) -> Pki:
 
 
 def _p12(ca: demo.TestCa, path: Path, **subject: str) -> Path:
-    key = rsa.generate_private_key(65537, 2048)
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(demo._name(**subject, C="VN"))
-            .issuer_name(ca.cert.subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
-                                         False), critical=True)
-            .sign(ca.key, hashes.SHA256()))
-    path.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"k", key, cert, [ca.cert], serialization.BestAvailableEncryption(b"pw")))
-    return path
+    return make_p12(ca, path, password=b"pw", **subject)
 
 
 def sign_pdf(pdf: Path, out: Path, p12s: list[Path]) -> Path:

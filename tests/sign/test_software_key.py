@@ -12,12 +12,12 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import pkcs12
 
 from paperflow import sign
 from paperflow.config import Settings, SigningSettings
 from paperflow.models import RenderedDocument
 from paperflow.sign import appearance, demo, trustinfo
+from pki_files import make_p12
 
 
 def _blank_a4() -> bytes:
@@ -40,23 +40,11 @@ def ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[demo.TestCa, Path]:
     return demo.make_ca(root / "ca.pem", root / "ca-key.pem"), root / "ca.pem"
 
 
-def _p12(ca: demo.TestCa, path: Path, *, days: int = 30) -> Path:
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(demo._name(CN="Trần Thị Bình", C="VN"))  # noqa: SLF001
-            .issuer_name(ca.cert.subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=days))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
-                                         False), critical=True)
-            .sign(ca.key, hashes.SHA256()))
-    path.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"dev", key, cert, [ca.cert], serialization.BestAvailableEncryption(b"devpass")))
-    return path
-
-
-def _settings(ws: Path, ca_pem: Path) -> Settings:
+def _settings(ws: Path, ca: tuple[demo.TestCa, Path]) -> Settings:
+    """A workspace signing with dev.p12 (password 'devpass'), trusting the test CA."""
+    test_ca, ca_pem = ca
     ws.mkdir(parents=True, exist_ok=True)
+    make_p12(test_ca, ws / "dev.p12", password=b"devpass", curve=True, CN="Trần Thị Bình")
     return Settings(workspace=ws, signing=SigningSettings(
         pkcs12="dev.p12", trust_roots=(str(ca_pem),), embed_revocation=False))
 
@@ -70,9 +58,7 @@ def _draft(folder: Path) -> RenderedDocument:
 
 
 def test_one_session_signs_and_the_signature_is_valid_against_the_ca(ca, tmp_path, monkeypatch):
-    test_ca, ca_pem = ca
-    settings = _settings(tmp_path / "ws", ca_pem)
-    _p12(test_ca, settings.workspace / "dev.p12")
+    settings = _settings(tmp_path / "ws", ca)
     monkeypatch.setenv("PAPERFLOW_P12_PASSWORD", "devpass")
     doc = _draft(settings.workspace)
     with sign.BatchSession(settings) as session:
@@ -80,7 +66,7 @@ def test_one_session_signs_and_the_signature_is_valid_against_the_ca(ca, tmp_pat
         assert session.sessions_opened == 1
     assert out.signed_pdf == sign.signed_path(doc.pdf) and out.signed_pdf.is_file()
     assert doc.pdf.read_bytes() == PDF                  # the draft is left as it was
-    (report,) = sign.verify_pdfs([out.signed_pdf], [ca_pem])
+    (report,) = sign.verify_pdfs([out.signed_pdf], [ca[1]])
     assert report.valid, report.lines()
     assert report.signatures[0].signer_cn == "Trần Thị Bình"
     # no marker on the page: the signature goes bottom right of the last page
@@ -91,9 +77,7 @@ def test_one_session_signs_and_the_signature_is_valid_against_the_ca(ca, tmp_pat
 
 
 def test_a_wrong_password_is_a_wrong_pin_and_nothing_is_signed(ca, tmp_path, monkeypatch):
-    test_ca, ca_pem = ca
-    settings = _settings(tmp_path / "ws", ca_pem)
-    _p12(test_ca, settings.workspace / "dev.p12")
+    settings = _settings(tmp_path / "ws", ca)
     monkeypatch.setenv("PAPERFLOW_P12_PASSWORD", "nope")
     doc = _draft(settings.workspace)
     with pytest.raises(sign.WrongPin):

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 
 from paperflow import sign
-from paperflow.sign.demo import _name
+from pki_files import make_p12
 
 pytestmark = pytest.mark.slow
 
@@ -29,19 +25,8 @@ def signed(pki, pdfs, tmp_path_factory, make_settings, make_doc):
 
 
 def _p12(pki, path: Path, *, digital_signature_only: bool = False) -> Path:
-    key = rsa.generate_private_key(65537, 2048)
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(_name(CN="Trần Thị Bình", C="VN"))
-            .issuer_name(pki.ca.cert.subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.KeyUsage(True, not digital_signature_only, False, False, False,
-                                         False, False, False, False), critical=True)
-            .sign(pki.ca.key, hashes.SHA256()))
-    path.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"dev", key, cert, [pki.ca.cert],
-        serialization.BestAvailableEncryption(b"devpass")))
-    return path
+    return make_p12(pki.ca, path, password=b"devpass", CN="Trần Thị Bình",
+                    digital_signature_only=digital_signature_only)
 
 
 def test_our_signed_pdf_reports_clerk_lines(signed, pki):
